@@ -1,0 +1,188 @@
+//! Reading capture files one frame at a time: pcap (micro- and nanosecond, either byte
+//! order) and pcapng (several sections, interfaces of different link types and timestamp
+//! resolutions). The only user of `pcap-file`.
+//!
+//! wirelab frames the records itself (so it can bound every allocation and name the byte
+//! offset of any damage) and lets `pcap-file` parse each complete header or block. Memory
+//! is one reusable buffer the size of the largest record, never the file.
+
+mod linktype;
+mod pcap;
+mod pcapng;
+mod source;
+
+pub use linktype::LinkType;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use source::Source;
+
+/// Largest packet accepted, as Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD.
+pub const MAX_PACKET_LEN: u32 = 262_144;
+
+/// One captured frame, borrowed from the reader's buffer until the next call.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// 1-based position in the file, as tshark's frame.number.
+    pub number: u64,
+    /// Absolute time, nanoseconds since the Unix epoch.
+    pub ts_ns: i64,
+    /// Length on the wire; may exceed `data.len()` when the snaplen cut the frame.
+    pub orig_len: u32,
+    pub linktype: LinkType,
+    /// pcapng interface id (`None` for pcap, which has no interfaces).
+    pub interface: Option<u32>,
+    pub data: &'a [u8],
+}
+
+impl Frame<'_> {
+    pub fn cap_len(&self) -> u32 {
+        self.data.len() as u32
+    }
+}
+
+/// The file format, for `capinfos`-like summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Pcap { nanosecond: bool, big_endian: bool },
+    PcapNg,
+}
+
+/// Damage or unusable input, located by byte offset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}: byte offset {offset}: {message}")]
+pub struct CaptureError {
+    /// The file name (or another label for in-memory input).
+    pub name: String,
+    pub offset: u64,
+    pub message: String,
+}
+
+enum Format {
+    Pcap(pcap::PcapState),
+    PcapNg(pcapng::PcapNgState),
+}
+
+/// A streaming reader over a pcap or pcapng file.
+pub struct CaptureReader<R: Read> {
+    source: Source<R>,
+    format: Format,
+    frames: u64,
+    finished: bool,
+}
+
+impl CaptureReader<File> {
+    pub fn open(path: &Path) -> Result<Self, CaptureError> {
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| CaptureError {
+            name: name.clone(),
+            offset: 0,
+            message: format!("cannot open: {}", crate::io_error_text(&e)),
+        })?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(CaptureError {
+                name,
+                offset: 0,
+                message: "is a directory, not a capture file".into(),
+            });
+        }
+        CaptureReader::new(file, &name)
+    }
+}
+
+impl<R: Read> CaptureReader<R> {
+    /// Reads the file header; fails when the input is not a capture wirelab can read.
+    pub fn new(input: R, name: &str) -> Result<Self, CaptureError> {
+        let mut source = Source::new(input, name);
+        let magic = source.peek_magic()?;
+        let format = match magic {
+            [0xa1, 0xb2, 0xc3, 0xd4]
+            | [0xd4, 0xc3, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0x3c, 0x4d]
+            | [0x4d, 0x3c, 0xb2, 0xa1] => Format::Pcap(pcap::PcapState::read_header(&mut source)?),
+            [0x0a, 0x0d, 0x0d, 0x0a] => Format::PcapNg(pcapng::PcapNgState::read_first_section(&mut source)?),
+            [0xa1, 0xb2, 0xcd, 0x34] | [0x34, 0xcd, 0xb2, 0xa1] => {
+                return Err(source.error_at(0, "modified (Kuznetzov) pcap is not supported; convert it with editcap"))
+            }
+            other => {
+                return Err(source.error_at(
+                    0,
+                    &format!(
+                        "not a pcap or pcapng capture (starts with {:02x} {:02x} {:02x} {:02x})",
+                        other[0], other[1], other[2], other[3]
+                    ),
+                ))
+            }
+        };
+        Ok(CaptureReader {
+            source,
+            format,
+            frames: 0,
+            finished: false,
+        })
+    }
+
+    pub fn file_format(&self) -> FileFormat {
+        match &self.format {
+            Format::Pcap(state) => state.file_format(),
+            Format::PcapNg(_) => FileFormat::PcapNg,
+        }
+    }
+
+    /// The next frame, `Ok(None)` at a clean end of file, or the damage that ends the file.
+    /// After an error the reader is finished: frames before the damage stay valid.
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let result = match &mut self.format {
+            Format::Pcap(state) => state.next_record(&mut self.source),
+            Format::PcapNg(state) => state.next_packet(&mut self.source),
+        };
+        match result {
+            Ok(Some(raw)) => {
+                self.frames += 1;
+                Ok(Some(Frame {
+                    number: self.frames,
+                    ts_ns: raw.ts_ns,
+                    orig_len: raw.orig_len,
+                    linktype: raw.linktype,
+                    interface: raw.interface,
+                    data: self.source.record(raw.data_start, raw.data_len),
+                }))
+            }
+            Ok(None) => {
+                self.finished = true;
+                Ok(None)
+            }
+            Err(e) => {
+                self.finished = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Frames returned so far.
+    pub fn frames_read(&self) -> u64 {
+        self.frames
+    }
+}
+
+/// Where a record's fields landed in the source buffer.
+struct RawRecord {
+    ts_ns: i64,
+    orig_len: u32,
+    linktype: LinkType,
+    interface: Option<u32>,
+    data_start: usize,
+    data_len: usize,
+}
+
+/// Reads a whole capture into memory-free summaries: for tests and `check`.
+pub fn count_frames(path: &Path) -> Result<u64, CaptureError> {
+    let mut reader = CaptureReader::open(path)?;
+    while reader.next_frame()?.is_some() {}
+    Ok(reader.frames_read())
+}

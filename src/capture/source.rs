@@ -1,0 +1,119 @@
+//! A byte source that counts offsets and keeps one reusable record buffer.
+
+use std::io::{self, Read};
+
+use super::CaptureError;
+
+pub(super) struct Source<R: Read> {
+    input: io::BufReader<R>,
+    name: String,
+    /// Offset of the next unread byte.
+    offset: u64,
+    /// The current record (header and body), reused between records.
+    buf: Vec<u8>,
+    /// Bytes read ahead of the current record (the magic number at open).
+    pending: Vec<u8>,
+}
+
+/// How a read of an exact length ended.
+pub(super) enum Fill {
+    Complete,
+    /// End of input before the first byte.
+    Eof,
+    /// End of input after this many bytes.
+    Short(usize),
+}
+
+impl<R: Read> Source<R> {
+    pub fn new(input: R, name: &str) -> Self {
+        Source {
+            input: io::BufReader::with_capacity(256 * 1024, input),
+            name: name.to_string(),
+            offset: 0,
+            buf: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    pub fn error_at(&self, offset: u64, message: &str) -> CaptureError {
+        CaptureError {
+            name: self.name.clone(),
+            offset,
+            message: message.to_string(),
+        }
+    }
+
+    /// The first four bytes of the input, without consuming them.
+    pub fn peek_magic(&mut self) -> Result<[u8; 4], CaptureError> {
+        let mut magic = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            match self.input.read(&mut magic[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.error_at(got as u64, &crate::io_error_text(&e))),
+            }
+        }
+        match got {
+            0 => Err(self.error_at(0, "the file is empty")),
+            4 => {
+                self.pending = magic.to_vec();
+                Ok(magic)
+            }
+            n => Err(self.error_at(
+                n as u64,
+                &format!("the file is only {n} bytes long, too short for a capture header"),
+            )),
+        }
+    }
+
+    /// Replaces the buffer's contents with the next `len` bytes.
+    pub fn fill(&mut self, len: usize) -> Result<Fill, CaptureError> {
+        self.buf.clear();
+        self.append(len)
+    }
+
+    /// Appends the next `len` bytes to the buffer.
+    pub fn append(&mut self, len: usize) -> Result<Fill, CaptureError> {
+        let start = self.buf.len();
+        let from_pending = self.pending.len().min(len);
+        self.buf.extend(self.pending.drain(..from_pending));
+        let wanted = len - from_pending;
+        let got = (&mut self.input)
+            .take(wanted as u64)
+            .read_to_end(&mut self.buf)
+            .map_err(|e| self.error_at(self.offset, &crate::io_error_text(&e)))?;
+        let total = from_pending + got;
+        self.offset += total as u64;
+        Ok(if total == len {
+            Fill::Complete
+        } else if total == 0 {
+            self.buf.truncate(start);
+            Fill::Eof
+        } else {
+            Fill::Short(total)
+        })
+    }
+
+    /// Skips `len` bytes without buffering them; returns how many were there.
+    pub fn skip(&mut self, len: u64) -> Result<u64, CaptureError> {
+        debug_assert!(self.pending.is_empty());
+        let skipped = io::copy(&mut (&mut self.input).take(len), &mut io::sink())
+            .map_err(|e| self.error_at(self.offset, &crate::io_error_text(&e)))?;
+        self.offset += skipped;
+        Ok(skipped)
+    }
+
+    pub fn buf(&self) -> &[u8] {
+        &self.buf
+    }
+
+    pub fn record(&self, start: usize, len: usize) -> &[u8] {
+        &self.buf[start..start + len]
+    }
+}

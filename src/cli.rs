@@ -1,0 +1,246 @@
+//! Command-line interface: argument parsing and the subcommands. Every error comes back to
+//! `main` as an [`anyhow::Error`] whose first line names the file and position.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::capture::CaptureReader;
+use crate::decode::{Decoder, Field};
+use crate::view::fields::{FieldOptions, Fields};
+use crate::view::json::JsonLines;
+use crate::view::table::Table;
+use crate::view::tsv::Tsv;
+use crate::view::{names, MacNames, PacketFormat};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wirelab",
+    version,
+    about = "A terminal lab for learning network traffic analysis"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the packet list of a capture file (pcap or pcapng), as tshark -r does
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people
+    Table,
+    /// The seven list columns, tab-separated, no header
+    Tsv,
+    /// One JSON object per frame and line, with every field
+    Json,
+    /// The values of the fields named with -e
+    Fields,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// The capture file
+    pub file: PathBuf,
+    /// Output format (tshark's -T)
+    #[arg(short = 'T', long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// A field to print with -T fields (repeatable), e.g. -e ip.src -e tcp.stream
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// Field output option, as tshark: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C
+    #[arg(short = 'E', value_name = "KEY=VALUE")]
+    pub field_options: Vec<String>,
+    /// Stop after this many frames
+    #[arg(short = 'c', value_name = "N")]
+    pub count: Option<u64>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Show MAC addresses as hex instead of names (Broadcast, vendor_xx:xx:xx)
+    #[arg(short = 'n', long = "no-resolve")]
+    pub no_resolve: bool,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Replay(args)) => replay(&args),
+        None => {
+            use clap::CommandFactory;
+            let mut help = Cli::command();
+            help.print_help()?;
+            println!();
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Looks up `-e` names; an unknown one is an error that suggests the nearest name.
+pub fn resolve_fields(names: &[String]) -> anyhow::Result<Vec<Field>> {
+    names
+        .iter()
+        .map(|name| {
+            Field::from_name(name).with_context(|| match nearest_field(name) {
+                Some(near) => format!("unknown field '{name}' (did you mean {near}?)"),
+                None => format!("unknown field '{name}'"),
+            })
+        })
+        .collect()
+}
+
+/// The registered field name closest to `name`, if any is close.
+fn nearest_field(name: &str) -> Option<&'static str> {
+    Field::ALL
+        .iter()
+        .map(|f| (edit_distance(name, f.name()), f.name()))
+        .filter(|(d, _)| *d <= 3.max(name.len() / 4))
+        .min()
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
+    let names = if args.no_resolve {
+        MacNames::none()
+    } else {
+        MacNames::load(Path::new(names::DEFAULT_DIR))
+    };
+    let format = if !args.fields.is_empty() && args.format == Format::Table {
+        Format::Fields
+    } else {
+        args.format
+    };
+    if format != Format::Fields && !args.fields.is_empty() {
+        bail!("-e FIELD works with -T fields only");
+    }
+    Ok(match format {
+        Format::Table => {
+            let color = use_color(args.color);
+            colored::control::set_override(color);
+            Box::new(Table::new(names, color))
+        }
+        Format::Tsv => Box::new(Tsv::new(names)),
+        Format::Json => Box::new(JsonLines::new(names)),
+        Format::Fields => {
+            if args.fields.is_empty() {
+                bail!("-T fields needs at least one -e FIELD");
+            }
+            let mut options = FieldOptions::default();
+            for option in &args.field_options {
+                options.set(option).map_err(anyhow::Error::msg)?;
+            }
+            Box::new(Fields::new(resolve_fields(&args.fields)?, options))
+        }
+    })
+}
+
+fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
+    let mut format = formatter(args)?;
+    let mut reader = CaptureReader::open(&args.file)?;
+    let mut decoder = Decoder::new();
+    let stdout = io::stdout();
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(io::LineWriter::new(stdout.lock()))
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    };
+    let mut buf = Vec::with_capacity(4096);
+    format.header(&mut buf);
+    let limit = args.count.unwrap_or(u64::MAX);
+    let mut damage = None;
+    while reader.frames_read() < limit {
+        let frame = match reader.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(e) => {
+                damage = Some(e);
+                break;
+            }
+        };
+        let packet = decoder.decode(&frame);
+        format.packet(&packet, &mut buf);
+        if write_all(&mut out, &buf)?.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        buf.clear();
+    }
+    if write_all(&mut out, &buf)?.is_none() || flush(&mut out)?.is_none() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(e) = damage {
+        if reader.frames_read() == 0 {
+            return Err(e.into());
+        }
+        eprintln!(
+            "wirelab: note: {e} (the {} frames before it are listed)",
+            reader.frames_read()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes, treating a closed pipe (`wirelab replay x | head`) as a normal end: `None`.
+fn write_all(out: &mut dyn Write, bytes: &[u8]) -> anyhow::Result<Option<()>> {
+    match out.write_all(bytes) {
+        Ok(()) => Ok(Some(())),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(None),
+        Err(e) => Err(anyhow::anyhow!("cannot write the output: {}", crate::io_error_text(&e))),
+    }
+}
+
+fn flush(out: &mut dyn Write) -> anyhow::Result<Option<()>> {
+    match out.flush() {
+        Ok(()) => Ok(Some(())),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(None),
+        Err(e) => Err(anyhow::anyhow!("cannot write the output: {}", crate::io_error_text(&e))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_get_a_suggestion() {
+        let err = resolve_fields(&["tcp.strem".to_string()]).unwrap_err();
+        assert_eq!(err.to_string(), "unknown field 'tcp.strem' (did you mean tcp.stream?)");
+        let err = resolve_fields(&["zzzzzzzzzzzzzzzzzzzzzz".to_string()]).unwrap_err();
+        assert_eq!(err.to_string(), "unknown field 'zzzzzzzzzzzzzzzzzzzzzz'");
+    }
+}

@@ -1,0 +1,270 @@
+//! ICMP and ICMPv6: type and code in tshark's words, echo pairing ("request in N"),
+//! neighbour discovery, and the quoted packet inside error messages.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv6Addr};
+
+use super::field::{format_mac, Field, Value};
+use super::ip::{self, NetInfo};
+use super::link::data_layer;
+use super::packet::{Packet, Proto};
+use super::{truncated, Ctx};
+
+/// Echo requests seen, to label replies with the frame of their request.
+#[derive(Debug, Default)]
+pub struct EchoTracker {
+    requests: HashMap<(IpAddr, IpAddr, u16, u16), u64>,
+}
+
+impl EchoTracker {
+    fn request(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) {
+        self.requests.insert((src, dst, id, seq), frame);
+    }
+
+    fn reply(&self, src: IpAddr, dst: IpAddr, id: u16, seq: u16) -> Option<u64> {
+        self.requests.get(&(dst, src, id, seq)).copied()
+    }
+}
+
+fn icmp_type_name(t: u8) -> &'static str {
+    match t {
+        0 => "Echo (ping) reply",
+        3 => "Destination unreachable",
+        4 => "Source quench (flow control)",
+        5 => "Redirect",
+        8 => "Echo (ping) request",
+        9 => "Router advertisement",
+        10 => "Router solicitation",
+        11 => "Time-to-live exceeded",
+        12 => "Parameter problem",
+        13 => "Timestamp request",
+        14 => "Timestamp reply",
+        15 => "Information request",
+        16 => "Information reply",
+        17 => "Address mask request",
+        18 => "Address mask reply",
+        _ => "Unknown ICMP (obsolete or malformed?)",
+    }
+}
+
+fn icmp_code_name(t: u8, code: u8) -> Option<&'static str> {
+    let name = match (t, code) {
+        (3, 0) => "Network unreachable",
+        (3, 1) => "Host unreachable",
+        (3, 2) => "Protocol unreachable",
+        (3, 3) => "Port unreachable",
+        (3, 4) => "Fragmentation needed",
+        (3, 5) => "Source route failed",
+        (3, 6) => "Destination network unknown",
+        (3, 7) => "Destination host unknown",
+        (3, 8) => "Source host isolated",
+        (3, 9) => "Network administratively prohibited",
+        (3, 10) => "Host administratively prohibited",
+        (3, 11) => "Network unreachable for TOS",
+        (3, 12) => "Host unreachable for TOS",
+        (3, 13) => "Communication administratively filtered",
+        (3, 14) => "Host precedence violation",
+        (3, 15) => "Precedence cutoff in effect",
+        (5, 0) => "Redirect for network",
+        (5, 1) => "Redirect for host",
+        (5, 2) => "Redirect for TOS and network",
+        (5, 3) => "Redirect for TOS and host",
+        (11, 0) => "Time to live exceeded in transit",
+        (11, 1) => "Fragment reassembly time exceeded",
+        (12, 0) => "Pointer indicates the error",
+        (12, 1) => "Required option missing",
+        (12, 2) => "Bad length",
+        (3 | 5 | 11 | 12, _) => "Unknown code",
+        _ => return None,
+    };
+    Some(name)
+}
+
+pub(crate) fn decode_v4(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
+    p.protocol = "ICMP";
+    p.push_layer(Proto::Icmp, offset);
+    if data.len() < 4 {
+        p.info = "ICMP message cut short".into();
+        truncated(p, Proto::Icmp, "ICMP header", 4, data.len());
+        return;
+    }
+    let (t, code) = (data[0], data[1]);
+    p.add_u(Field::IcmpType, t);
+    p.add_u(Field::IcmpCode, code);
+    p.add_u(Field::IcmpChecksum, u16::from_be_bytes([data[2], data[3]]));
+    // The type is padded to 20 characters, as tshark's "%-20s".
+    let mut info = format!("{:<20}", icmp_type_name(t));
+    if let Some(code_name) = icmp_code_name(t, code) {
+        let _ = write!(info, " ({code_name})");
+    }
+    match t {
+        0 | 8 | 13 | 14 if data.len() >= 8 => {
+            let id = u16::from_be_bytes([data[4], data[5]]);
+            let seq = u16::from_be_bytes([data[6], data[7]]);
+            p.add_u(Field::IcmpIdent, id);
+            p.add_u(Field::IcmpSeq, seq);
+            p.add_u(Field::IcmpSeqLe, u16::from_le_bytes([data[6], data[7]]));
+            let _ = write!(
+                info,
+                " id=0x{id:04x}, seq={seq}/{}",
+                u16::from_le_bytes([data[6], data[7]])
+            );
+            if matches!(t, 0 | 8) {
+                let _ = write!(info, ", ttl={}", net.ttl);
+            }
+            let tracker = &mut ctx.decoder.icmp;
+            if t == 8 {
+                tracker.request(net.src, net.dst, id, seq, p.number);
+            } else if t == 0 {
+                if let Some(request) = tracker.reply(net.src, net.dst, id, seq) {
+                    p.add_u(Field::IcmpRespTo, request);
+                    let _ = write!(info, " (request in {request})");
+                }
+            }
+            data_layer(p, &data[8..], offset + 8);
+        }
+        3 | 4 | 5 | 11 | 12 if data.len() > 8 => {
+            ip::ipv4_at(ctx, &data[8..], offset + 8, p, true);
+        }
+        _ => data_layer(p, data.get(8..).unwrap_or_default(), offset + 8),
+    }
+    p.protocol = "ICMP";
+    p.info = info;
+}
+
+fn icmpv6_type_name(t: u8) -> &'static str {
+    match t {
+        1 => "Destination Unreachable",
+        2 => "Packet Too Big",
+        3 => "Time Exceeded",
+        4 => "Parameter Problem",
+        128 => "Echo (ping) request",
+        129 => "Echo (ping) reply",
+        130 => "Multicast Listener Query",
+        131 => "Multicast Listener Report",
+        132 => "Multicast Listener Done",
+        133 => "Router Solicitation",
+        134 => "Router Advertisement",
+        135 => "Neighbor Solicitation",
+        136 => "Neighbor Advertisement",
+        137 => "Redirect",
+        143 => "Multicast Listener Report Message v2",
+        _ => "Unknown ICMPv6 type",
+    }
+}
+
+fn icmpv6_code_name(t: u8, code: u8) -> Option<&'static str> {
+    let name = match (t, code) {
+        (1, 0) => "No route to destination",
+        (1, 1) => "Administratively prohibited",
+        (1, 2) => "Beyond scope of source address",
+        (1, 3) => "Address unreachable",
+        (1, 4) => "Port unreachable",
+        (1, 5) => "Source address failed ingress/egress policy",
+        (1, 6) => "Reject route to destination",
+        (3, 0) => "Hop limit exceeded in transit",
+        (3, 1) => "Fragment reassembly time exceeded",
+        (4, 0) => "Erroneous header field encountered",
+        (4, 1) => "Unrecognized Next Header type encountered",
+        (4, 2) => "Unrecognized IPv6 option encountered",
+        (1 | 3 | 4, _) => "Unknown code",
+        _ => return None,
+    };
+    Some(name)
+}
+
+/// The link-layer address in a neighbour-discovery option of type `want`
+/// (1 source, 2 target).
+fn nd_link_address(mut options: &[u8], want: u8) -> Option<[u8; 6]> {
+    while options.len() >= 2 {
+        let (kind, len) = (options[0], usize::from(options[1]) * 8);
+        if len == 0 || len > options.len() {
+            return None;
+        }
+        if kind == want && len >= 8 {
+            return options[2..8].try_into().ok();
+        }
+        options = &options[len..];
+    }
+    None
+}
+
+fn ipv6_at(data: &[u8], at: usize) -> Option<Ipv6Addr> {
+    let bytes: [u8; 16] = data.get(at..at + 16)?.try_into().ok()?;
+    Some(Ipv6Addr::from(bytes))
+}
+
+pub(crate) fn decode_v6(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
+    p.protocol = "ICMPv6";
+    p.push_layer(Proto::Icmpv6, offset);
+    if data.len() < 4 {
+        p.info = "ICMPv6 message cut short".into();
+        truncated(p, Proto::Icmpv6, "ICMPv6 header", 4, data.len());
+        return;
+    }
+    let (t, code) = (data[0], data[1]);
+    p.add_u(Field::Icmpv6Type, t);
+    p.add_u(Field::Icmpv6Code, code);
+    let mut info = icmpv6_type_name(t).to_string();
+    if let Some(code_name) = icmpv6_code_name(t, code) {
+        let _ = write!(info, " ({code_name})");
+    }
+    match t {
+        128 | 129 if data.len() >= 8 => {
+            let id = u16::from_be_bytes([data[4], data[5]]);
+            let seq = u16::from_be_bytes([data[6], data[7]]);
+            p.add_u(Field::Icmpv6EchoIdentifier, id);
+            p.add_u(Field::Icmpv6EchoSequenceNumber, seq);
+            let _ = write!(info, " id=0x{id:04x}, seq={seq}, hop limit={}", net.ttl);
+            let tracker = &mut ctx.decoder.icmp;
+            if t == 128 {
+                tracker.request(net.src, net.dst, id, seq, p.number);
+            } else if let Some(request) = tracker.reply(net.src, net.dst, id, seq) {
+                let _ = write!(info, " (request in {request})");
+            }
+            data_layer(p, &data[8..], offset + 8);
+        }
+        133 => {
+            if let Some(mac) = nd_link_address(data.get(8..).unwrap_or_default(), 1) {
+                let _ = write!(info, " from {}", format_mac(&mac));
+            }
+        }
+        134 => {
+            if let Some(mac) = nd_link_address(data.get(16..).unwrap_or_default(), 1) {
+                let _ = write!(info, " from {}", format_mac(&mac));
+            }
+        }
+        135 => {
+            if let Some(target) = ipv6_at(data, 8) {
+                p.add(Field::Icmpv6NdNsTargetAddress, Value::Ipv6(target));
+                let _ = write!(info, " for {target}");
+                if let Some(mac) = nd_link_address(data.get(24..).unwrap_or_default(), 1) {
+                    let _ = write!(info, " from {}", format_mac(&mac));
+                }
+            }
+        }
+        136 => {
+            if let Some(target) = ipv6_at(data, 8) {
+                p.add(Field::Icmpv6NdNaTargetAddress, Value::Ipv6(target));
+                let _ = write!(info, " {target}");
+                let flags = data[4];
+                let names: Vec<&str> = [(0x80, "rtr"), (0x40, "sol"), (0x20, "ovr")]
+                    .iter()
+                    .filter(|(bit, _)| flags & bit != 0)
+                    .map(|(_, name)| *name)
+                    .collect();
+                if !names.is_empty() {
+                    let _ = write!(info, " ({})", names.join(", "));
+                }
+                if let Some(mac) = nd_link_address(data.get(24..).unwrap_or_default(), 2) {
+                    let _ = write!(info, " is at {}", format_mac(&mac));
+                }
+            }
+        }
+        1..=4 if data.len() > 8 => ip::ipv6_at(ctx, &data[8..], offset + 8, p, true),
+        _ => {}
+    }
+    p.protocol = "ICMPv6";
+    p.info = info;
+}

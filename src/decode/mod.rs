@@ -1,0 +1,110 @@
+//! Decoding: frames in, [`Packet`]s out. Stateful across frames (TCP and UDP
+//! conversations, ICMP echo pairs), streaming, and never panicking on bad bytes: damage
+//! becomes a [`Note`] on the packet.
+//!
+//! Layers: [`link`] (Ethernet, VLAN, Linux cooked v1/v2, BSD loopback, raw IP),
+//! [`ip`] (IPv4, IPv6 and its extension headers), then [`tcp`], [`udp`], [`icmp`], [`arp`].
+
+pub mod arp;
+pub mod field;
+pub mod icmp;
+pub mod ip;
+pub mod link;
+pub mod packet;
+pub mod reassembly;
+pub mod tcp;
+pub mod tcp_flows;
+pub mod text;
+pub mod udp;
+
+pub use field::{Field, Kind, Value};
+pub use packet::{Address, Layer, Note, Packet, Proto, Severity};
+
+use crate::capture::Frame;
+
+/// Decoder state for one capture file.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    first_ts: Option<i64>,
+    tcp: tcp_flows::TcpTracker,
+    udp: udp::UdpConversations,
+    icmp: icmp::EchoTracker,
+}
+
+impl Decoder {
+    pub fn new() -> Self {
+        Decoder::default()
+    }
+
+    /// A decoder that also rebuilds each TCP direction's ordered byte stream
+    /// (`tcp_flows::Analysis::delivered`), for analyzers and stream following.
+    pub fn with_tcp_reassembly() -> Self {
+        Decoder {
+            tcp: tcp_flows::TcpTracker::with_reassembly(),
+            ..Decoder::default()
+        }
+    }
+
+    pub fn decode(&mut self, frame: &Frame) -> Packet {
+        self.decode_with(frame, |_, _| {})
+    }
+
+    /// Decodes a frame and hands each TCP segment's analysis (with the stream bytes it
+    /// delivered, when reassembling) to `on_tcp`.
+    pub fn decode_with(&mut self, frame: &Frame, mut on_tcp: impl FnMut(&Packet, &tcp_flows::Analysis)) -> Packet {
+        let first = *self.first_ts.get_or_insert(frame.ts_ns);
+        let mut p = Packet::new(
+            frame.number,
+            frame.ts_ns,
+            frame.ts_ns.saturating_sub(first),
+            frame.orig_len,
+            frame.cap_len(),
+            frame.linktype,
+        );
+        p.push_layer(Proto::Frame, 0);
+        if let Some(interface) = frame.interface {
+            p.add_u(Field::FrameInterfaceId, interface);
+        }
+        p.add_u(Field::FrameNumber, frame.number);
+        p.add(Field::FrameTimeEpoch, Value::Time(frame.ts_ns));
+        p.add(Field::FrameTimeRelative, Value::Time(p.rel_ns));
+        p.add_u(Field::FrameLen, frame.orig_len);
+        p.add_u(Field::FrameCapLen, frame.cap_len());
+        if frame.cap_len() < frame.orig_len {
+            p.note(
+                Severity::Warning,
+                Proto::Frame,
+                format!(
+                    "frame cut by the snaplen: {} of {} bytes captured",
+                    frame.cap_len(),
+                    frame.orig_len
+                ),
+            );
+        }
+        let mut ctx = Ctx {
+            decoder: self,
+            on_tcp: &mut on_tcp,
+        };
+        link::decode(&mut ctx, frame.linktype, frame.data, &mut p);
+        let protocols = p.protocols();
+        p.add(Field::FrameProtocols, Value::Str(protocols));
+        p
+    }
+}
+
+/// What the layer decoders share: the decoder's state and the TCP callback.
+pub(crate) struct Ctx<'d, 'f> {
+    pub decoder: &'d mut Decoder,
+    pub on_tcp: &'f mut dyn FnMut(&Packet, &tcp_flows::Analysis),
+}
+
+/// Marks a packet whose decoding stopped early because its bytes ran out.
+pub(crate) fn truncated(p: &mut Packet, proto: Proto, what: &str, need: usize, have: usize) {
+    let cut = p.cap_len < p.orig_len;
+    let message = if cut {
+        format!("{what} cut by the snaplen: {have} of {need} bytes captured")
+    } else {
+        format!("malformed {what}: {need} bytes needed, {have} present")
+    };
+    p.note(if cut { Severity::Warning } else { Severity::Error }, proto, message);
+}

@@ -1,0 +1,211 @@
+//! The decoded form of one frame: columns, named fields, the protocol stack and notes.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::field::{Field, Value};
+use crate::capture::LinkType;
+
+/// A protocol layer found in the frame, outermost first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Proto {
+    Frame,
+    Eth,
+    Vlan,
+    Sll,
+    Null,
+    Ip,
+    Ipv6,
+    Arp,
+    Tcp,
+    Udp,
+    Icmp,
+    Icmpv6,
+    Data,
+}
+
+impl Proto {
+    pub const ALL: &'static [Proto] = &[
+        Proto::Frame,
+        Proto::Eth,
+        Proto::Vlan,
+        Proto::Sll,
+        Proto::Null,
+        Proto::Ip,
+        Proto::Ipv6,
+        Proto::Arp,
+        Proto::Tcp,
+        Proto::Udp,
+        Proto::Icmp,
+        Proto::Icmpv6,
+        Proto::Data,
+    ];
+
+    /// The display-filter name (`tcp`, `ip`, ...), as in frame.protocols.
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            Proto::Frame => "frame",
+            Proto::Eth => "eth",
+            Proto::Vlan => "vlan",
+            Proto::Sll => "sll",
+            Proto::Null => "null",
+            Proto::Ip => "ip",
+            Proto::Ipv6 => "ipv6",
+            Proto::Arp => "arp",
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+            Proto::Icmp => "icmp",
+            Proto::Icmpv6 => "icmpv6",
+            Proto::Data => "data",
+        }
+    }
+
+    /// The title of the layer in the detail view.
+    pub fn title(self) -> &'static str {
+        match self {
+            Proto::Frame => "Frame",
+            Proto::Eth => "Ethernet II",
+            Proto::Vlan => "802.1Q Virtual LAN",
+            Proto::Sll => "Linux cooked capture",
+            Proto::Null => "Null/Loopback",
+            Proto::Ip => "Internet Protocol Version 4",
+            Proto::Ipv6 => "Internet Protocol Version 6",
+            Proto::Arp => "Address Resolution Protocol",
+            Proto::Tcp => "Transmission Control Protocol",
+            Proto::Udp => "User Datagram Protocol",
+            Proto::Icmp => "Internet Control Message Protocol",
+            Proto::Icmpv6 => "Internet Control Message Protocol v6",
+            Proto::Data => "Data",
+        }
+    }
+}
+
+/// An address for the Source and Destination columns: the innermost network address,
+/// else the link-layer one. Views turn MAC addresses into vendor names where they can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    None,
+    Ether([u8; 6]),
+    Ipv4(Ipv4Addr),
+    Ipv6(Ipv6Addr),
+}
+
+/// How bad a note is (Wireshark's expert info severities).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+/// Something worth telling about a packet: damage, a limit reached, an analysis finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub severity: Severity,
+    pub proto: Proto,
+    pub message: String,
+}
+
+/// One layer of the frame and where its header starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layer {
+    pub proto: Proto,
+    /// Offset of the layer's first byte in the frame.
+    pub offset: usize,
+}
+
+/// A decoded frame.
+#[derive(Debug, Clone)]
+pub struct Packet {
+    pub number: u64,
+    /// Absolute time, nanoseconds since the epoch.
+    pub ts_ns: i64,
+    /// Time since the first frame of the file, nanoseconds.
+    pub rel_ns: i64,
+    pub orig_len: u32,
+    pub cap_len: u32,
+    pub linktype: LinkType,
+    /// The Source and Destination columns.
+    pub src: Address,
+    pub dst: Address,
+    /// The Protocol column: the innermost protocol decoded.
+    pub protocol: &'static str,
+    /// The Info column, already escaped for printing.
+    pub info: String,
+    pub layers: Vec<Layer>,
+    pub fields: Vec<(Field, Value)>,
+    pub notes: Vec<Note>,
+}
+
+impl Packet {
+    pub(crate) fn new(number: u64, ts_ns: i64, rel_ns: i64, orig_len: u32, cap_len: u32, linktype: LinkType) -> Self {
+        Packet {
+            number,
+            ts_ns,
+            rel_ns,
+            orig_len,
+            cap_len,
+            linktype,
+            src: Address::None,
+            dst: Address::None,
+            protocol: "",
+            info: String::new(),
+            layers: Vec::new(),
+            fields: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn add(&mut self, field: Field, value: Value) {
+        self.fields.push((field, value));
+    }
+
+    pub(crate) fn add_u(&mut self, field: Field, value: impl Into<u64>) {
+        self.fields.push((field, Value::U(value.into())));
+    }
+
+    pub(crate) fn push_layer(&mut self, proto: Proto, offset: usize) {
+        self.layers.push(Layer { proto, offset });
+    }
+
+    pub(crate) fn note(&mut self, severity: Severity, proto: Proto, message: impl Into<String>) {
+        self.notes.push(Note {
+            severity,
+            proto,
+            message: message.into(),
+        });
+    }
+
+    /// Every value of a field, in the order decoded.
+    pub fn values(&self, field: Field) -> impl Iterator<Item = &Value> {
+        self.fields.iter().filter(move |(f, _)| *f == field).map(|(_, v)| v)
+    }
+
+    /// The first value of a field.
+    pub fn value(&self, field: Field) -> Option<&Value> {
+        self.values(field).next()
+    }
+
+    /// The first value of an integer field.
+    pub fn uint(&self, field: Field) -> Option<u64> {
+        match self.value(field) {
+            Some(Value::U(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn has_proto(&self, proto: Proto) -> bool {
+        self.layers.iter().any(|l| l.proto == proto)
+    }
+
+    /// `eth:ethertype:ip:tcp`-style list, as frame.protocols (without tshark's
+    /// pseudo-layer "ethertype").
+    pub fn protocols(&self) -> String {
+        let names: Vec<&str> = self
+            .layers
+            .iter()
+            .filter(|l| l.proto != Proto::Frame)
+            .map(|l| l.proto.filter_name())
+            .collect();
+        names.join(":")
+    }
+}

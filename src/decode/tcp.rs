@@ -1,0 +1,429 @@
+//! TCP segments: header, options, conversation analysis and the Info column as tshark
+//! 4.0 words it: `[tags] SRC → DST [FLAGS] Seq=N Ack=N Win=N Len=N options`.
+
+use std::fmt::Write as _;
+
+use etherparse::TcpHeaderSlice;
+
+use super::field::{Field, Value};
+use super::ip::NetInfo;
+use super::link::data_layer;
+use super::packet::{Packet, Proto, Severity};
+use super::tcp_flows::{flags as af, Analysis, Segment};
+use super::{truncated, Ctx};
+
+/// Flag names in bit order, as in tshark's Info column.
+const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"];
+
+/// The TCP options wirelab decodes, in packet order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TcpOption {
+    Mss(u16),
+    WindowScale(u8),
+    SackPermitted,
+    Sack(Vec<(u32, u32)>),
+    Timestamps(u32, u32),
+    /// Any other kind, kept by number.
+    Other(u8),
+}
+
+/// Parses the options area. Stops at End of Option List or at a malformed option,
+/// which it reports as the error.
+pub fn parse_options(mut bytes: &[u8]) -> (Vec<TcpOption>, Option<String>) {
+    let mut options = Vec::new();
+    while let Some(&kind) = bytes.first() {
+        match kind {
+            0 => break,
+            1 => {
+                bytes = &bytes[1..];
+                continue;
+            }
+            _ => {}
+        }
+        let Some(&len) = bytes.get(1) else {
+            return (options, Some(format!("option {kind} has no length byte")));
+        };
+        let len = usize::from(len);
+        if len < 2 || len > bytes.len() {
+            return (options, Some(format!("option {kind} has invalid length {len}")));
+        }
+        let body = &bytes[2..len];
+        let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        let option = match (kind, body.len()) {
+            (2, 2) => TcpOption::Mss(u16::from_be_bytes([body[0], body[1]])),
+            (3, 1) => TcpOption::WindowScale(body[0]),
+            (4, 0) => TcpOption::SackPermitted,
+            (5, n) if n % 8 == 0 => {
+                TcpOption::Sack(body.chunks_exact(8).map(|c| (be32(&c[..4]), be32(&c[4..]))).collect())
+            }
+            (8, 8) => TcpOption::Timestamps(be32(&body[..4]), be32(&body[4..])),
+            (2..=5 | 8, _) => return (options, Some(format!("option {kind} has invalid length {len}"))),
+            (other, _) => TcpOption::Other(other),
+        };
+        options.push(option);
+        bytes = &bytes[len..];
+    }
+    (options, None)
+}
+
+pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
+    if data.len() >= 13 && data[12] >> 4 < 5 {
+        let bogus = usize::from(data[12] >> 4) * 4;
+        if !net.inner {
+            p.protocol = "TCP";
+            let (src, dst) = (
+                u16::from_be_bytes([data[0], data[1]]),
+                u16::from_be_bytes([data[2], data[3]]),
+            );
+            p.info = format!("{src} → {dst} [Bogus TCP header length ({bogus}, must be at least 20)]");
+        }
+        p.push_layer(Proto::Tcp, offset);
+        p.note(
+            Severity::Error,
+            Proto::Tcp,
+            format!("bogus TCP header length {bogus}, must be at least 20"),
+        );
+        return;
+    }
+    let hdr = match TcpHeaderSlice::from_slice(data) {
+        Ok(hdr) => hdr,
+        Err(_) => {
+            if net.inner {
+                // ICMP errors quote only the first 8 bytes of the transport header.
+                if data.len() >= 4 {
+                    p.push_layer(Proto::Tcp, offset);
+                    ports(
+                        p,
+                        u16::from_be_bytes([data[0], data[1]]),
+                        u16::from_be_bytes([data[2], data[3]]),
+                    );
+                }
+                return;
+            }
+            let need = data.get(12).map_or(20, |b| usize::from(b >> 4) * 4).max(20);
+            p.protocol = "TCP";
+            p.info = "TCP header cut short".into();
+            p.push_layer(Proto::Tcp, offset);
+            truncated(p, Proto::Tcp, "TCP header", need, data.len());
+            return;
+        }
+    };
+    p.push_layer(Proto::Tcp, offset);
+    let header_len = usize::from(hdr.data_offset()) * 4;
+    let (src_port, dst_port) = (hdr.source_port(), hdr.destination_port());
+    let flags = flag_bits(&hdr);
+    let seglen = net.payload_len.saturating_sub(header_len) as u32;
+    let payload = &data[header_len..];
+    let (options, option_error) = parse_options(hdr.options());
+    if let Some(error) = option_error {
+        p.note(Severity::Warning, Proto::Tcp, format!("malformed TCP options: {error}"));
+    }
+    let window_shift = options.iter().find_map(|o| match o {
+        TcpOption::WindowScale(shift) => Some(*shift),
+        _ => None,
+    });
+
+    ports(p, src_port, dst_port);
+    if net.inner {
+        return;
+    }
+    let segment = Segment {
+        frame: p.number,
+        ts_ns: p.ts_ns,
+        src: (net.src, src_port),
+        dst: (net.dst, dst_port),
+        seq: hdr.sequence_number(),
+        ack: hdr.acknowledgment_number(),
+        flags,
+        window: hdr.window_size(),
+        window_shift,
+        seglen,
+        payload,
+    };
+    let analysis = ctx.decoder.tcp.track(&segment);
+
+    p.add_u(Field::TcpStream, analysis.stream);
+    p.add_u(Field::TcpLen, seglen);
+    p.add_u(Field::TcpSeq, analysis.rel_seq);
+    p.add_u(Field::TcpSeqRaw, segment.seq);
+    p.add_u(Field::TcpNxtseq, analysis.rel_nxtseq);
+    p.add_u(Field::TcpAck, analysis.rel_ack);
+    p.add_u(Field::TcpAckRaw, segment.ack);
+    p.add_u(Field::TcpHdrLen, header_len as u64);
+    p.add_u(Field::TcpFlags, flags);
+    for (field, bit) in [
+        (Field::TcpFlagsNs, 0x100),
+        (Field::TcpFlagsCwr, 0x80),
+        (Field::TcpFlagsEce, 0x40),
+        (Field::TcpFlagsUrg, 0x20),
+        (Field::TcpFlagsAck, 0x10),
+        (Field::TcpFlagsPush, 0x08),
+        (Field::TcpFlagsReset, 0x04),
+        (Field::TcpFlagsSyn, 0x02),
+        (Field::TcpFlagsFin, 0x01),
+    ] {
+        p.add(field, Value::Bool(flags & bit != 0));
+    }
+    p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
+    p.add_u(Field::TcpWindowSizeValue, segment.window);
+    p.add_u(Field::TcpWindowSize, analysis.window);
+    p.add_u(Field::TcpChecksum, hdr.checksum());
+    p.add_u(Field::TcpUrgentPointer, hdr.urgent_pointer());
+    option_fields(p, &options, analysis.ack_base);
+    analysis_fields(p, &analysis);
+    if analysis.reassembly.overflowed {
+        p.note(
+            Severity::Warning,
+            Proto::Tcp,
+            format!(
+                "reassembly buffer full: skipped {} bytes that were never captured",
+                analysis.reassembly.skipped
+            ),
+        );
+    }
+
+    p.protocol = "TCP";
+    p.info = info(
+        &analysis,
+        src_port,
+        dst_port,
+        flags,
+        &segment,
+        hdr.urgent_pointer(),
+        &options,
+    );
+    if !payload.is_empty() {
+        p.add(Field::TcpPayload, Value::Bytes(payload.to_vec()));
+        data_layer(p, payload, offset + header_len);
+    }
+    if (payload.len() as u32) < seglen {
+        truncated(p, Proto::Tcp, "TCP segment", seglen as usize, payload.len());
+    }
+    (ctx.on_tcp)(p, &analysis);
+}
+
+fn ports(p: &mut Packet, src: u16, dst: u16) {
+    p.add_u(Field::TcpSrcport, src);
+    p.add_u(Field::TcpDstport, dst);
+    p.add_u(Field::TcpPort, src);
+    p.add_u(Field::TcpPort, dst);
+}
+
+fn flag_bits(hdr: &TcpHeaderSlice) -> u16 {
+    [
+        hdr.fin(),
+        hdr.syn(),
+        hdr.rst(),
+        hdr.psh(),
+        hdr.ack(),
+        hdr.urg(),
+        hdr.ece(),
+        hdr.cwr(),
+        hdr.ns(),
+    ]
+    .iter()
+    .enumerate()
+    .fold(0, |bits, (i, set)| bits | (u16::from(*set) << i))
+}
+
+/// tcp.flags.str: `·······A··S·` style, most significant first (12 bits).
+fn flag_letters(flags: u16) -> String {
+    const LETTERS: [char; 12] = ['R', 'R', 'R', 'N', 'C', 'E', 'U', 'A', 'P', 'R', 'S', 'F'];
+    (0..12)
+        .map(|i| if flags & (1 << (11 - i)) != 0 { LETTERS[i] } else { '·' })
+        .collect()
+}
+
+fn option_fields(p: &mut Packet, options: &[TcpOption], ack_base: u32) {
+    for option in options {
+        match option {
+            TcpOption::Mss(mss) => p.add_u(Field::TcpOptionsMss, *mss),
+            TcpOption::WindowScale(shift) => {
+                p.add_u(Field::TcpOptionsWscaleShift, *shift);
+                p.add_u(Field::TcpOptionsWscaleMultiplier, 1u64 << (*shift).min(14));
+            }
+            TcpOption::SackPermitted => p.add(Field::TcpOptionsSackPerm, Value::Flag),
+            TcpOption::Sack(blocks) => {
+                for (left, right) in blocks {
+                    p.add_u(Field::TcpOptionsSackLe, left.wrapping_sub(ack_base));
+                    p.add_u(Field::TcpOptionsSackRe, right.wrapping_sub(ack_base));
+                }
+            }
+            TcpOption::Timestamps(tsval, tsecr) => {
+                p.add_u(Field::TcpOptionsTsval, *tsval);
+                p.add_u(Field::TcpOptionsTsecr, *tsecr);
+            }
+            TcpOption::Other(_) => {}
+        }
+    }
+}
+
+/// Analysis flags, with tshark's Info tags. Tags print in the reverse of the order
+/// tshark adds them, because each is prepended.
+const ANALYSIS: [(u32, Field, &str); 14] = [
+    (
+        af::REUSED_PORTS,
+        Field::TcpAnalysisReusedPorts,
+        "TCP Port numbers reused",
+    ),
+    (
+        af::RETRANSMISSION,
+        Field::TcpAnalysisRetransmission,
+        "TCP Retransmission",
+    ),
+    (
+        af::FAST_RETRANSMISSION,
+        Field::TcpAnalysisFastRetransmission,
+        "TCP Fast Retransmission",
+    ),
+    (
+        af::SPURIOUS_RETRANSMISSION,
+        Field::TcpAnalysisSpuriousRetransmission,
+        "TCP Spurious Retransmission",
+    ),
+    (af::OUT_OF_ORDER, Field::TcpAnalysisOutOfOrder, "TCP Out-Of-Order"),
+    (
+        af::LOST_PACKET,
+        Field::TcpAnalysisLostSegment,
+        "TCP Previous segment not captured",
+    ),
+    (
+        af::ACK_LOST_PACKET,
+        Field::TcpAnalysisAckLostSegment,
+        "TCP ACKed unseen segment",
+    ),
+    (af::WINDOW_UPDATE, Field::TcpAnalysisWindowUpdate, "TCP Window Update"),
+    (af::WINDOW_FULL, Field::TcpAnalysisWindowFull, "TCP Window Full"),
+    (af::KEEP_ALIVE, Field::TcpAnalysisKeepAlive, "TCP Keep-Alive"),
+    (af::KEEP_ALIVE_ACK, Field::TcpAnalysisKeepAliveAck, "TCP Keep-Alive ACK"),
+    (
+        af::ZERO_WINDOW_PROBE,
+        Field::TcpAnalysisZeroWindowProbe,
+        "TCP ZeroWindowProbe",
+    ),
+    (af::ZERO_WINDOW, Field::TcpAnalysisZeroWindow, "TCP ZeroWindow"),
+    (
+        af::ZERO_WINDOW_PROBE_ACK,
+        Field::TcpAnalysisZeroWindowProbeAck,
+        "TCP ZeroWindowProbeAck",
+    ),
+];
+
+fn analysis_fields(p: &mut Packet, a: &Analysis) {
+    if a.flags == 0 {
+        return;
+    }
+    p.add(Field::TcpAnalysisFlags, Value::Flag);
+    for (bit, field, _) in ANALYSIS {
+        if a.flags & bit != 0 {
+            p.add(field, Value::Flag);
+            // A fast or spurious retransmission is also a retransmission.
+            if bit & (af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION) != 0 {
+                p.add(Field::TcpAnalysisRetransmission, Value::Flag);
+            }
+        }
+    }
+    if a.flags & af::DUPLICATE_ACK != 0 {
+        p.add(Field::TcpAnalysisDuplicateAck, Value::Flag);
+        p.add_u(Field::TcpAnalysisDuplicateAckNum, a.dupack_num);
+        p.add_u(Field::TcpAnalysisDuplicateAckFrame, a.dupack_frame);
+    }
+}
+
+fn info(a: &Analysis, src: u16, dst: u16, flags: u16, seg: &Segment, urgent: u16, options: &[TcpOption]) -> String {
+    let mut tags: Vec<String> = Vec::new();
+    for (bit, _, tag) in ANALYSIS {
+        if a.flags & bit != 0 {
+            tags.push(format!("[{tag}] "));
+        }
+        // tshark adds the duplicate-ACK tag between the keep-alive and zero-window ones.
+        if bit == af::KEEP_ALIVE_ACK && a.flags & af::DUPLICATE_ACK != 0 {
+            tags.push(format!("[TCP Dup ACK {}#{}] ", a.dupack_frame, a.dupack_num));
+        }
+    }
+    let mut out = String::with_capacity(96);
+    for tag in tags.iter().rev() {
+        out.push_str(tag);
+    }
+    let _ = write!(out, "{src} → {dst} [");
+    let mut first = true;
+    for (i, name) in FLAG_NAMES.iter().enumerate() {
+        if flags & (1 << i) != 0 {
+            if !first {
+                out.push_str(", ");
+            }
+            out.push_str(name);
+            first = false;
+        }
+    }
+    if first {
+        out.push_str("<None>");
+    }
+    let _ = write!(out, "] Seq={}", a.rel_seq);
+    if flags & 0x10 != 0 {
+        let _ = write!(out, " Ack={}", a.rel_ack);
+    }
+    let _ = write!(out, " Win={}", a.window);
+    if flags & 0x20 != 0 {
+        let _ = write!(out, " Urg={urgent}");
+    }
+    let _ = write!(out, " Len={}", seg.seglen);
+    for option in options {
+        match option {
+            TcpOption::Mss(mss) => {
+                let _ = write!(out, " MSS={mss}");
+            }
+            TcpOption::WindowScale(shift) => {
+                let _ = write!(out, " WS={}", 1u32 << (*shift).min(14));
+            }
+            TcpOption::SackPermitted => out.push_str(" SACK_PERM"),
+            TcpOption::Sack(blocks) => {
+                for (left, right) in blocks {
+                    let _ = write!(
+                        out,
+                        " SLE={} SRE={}",
+                        left.wrapping_sub(a.ack_base),
+                        right.wrapping_sub(a.ack_base)
+                    );
+                }
+            }
+            TcpOption::Timestamps(tsval, tsecr) => {
+                let _ = write!(out, " TSval={tsval} TSecr={tsecr}");
+            }
+            TcpOption::Other(_) => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse_in_order_and_stop_on_damage() {
+        let bytes = [2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 10];
+        let (options, error) = parse_options(&bytes);
+        assert_eq!(
+            options,
+            vec![
+                TcpOption::Mss(1460),
+                TcpOption::SackPermitted,
+                TcpOption::Timestamps(1, 0),
+                TcpOption::WindowScale(10)
+            ]
+        );
+        assert!(error.is_none());
+        let (options, error) = parse_options(&[2, 4, 5, 0xb4, 8, 40, 0]);
+        assert_eq!(options, vec![TcpOption::Mss(1460)]);
+        assert!(error.unwrap().contains("invalid length 40"));
+        let (_, error) = parse_options(&[3]);
+        assert!(error.is_some());
+    }
+
+    #[test]
+    fn flag_letters_match_tshark() {
+        assert_eq!(flag_letters(0x012), "·······A··S·");
+        assert_eq!(flag_letters(0x018), "·······AP···");
+    }
+}

@@ -1,0 +1,486 @@
+//! TCP conversations: `tcp.stream` numbering, relative sequence numbers, window scaling
+//! and the sequence analysis tshark 4.0 performs (retransmissions, out-of-order, lost
+//! segments, duplicate ACKs, zero windows, keep-alives, window updates and full windows).
+//!
+//! The rules follow Wireshark's `tcp_analyze_sequence_number` closely, on raw sequence
+//! numbers, because students compare wirelab's flags with Wireshark's.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+
+use super::reassembly::{Pushed, Reassembler};
+
+/// Analysis findings, a bit each.
+pub mod flags {
+    pub const RETRANSMISSION: u32 = 0x0001;
+    pub const LOST_PACKET: u32 = 0x0002;
+    pub const ACK_LOST_PACKET: u32 = 0x0004;
+    pub const KEEP_ALIVE: u32 = 0x0008;
+    pub const DUPLICATE_ACK: u32 = 0x0010;
+    pub const ZERO_WINDOW: u32 = 0x0020;
+    pub const ZERO_WINDOW_PROBE: u32 = 0x0040;
+    pub const ZERO_WINDOW_PROBE_ACK: u32 = 0x0080;
+    pub const KEEP_ALIVE_ACK: u32 = 0x0100;
+    pub const OUT_OF_ORDER: u32 = 0x0200;
+    pub const FAST_RETRANSMISSION: u32 = 0x0400;
+    pub const WINDOW_UPDATE: u32 = 0x0800;
+    pub const WINDOW_FULL: u32 = 0x1000;
+    pub const REUSED_PORTS: u32 = 0x2000;
+    pub const SPURIOUS_RETRANSMISSION: u32 = 0x4000;
+}
+
+/// TCP header flag bits.
+pub const FIN: u16 = 0x001;
+pub const SYN: u16 = 0x002;
+pub const RST: u16 = 0x004;
+pub const PSH: u16 = 0x008;
+pub const ACK: u16 = 0x010;
+
+/// Unacknowledged segments remembered per direction (Wireshark's TCP_MAX_UNACKED_SEGMENTS).
+const MAX_UNACKED: usize = 10_000;
+/// Window-scale shifts above 14 are invalid (RFC 7323); Wireshark then uses 14.
+const MAX_WINDOW_SHIFT: u8 = 14;
+
+/// One segment, as the tracker needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'a> {
+    pub frame: u64,
+    pub ts_ns: i64,
+    pub src: (IpAddr, u16),
+    pub dst: (IpAddr, u16),
+    pub seq: u32,
+    pub ack: u32,
+    pub flags: u16,
+    pub window: u16,
+    /// The window-scale option's shift, on SYN segments that carry it.
+    pub window_shift: Option<u8>,
+    /// Segment length from the IP header, which may exceed the captured payload.
+    pub seglen: u32,
+    /// The captured payload bytes.
+    pub payload: &'a [u8],
+}
+
+/// What the tracker learnt about a segment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    pub stream: u64,
+    pub rel_seq: u32,
+    /// Relative when the ACK flag is set, else the raw field.
+    pub rel_ack: u32,
+    pub rel_nxtseq: u32,
+    /// The window after scaling (raw on SYN segments and when scaling is unknown).
+    pub window: u32,
+    /// The receiver's sequence base, to make SACK edges relative.
+    pub ack_base: u32,
+    pub flags: u32,
+    pub dupack_num: u32,
+    pub dupack_frame: u64,
+    /// Bytes this segment added to its direction's ordered stream (when reassembling).
+    pub delivered: Vec<u8>,
+    pub reassembly: Pushed,
+}
+
+#[derive(Debug)]
+struct Unacked {
+    seq: u32,
+    nextseq: u32,
+}
+
+/// One direction's state (Wireshark's tcp_flow_t and tcp_analyze_seq_flow_info_t).
+#[derive(Debug)]
+struct Direction {
+    base_seq: Option<u32>,
+    /// -1 unknown, -2 not used, otherwise the shift.
+    win_scale: i8,
+    window: u32,
+    nextseq: u32,
+    nextseq_time: i64,
+    maxseqtobeacked: u32,
+    lastack: u32,
+    lastack_time: i64,
+    dupacknum: u32,
+    lastnondupack: u64,
+    lastsegmentflags: u32,
+    segments: VecDeque<Unacked>,
+    stream: Option<Reassembler>,
+}
+
+impl Direction {
+    fn new(reassemble: bool) -> Self {
+        Direction {
+            base_seq: None,
+            win_scale: -1,
+            window: 0,
+            nextseq: 0,
+            nextseq_time: 0,
+            maxseqtobeacked: 0,
+            lastack: 0,
+            lastack_time: 0,
+            dupacknum: 0,
+            lastnondupack: 0,
+            lastsegmentflags: 0,
+            segments: VecDeque::new(),
+            stream: reassemble.then(Reassembler::default),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Conversation {
+    stream: u64,
+    /// The endpoint that sent the first segment seen; direction 0 is from it.
+    first: (IpAddr, u16),
+    dirs: [Direction; 2],
+    /// Time of the latest SYN, and SYN-to-handshake-ACK time (0 = not yet known).
+    syn_time: i64,
+    first_rtt: i64,
+}
+
+type Key = ((IpAddr, u16), (IpAddr, u16));
+
+fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// Serial-number comparisons (RFC 1982), as Wireshark's GT_SEQ/LT_SEQ/LE_SEQ.
+fn gt_seq(a: u32, b: u32) -> bool {
+    (b.wrapping_sub(a) as i32) < 0
+}
+fn lt_seq(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+fn le_seq(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) <= 0
+}
+
+/// All TCP conversations of a capture.
+#[derive(Debug, Default)]
+pub struct TcpTracker {
+    by_key: HashMap<Key, usize>,
+    conversations: Vec<Conversation>,
+    reassemble: bool,
+}
+
+impl TcpTracker {
+    /// A tracker that also rebuilds each direction's ordered byte stream.
+    pub fn with_reassembly() -> Self {
+        TcpTracker {
+            reassemble: true,
+            ..TcpTracker::default()
+        }
+    }
+
+    pub fn conversations(&self) -> usize {
+        self.conversations.len()
+    }
+
+    pub fn track(&mut self, seg: &Segment) -> Analysis {
+        let mut analysis = Analysis::default();
+        let k = key(seg.src, seg.dst);
+        let syn_only = seg.flags & (SYN | ACK) == SYN;
+        let index = match self.by_key.get(&k) {
+            Some(&index) => {
+                let conv = &self.conversations[index];
+                let d = usize::from(conv.first != seg.src);
+                let fwd = &conv.dirs[d];
+                // A new SYN with another initial sequence number: the ports were reused
+                // by a new connection, which gets a new stream number.
+                if syn_only && fwd.base_seq.is_some_and(|base| base != seg.seq) {
+                    analysis.flags |= flags::REUSED_PORTS;
+                    self.new_conversation(k, seg.src)
+                } else {
+                    index
+                }
+            }
+            None => self.new_conversation(k, seg.src),
+        };
+        let conv = &mut self.conversations[index];
+        analysis.stream = conv.stream;
+        let d = usize::from(conv.first != seg.src);
+        let (left, right) = conv.dirs.split_at_mut(1);
+        let (fwd, rev) = if d == 0 {
+            (&mut left[0], &mut right[0])
+        } else {
+            (&mut right[0], &mut left[0])
+        };
+
+        if seg.flags & SYN != 0 {
+            if let Some(shift) = seg.window_shift {
+                fwd.win_scale = shift.min(MAX_WINDOW_SHIFT) as i8;
+            }
+            verify_window_scaling(seg.flags & ACK != 0, fwd, rev);
+        }
+        let window = if seg.flags & SYN == 0 && fwd.win_scale >= 0 {
+            u32::from(seg.window) << fwd.win_scale
+        } else {
+            u32::from(seg.window)
+        };
+        analysis.window = window;
+
+        if syn_only {
+            conv.syn_time = seg.ts_ns;
+        }
+        if seg.flags & (SYN | ACK) == ACK && conv.syn_time != 0 && conv.first_rtt == 0 {
+            conv.first_rtt = seg.ts_ns - conv.syn_time;
+        }
+
+        let seglen = seg.seglen;
+        analyze_sequence(seg, seglen, window, conv.first_rtt, fwd, rev, &mut analysis);
+
+        let base = fwd.base_seq.unwrap_or(seg.seq);
+        analysis.rel_seq = seg.seq.wrapping_sub(base);
+        analysis.ack_base = rev.base_seq.unwrap_or(0);
+        analysis.rel_ack = if seg.flags & ACK != 0 {
+            seg.ack.wrapping_sub(analysis.ack_base)
+        } else {
+            seg.ack
+        };
+        let syn_fin = u32::from(seg.flags & (SYN | FIN) != 0);
+        analysis.rel_nxtseq = analysis.rel_seq.wrapping_add(seglen).wrapping_add(syn_fin);
+
+        if let Some(stream) = fwd.stream.as_mut() {
+            analysis.reassembly = stream.push(seg.seq, seg.flags & SYN != 0, seg.payload, &mut analysis.delivered);
+            if seg.flags & (FIN | RST) != 0 {
+                analysis.reassembly.skipped += stream.finish(&mut analysis.delivered);
+            }
+        }
+        analysis
+    }
+
+    fn new_conversation(&mut self, k: Key, first: (IpAddr, u16)) -> usize {
+        let index = self.conversations.len();
+        self.conversations.push(Conversation {
+            stream: index as u64,
+            first,
+            dirs: [Direction::new(self.reassemble), Direction::new(self.reassemble)],
+            syn_time: 0,
+            first_rtt: 0,
+        });
+        self.by_key.insert(k, index);
+        index
+    }
+}
+
+/// Window scaling counts only when both SYN and SYN/ACK carry the option.
+fn verify_window_scaling(is_synack: bool, fwd: &mut Direction, rev: &mut Direction) {
+    if fwd.win_scale == -1 {
+        fwd.win_scale = -2;
+        rev.win_scale = -2;
+    } else if is_synack && rev.win_scale == -2 {
+        fwd.win_scale = -2;
+    }
+}
+
+fn analyze_sequence(
+    seg: &Segment,
+    seglen: u32,
+    window: u32,
+    first_rtt: i64,
+    fwd: &mut Direction,
+    rev: &mut Direction,
+    out: &mut Analysis,
+) {
+    use flags::*;
+    let (seq, ack, fl, now) = (seg.seq, seg.ack, seg.flags, seg.ts_ns);
+    let mut found = out.flags;
+
+    if fwd.base_seq.is_none() {
+        fwd.base_seq = Some(if fl & SYN != 0 { seq } else { seq.wrapping_sub(1) });
+    }
+    if rev.base_seq.is_none() && fl & ACK != 0 {
+        rev.base_seq = Some(ack.wrapping_sub(1));
+    }
+    let not_syn_fin_rst = fl & (SYN | FIN | RST) == 0;
+
+    'fwd: {
+        if seglen == 1 && seq == fwd.nextseq && rev.window == 0 {
+            found |= ZERO_WINDOW_PROBE;
+            break 'fwd;
+        }
+        if window == 0 && fl & (RST | FIN | SYN) == 0 {
+            found |= ZERO_WINDOW;
+        }
+        if fwd.nextseq != 0 && gt_seq(seq, fwd.nextseq) && fl & RST == 0 {
+            found |= LOST_PACKET;
+        }
+        if seglen <= 1 && seq == fwd.nextseq.wrapping_sub(1) && not_syn_fin_rst {
+            found |= KEEP_ALIVE;
+        }
+        if seglen == 0
+            && window != 0
+            && window != fwd.window
+            && seq == fwd.nextseq
+            && ack == fwd.lastack
+            && not_syn_fin_rst
+        {
+            found |= WINDOW_UPDATE;
+        }
+        if seglen > 0 && rev.win_scale != -1 && not_syn_fin_rst {
+            let shift = if rev.win_scale == -2 { 0 } else { rev.win_scale as u32 };
+            let edge = rev.lastack.wrapping_add(rev.window.checked_shl(shift).unwrap_or(0));
+            if seq.wrapping_add(seglen) == edge {
+                found |= WINDOW_FULL;
+            }
+        }
+        let repeats_ack = seglen == 0 && seq == fwd.nextseq && ack == fwd.lastack && not_syn_fin_rst;
+        if repeats_ack && window != 0 && window == fwd.window && rev.lastsegmentflags & KEEP_ALIVE != 0 {
+            found |= KEEP_ALIVE_ACK;
+            break 'fwd;
+        }
+        if repeats_ack && window == 0 && window == fwd.window && rev.lastsegmentflags & ZERO_WINDOW_PROBE != 0 {
+            found |= ZERO_WINDOW_PROBE_ACK;
+            break 'fwd;
+        }
+        if repeats_ack && window != 0 && window == fwd.window {
+            fwd.dupacknum += 1;
+            found |= DUPLICATE_ACK;
+            out.dupack_num = fwd.dupacknum;
+            out.dupack_frame = fwd.lastnondupack;
+        }
+    }
+    // tshark 4.0 restarts the duplicate count only when the ACK number moves.
+    if ack != fwd.lastack {
+        fwd.lastnondupack = seg.frame;
+        fwd.dupacknum = 0;
+    }
+
+    if rev.maxseqtobeacked != 0 && gt_seq(ack, rev.maxseqtobeacked) && fl & ACK != 0 {
+        found |= ACK_LOST_PACKET;
+        rev.maxseqtobeacked = rev.nextseq;
+    }
+
+    'retransmission: {
+        if !(seglen > 0 || fl & (SYN | FIN) != 0) || found & KEEP_ALIVE != 0 {
+            break 'retransmission;
+        }
+        let seq_not_advanced = fwd.nextseq != 0 && lt_seq(seq, fwd.nextseq);
+        let since_dupack = now - rev.lastack_time;
+        if seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq && since_dupack < 20_000_000 {
+            found |= FAST_RETRANSMISSION;
+            break 'retransmission;
+        }
+        let since_nextseq = now - fwd.nextseq_time;
+        let ooo_threshold = if first_rtt == 0 { 3_000_000 } else { first_rtt };
+        let syn_fin = u32::from(fl & (SYN | FIN) != 0);
+        if seq_not_advanced
+            && since_nextseq < ooo_threshold
+            && fwd.nextseq != seq.wrapping_add(seglen).wrapping_add(syn_fin)
+        {
+            found |= OUT_OF_ORDER;
+            break 'retransmission;
+        }
+        if seglen > 0 && rev.lastack != 0 && le_seq(seq.wrapping_add(seglen), rev.lastack) {
+            found |= SPURIOUS_RETRANSMISSION;
+            break 'retransmission;
+        }
+        if seq_not_advanced {
+            found |= RETRANSMISSION;
+        }
+    }
+
+    let mut nextseq = seq.wrapping_add(seglen);
+    if seglen > 0 || fl & (SYN | FIN) != 0 {
+        if fl & (SYN | FIN) != 0 {
+            nextseq = nextseq.wrapping_add(1);
+        }
+        if fwd.segments.len() < MAX_UNACKED {
+            fwd.segments.push_front(Unacked { seq, nextseq });
+        }
+    }
+    let probe = found & ZERO_WINDOW_PROBE != 0;
+    if (gt_seq(nextseq, fwd.nextseq) || fwd.nextseq == 0) && !probe {
+        fwd.nextseq = nextseq;
+        fwd.nextseq_time = now;
+    }
+    if (seq == fwd.maxseqtobeacked || fwd.maxseqtobeacked == 0) && !probe {
+        fwd.maxseqtobeacked = fwd.nextseq;
+    }
+    fwd.window = window;
+    fwd.lastack = ack;
+    fwd.lastack_time = now;
+    fwd.lastsegmentflags = found;
+
+    // Forget the other direction's segments this one acknowledges.
+    if fl & ACK != 0 {
+        rev.segments.retain_mut(|u| {
+            if gt_seq(u.nextseq, ack) {
+                if gt_seq(ack, u.seq) {
+                    u.seq = ack;
+                }
+                true
+            } else {
+                false
+            }
+        });
+    }
+    out.flags = found;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn seg(frame: u64, from_client: bool, seq: u32, ack: u32, fl: u16, payload: &'static [u8]) -> Segment<'static> {
+        let c = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), 40000);
+        let s = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), 80);
+        let (src, dst) = if from_client { (c, s) } else { (s, c) };
+        Segment {
+            frame,
+            ts_ns: frame as i64 * 1_000_000_000,
+            src,
+            dst,
+            seq,
+            ack,
+            flags: fl,
+            window: 100,
+            window_shift: (fl & SYN != 0).then_some(2),
+            seglen: payload.len() as u32,
+            payload,
+        }
+    }
+
+    #[test]
+    fn relative_numbers_and_scaled_window() {
+        let mut t = TcpTracker::default();
+        let a = t.track(&seg(1, true, 1000, 0, SYN, b""));
+        assert_eq!((a.rel_seq, a.window), (0, 100));
+        let b = t.track(&seg(2, false, 5000, 1001, SYN | ACK, b""));
+        assert_eq!((b.rel_seq, b.rel_ack), (0, 1));
+        let c = t.track(&seg(3, true, 1001, 5001, ACK, b"hello"));
+        assert_eq!((c.rel_seq, c.rel_ack, c.rel_nxtseq, c.window), (1, 1, 6, 400));
+        assert_eq!(c.flags, 0);
+    }
+
+    #[test]
+    fn retransmission_and_lost_segment() {
+        let mut t = TcpTracker::default();
+        t.track(&seg(1, true, 100, 0, SYN, b""));
+        t.track(&seg(2, false, 900, 101, SYN | ACK, b""));
+        t.track(&seg(3, true, 101, 901, ACK | PSH, b"abcd"));
+        let again = t.track(&seg(4, true, 101, 901, ACK | PSH, b"abcd"));
+        assert_eq!(again.flags, flags::RETRANSMISSION);
+        let jump = t.track(&seg(5, true, 200, 901, ACK | PSH, b"zz"));
+        assert_eq!(jump.flags, flags::LOST_PACKET);
+    }
+
+    #[test]
+    fn ports_reused_by_a_new_syn_get_a_new_stream() {
+        let mut t = TcpTracker::default();
+        assert_eq!(t.track(&seg(1, true, 100, 0, SYN, b"")).stream, 0);
+        let again = t.track(&seg(2, true, 7777, 0, SYN, b""));
+        assert_eq!(again.stream, 1);
+        assert_eq!(again.flags, flags::REUSED_PORTS);
+    }
+
+    #[test]
+    fn mid_stream_start_shows_seq_1_ack_1() {
+        let mut t = TcpTracker::default();
+        let a = t.track(&seg(1, true, 123_456, 654_321, ACK, b"x"));
+        assert_eq!((a.rel_seq, a.rel_ack), (1, 1));
+    }
+}

@@ -1,0 +1,83 @@
+//! UDP datagrams and `udp.stream` numbering.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use etherparse::UdpHeaderSlice;
+
+use super::field::{Field, Value};
+use super::ip::NetInfo;
+use super::link::data_layer;
+use super::packet::{Packet, Proto, Severity};
+use super::{truncated, Ctx};
+
+type Key = ((IpAddr, u16), (IpAddr, u16));
+
+/// UDP conversations, numbered from 0 in order of first appearance.
+#[derive(Debug, Default)]
+pub struct UdpConversations {
+    streams: HashMap<Key, u64>,
+}
+
+impl UdpConversations {
+    pub fn stream(&mut self, a: (IpAddr, u16), b: (IpAddr, u16)) -> u64 {
+        let key = if a <= b { (a, b) } else { (b, a) };
+        let next = self.streams.len() as u64;
+        *self.streams.entry(key).or_insert(next)
+    }
+}
+
+pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
+    let Ok(hdr) = UdpHeaderSlice::from_slice(data) else {
+        if !net.inner {
+            p.protocol = "UDP";
+            p.info = "UDP header cut short".into();
+        }
+        p.push_layer(Proto::Udp, offset);
+        truncated(p, Proto::Udp, "UDP header", 8, data.len());
+        return;
+    };
+    p.push_layer(Proto::Udp, offset);
+    let (src, dst, length) = (hdr.source_port(), hdr.destination_port(), usize::from(hdr.length()));
+    p.add_u(Field::UdpSrcport, src);
+    p.add_u(Field::UdpDstport, dst);
+    p.add_u(Field::UdpPort, src);
+    p.add_u(Field::UdpPort, dst);
+    p.add_u(Field::UdpLength, length as u64);
+    p.add_u(Field::UdpChecksum, hdr.checksum());
+    let stream = ctx.decoder.udp.stream((net.src, src), (net.dst, dst));
+    p.add_u(Field::UdpStream, stream);
+    if net.inner {
+        return;
+    }
+    p.protocol = "UDP";
+    if length < 8 {
+        p.info = format!("{src} → {dst} [Bogus UDP length ({length}, must be at least 8)]");
+        p.note(
+            Severity::Error,
+            Proto::Udp,
+            format!("bogus UDP length {length}, must be at least 8"),
+        );
+        return;
+    }
+    p.info = format!("{src} → {dst} Len={}", length - 8);
+    if length > net.payload_len {
+        p.note(
+            Severity::Error,
+            Proto::Udp,
+            format!(
+                "UDP length {length} exceeds the {} bytes the IP header gives it",
+                net.payload_len
+            ),
+        );
+    }
+    let end = length.min(data.len());
+    let payload = &data[8..end.max(8)];
+    if !payload.is_empty() {
+        p.add(Field::UdpPayload, Value::Bytes(payload.to_vec()));
+        data_layer(p, payload, offset + 8);
+    }
+    if length > data.len() && length <= net.payload_len {
+        truncated(p, Proto::Udp, "UDP datagram", length, data.len());
+    }
+}

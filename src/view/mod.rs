@@ -1,0 +1,53 @@
+//! Printing packets. Each output format is one [`PacketFormat`] in its own file; a format
+//! writes bytes into a buffer, so it is tested without a terminal or a file.
+
+pub mod fields;
+pub mod json;
+pub mod names;
+pub mod table;
+pub mod tsv;
+
+use std::fmt::Write as _;
+
+use crate::decode::{Address, Packet};
+pub use names::MacNames;
+
+/// One way of printing a stream of packets.
+pub trait PacketFormat {
+    /// Written once before the first packet.
+    fn header(&mut self, _out: &mut Vec<u8>) {}
+    fn packet(&mut self, packet: &Packet, out: &mut Vec<u8>);
+}
+
+/// The Source or Destination column text.
+pub fn address_text(address: &Address, names: &MacNames) -> String {
+    match address {
+        Address::None => String::new(),
+        Address::Ether(mac) => names.name(mac),
+        Address::Ipv4(ip) => ip.to_string(),
+        Address::Ipv6(ip) => ip.to_string(),
+    }
+}
+
+/// The Time column: seconds since the first frame, six decimals.
+pub fn time_text(rel_ns: i64) -> String {
+    let mut s = String::new();
+    let sign = if rel_ns < 0 { "-" } else { "" };
+    let abs = rel_ns.unsigned_abs();
+    // Round to microseconds, as tshark's default time precision.
+    let micros = (abs + 500) / 1000;
+    let _ = write!(s, "{sign}{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_has_six_decimals() {
+        assert_eq!(time_text(0), "0.000000");
+        assert_eq!(time_text(1_232_535_000), "1.232535");
+        assert_eq!(time_text(1_232_535_600), "1.232536");
+    }
+}
