@@ -71,6 +71,7 @@ fields! {
     VlanId = "vlan.id", Dec, "802.1Q VLAN identifier";
     VlanPriority = "vlan.priority", Dec, "802.1Q priority code point";
     VlanEtype = "vlan.etype", Hex(4), "EtherType after the VLAN tag";
+    Ieee8021adId = "ieee8021ad.id", Dec, "802.1ad (QinQ) service VLAN identifier";
     SllPkttype = "sll.pkttype", Dec, "Linux cooked capture packet type (0 to us, 4 outgoing...)";
     SllSrcEth = "sll.src.eth", Ether, "Linux cooked capture link-layer source";
     SllEtype = "sll.etype", Hex(4), "Linux cooked capture protocol";

@@ -91,9 +91,14 @@ fn ethertype_payload(ctx: &mut Ctx, ethertype: u16, data: &[u8], offset: usize, 
             };
             p.push_layer(Proto::Vlan, offset);
             let inner = tag.ether_type().0;
-            p.add_u(Field::VlanPriority, tag.priority_code_point().value());
-            p.add_u(Field::VlanId, tag.vlan_identifier().value());
-            p.add_u(Field::VlanEtype, inner);
+            if ethertype == ETHERTYPE_QINQ {
+                // tshark names the 802.1ad service tag's fields apart from 802.1Q's.
+                p.add_u(Field::Ieee8021adId, tag.vlan_identifier().value());
+            } else {
+                p.add_u(Field::VlanPriority, tag.priority_code_point().value());
+                p.add_u(Field::VlanId, tag.vlan_identifier().value());
+                p.add_u(Field::VlanEtype, inner);
+            }
             ethertype_payload(ctx, inner, &data[4..], offset + 4, p, tags + 1);
         }
         other => unknown_payload(p, data, offset, &format!("EtherType 0x{other:04x}, not decoded")),

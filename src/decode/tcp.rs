@@ -85,21 +85,13 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         );
         return;
     }
+    if net.inner {
+        inner_segment(ctx, data, offset, net, p);
+        return;
+    }
     let hdr = match TcpHeaderSlice::from_slice(data) {
         Ok(hdr) => hdr,
         Err(_) => {
-            if net.inner {
-                // ICMP errors quote only the first 8 bytes of the transport header.
-                if data.len() >= 4 {
-                    p.push_layer(Proto::Tcp, offset);
-                    ports(
-                        p,
-                        u16::from_be_bytes([data[0], data[1]]),
-                        u16::from_be_bytes([data[2], data[3]]),
-                    );
-                }
-                return;
-            }
             let need = data.get(12).map_or(20, |b| usize::from(b >> 4) * 4).max(20);
             p.protocol = "TCP";
             p.info = "TCP header cut short".into();
@@ -124,9 +116,6 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     });
 
     ports(p, src_port, dst_port);
-    if net.inner {
-        return;
-    }
     let segment = Segment {
         frame: p.number,
         ts_ns: p.ts_ns,
@@ -200,6 +189,45 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         truncated(p, Proto::Tcp, "TCP segment", seglen as usize, payload.len());
     }
     (ctx.on_tcp)(p, &analysis);
+}
+
+/// The start of a segment quoted inside an ICMP error (often only 8 bytes): raw
+/// numbers, no analysis, the stream of an existing conversation (as tshark shows it).
+fn inner_segment(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
+    if data.len() < 4 {
+        return;
+    }
+    p.push_layer(Proto::Tcp, offset);
+    let (src, dst) = (
+        u16::from_be_bytes([data[0], data[1]]),
+        u16::from_be_bytes([data[2], data[3]]),
+    );
+    ports(p, src, dst);
+    if let Some(stream) = ctx.decoder.tcp.stream_of((net.src, src), (net.dst, dst)) {
+        p.add_u(Field::TcpStream, stream);
+    }
+    let be32 = |at: usize| u32::from_be_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+    if data.len() >= 8 {
+        p.add_u(Field::TcpSeq, be32(4));
+    }
+    if data.len() >= 16 {
+        p.add_u(Field::TcpAck, be32(8));
+        p.add_u(Field::TcpHdrLen, u64::from(data[12] >> 4) * 4);
+        let flags = u16::from_be_bytes([data[12], data[13]]) & 0x01ff;
+        p.add_u(Field::TcpFlags, flags);
+        for (field, bit) in [
+            (Field::TcpFlagsAck, 0x10),
+            (Field::TcpFlagsPush, 0x08),
+            (Field::TcpFlagsReset, 0x04),
+            (Field::TcpFlagsSyn, 0x02),
+            (Field::TcpFlagsFin, 0x01),
+        ] {
+            p.add(field, Value::Bool(flags & bit != 0));
+        }
+        let window = u16::from_be_bytes([data[14], data[15]]);
+        p.add_u(Field::TcpWindowSizeValue, window);
+        p.add_u(Field::TcpWindowSize, window);
+    }
 }
 
 fn ports(p: &mut Packet, src: u16, dst: u16) {
@@ -324,6 +352,8 @@ fn analysis_fields(p: &mut Packet, a: &Analysis) {
         }
     }
     if a.flags & af::DUPLICATE_ACK != 0 {
+        // tshark lists this field twice: once as the finding, once under the ACK details.
+        p.add(Field::TcpAnalysisDuplicateAck, Value::Flag);
         p.add(Field::TcpAnalysisDuplicateAck, Value::Flag);
         p.add_u(Field::TcpAnalysisDuplicateAckNum, a.dupack_num);
         p.add_u(Field::TcpAnalysisDuplicateAckFrame, a.dupack_frame);

@@ -174,6 +174,13 @@ impl TcpTracker {
         }
     }
 
+    /// The stream number of an existing conversation, without touching its state.
+    pub fn stream_of(&self, a: (IpAddr, u16), b: (IpAddr, u16)) -> Option<u64> {
+        self.by_key
+            .get(&key(a, b))
+            .map(|&index| self.conversations[index].stream)
+    }
+
     pub fn conversations(&self) -> usize {
         self.conversations.len()
     }

@@ -1,0 +1,243 @@
+//! Damaged and hostile capture files: a one-line error naming the file and byte offset
+//! when nothing can be read (exit 2), otherwise the frames before the damage and a note.
+
+use std::path::Path;
+
+use super::common::{data, pcap_bytes, read_pcap_frames, wirelab};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn replay_bytes(bytes: &[u8], extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input.pcap");
+    std::fs::write(&path, bytes).unwrap();
+    replay_path(&path, extra)
+}
+
+fn replay_path(path: &Path, extra: &[&str]) -> Run {
+    let output = wirelab()
+        .args(["replay", "-T", "tsv"])
+        .args(extra)
+        .arg(path)
+        .output()
+        .unwrap();
+    let run = Run {
+        code: output
+            .status
+            .code()
+            .expect("exited, not killed by a signal (no panic abort)"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+    assert!(
+        run.stderr.lines().count() <= 1,
+        "more than one line on stderr: {}",
+        run.stderr
+    );
+    run
+}
+
+fn unusable(bytes: &[u8], expected: &str) {
+    let run = replay_bytes(bytes, &[]);
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("input.pcap: byte offset"),
+        "names file and offset: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(expected), "{:?} not in {}", expected, run.stderr);
+}
+
+fn epb(interface: u32, data: &[u8]) -> Vec<u8> {
+    let padded = data.len().div_ceil(4) * 4;
+    let total = (32 + padded) as u32;
+    let mut b = Vec::new();
+    for v in [
+        6u32,
+        total,
+        interface,
+        0,
+        1_000_000,
+        data.len() as u32,
+        data.len() as u32,
+    ] {
+        b.extend(v.to_le_bytes());
+    }
+    b.extend(data);
+    b.resize(b.len() + padded - data.len(), 0);
+    b.extend(total.to_le_bytes());
+    b
+}
+
+fn pcapng(blocks: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = Vec::new();
+    for v in [0x0A0D0D0Au32, 28, 0x1A2B3C4D] {
+        b.extend(v.to_le_bytes());
+    }
+    b.extend(1u16.to_le_bytes());
+    b.extend(0u16.to_le_bytes());
+    b.extend((-1i64).to_le_bytes());
+    b.extend(28u32.to_le_bytes());
+    let idb: Vec<u8> = [1u32, 20, 1, 65535, 20].iter().flat_map(|v| v.to_le_bytes()).collect();
+    b.extend(idb);
+    for block in blocks {
+        b.extend(block);
+    }
+    b
+}
+
+#[test]
+fn files_that_are_not_captures_are_refused_with_the_offset() {
+    unusable(b"", "the file is empty");
+    unusable(b"GET / HTTP/1.1\r\n", "not a pcap or pcapng capture");
+    unusable(b"\xd4\xc3", "too short for a capture header");
+    unusable(b"\xd4\xc3\xb2\xa1\x02\x00", "truncated pcap file header");
+    unusable(&pcap_bytes(1, &[])[..20], "truncated pcap file header");
+    let mut huge = pcap_bytes(1, &[]);
+    huge.extend([0u8; 8]);
+    huge.extend(0xffff_fff0u32.to_le_bytes());
+    huge.extend(0xffff_fff0u32.to_le_bytes());
+    unusable(&huge, "larger than the maximum of 262144 bytes");
+    let mut beyond = pcap_bytes(1, &[]);
+    beyond.extend([0u8; 8]);
+    beyond.extend(1000u32.to_le_bytes());
+    beyond.extend(1000u32.to_le_bytes());
+    beyond.extend([0u8; 10]);
+    unusable(
+        &beyond,
+        "truncated record: 1000 bytes announced, the file ends after 10",
+    );
+}
+
+#[test]
+fn a_missing_path_or_a_directory_is_a_one_line_error() {
+    let run = replay_path(Path::new("/nonexistent/capture.pcap"), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("/nonexistent/capture.pcap") && run.stderr.contains("cannot open"),
+        "{}",
+        run.stderr
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = replay_path(dir.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+}
+
+#[test]
+fn frames_before_damage_are_listed_and_the_damage_noted() {
+    let full = std::fs::read(data("recorded/l4-basic.pcap")).unwrap();
+    let frames = read_pcap_frames(&full).len();
+    let run = replay_bytes(&full[..full.len() - 5], &[]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), frames - 1);
+    assert!(run.stderr.starts_with("wirelab: note: "), "{}", run.stderr);
+    assert!(run.stderr.contains("truncated record"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("the {} frames before it are listed", frames - 1)),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_capture_cut_at_every_position_never_panics() {
+    for file in ["recorded/l4-two-interfaces.pcapng", "recorded/l4-basic.pcap"] {
+        let full = std::fs::read(data(file)).unwrap();
+        for cut in (0..full.len()).step_by(61) {
+            let run = replay_bytes(&full[..cut], &[]);
+            assert!(run.code == 0 || run.code == 2, "{file} cut at {cut}: exit {}", run.code);
+            if run.code == 2 {
+                assert!(run.stdout.is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_packet_block_naming_a_missing_interface_ends_the_file_with_a_note() {
+    let frame = [0xffu8; 60];
+    let run = replay_bytes(&pcapng(&[epb(0, &frame), epb(3, &frame)]), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1);
+    assert!(
+        run.stderr
+            .contains("names interface 3, but the section describes 1 interface(s)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn zero_length_short_and_cut_frames_are_listed_with_notes() {
+    let tcp_frame = read_pcap_frames(&std::fs::read(data("recorded/l4-basic.pcap")).unwrap())
+        .into_iter()
+        .find(|(_, _, d)| d.len() == 74)
+        .expect("a SYN frame")
+        .2;
+    let cut = &tcp_frame[..40];
+    let mut bytes = pcap_bytes(1, &[(1, 0, &[]), (1, 1, &[0x01, 0x02, 0x03]), (1, 2, cut)]);
+    // The third record: say it was 74 bytes on the wire (cut by the snaplen).
+    let third = bytes.len() - cut.len() - 4;
+    bytes[third..third + 4].copy_from_slice(&74u32.to_le_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.pcap");
+    std::fs::write(&path, &bytes).unwrap();
+    let output = wirelab().args(["replay", "-T", "json"]).arg(&path).output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    for line in &lines[..2] {
+        assert!(
+            line["notes"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Ethernet header"),
+            "{line}"
+        );
+    }
+    let notes = lines[2]["notes"].to_string();
+    assert!(notes.contains("cut by the snaplen: 40 of 74 bytes captured"), "{notes}");
+    assert_eq!(lines[2]["length"], 74);
+}
+
+#[test]
+fn a_tcp_data_offset_beyond_the_segment_is_a_note_not_a_crash() {
+    let mut frame = read_pcap_frames(&std::fs::read(data("recorded/l4-basic.pcap")).unwrap())
+        .into_iter()
+        .find(|(_, _, d)| d.len() == 74)
+        .unwrap()
+        .2;
+    frame[14 + 20 + 12] = 0xf0; // data offset 60 bytes in a 40-byte segment
+    let bad_offset = frame.clone();
+    frame[14 + 20 + 12] = 0x20; // data offset 8: below the minimum of 20
+    let run = replay_bytes(&pcap_bytes(1, &[(1, 0, &bad_offset), (1, 1, &frame)]), &[]);
+    assert_eq!(run.code, 0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].ends_with("TCP header cut short"), "{}", lines[0]);
+    assert!(
+        lines[1].contains("[Bogus TCP header length (8, must be at least 20)]"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn control_bytes_never_reach_the_terminal() {
+    // A hostile frame on an unknown link type is listed as data: no raw bytes printed.
+    let run = replay_bytes(&pcap_bytes(147, &[(1, 0, b"\x1b[2J\x07evil")]), &[]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\x07'));
+    assert!(run.stdout.contains("Link type 147"), "{}", run.stdout);
+}

@@ -1,0 +1,118 @@
+//! The replay command's output formats and options, as a user or script runs them.
+
+use super::common::{data, stdout_of, wirelab};
+
+fn basic() -> std::path::PathBuf {
+    data("recorded/l4-basic.pcap")
+}
+
+#[test]
+fn tsv_has_seven_columns_and_no_header() {
+    let out = stdout_of(wirelab().args(["replay", "--format", "tsv", "-c", "25"]).arg(basic()));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 25);
+    for line in &lines {
+        assert_eq!(line.split('\t').count(), 7, "{line}");
+    }
+    assert_eq!(
+        lines[18],
+        "19\t1.232535\t10.77.0.1\t10.77.0.2\tTCP\t74\t59338 → 9000 [SYN] Seq=0 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=2865412083 TSecr=0 WS=1024"
+    );
+}
+
+#[test]
+fn the_table_has_a_header_and_colours_only_when_asked() {
+    let plain = stdout_of(wirelab().args(["replay", "-c", "3"]).arg(basic()));
+    assert!(plain.lines().next().unwrap().trim_start().starts_with("No."));
+    assert!(!plain.contains('\x1b'), "no colour when piped");
+    let coloured = stdout_of(wirelab().args(["replay", "-c", "30", "--color", "always"]).arg(basic()));
+    assert!(coloured.contains("\x1b["), "colour when forced");
+    let never = stdout_of(wirelab().args(["replay", "-c", "30", "--color", "never"]).arg(basic()));
+    assert!(!never.contains('\x1b'));
+}
+
+#[test]
+fn json_lines_carry_every_field() {
+    let out = stdout_of(wirelab().args(["replay", "-T", "json"]).arg(basic()));
+    let frames: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON"))
+        .collect();
+    assert_eq!(frames.len(), 147);
+    let syn = &frames[18];
+    assert_eq!(syn["protocol"], "TCP");
+    assert_eq!(syn["fields"]["tcp.stream"][0], 0);
+    assert_eq!(syn["fields"]["tcp.flags.syn"][0], true);
+    assert_eq!(syn["fields"]["ip.addr"], serde_json::json!(["10.77.0.1", "10.77.0.2"]));
+    assert_eq!(syn["layers"], serde_json::json!(["frame", "eth", "ip", "tcp"]));
+}
+
+#[test]
+fn fields_follow_tsharks_options() {
+    let out = stdout_of(
+        wirelab()
+            .args([
+                "replay",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
+                "tcp.port",
+                "-e",
+                "tcp.analysis.retransmission",
+            ])
+            .args(["-E", "header=y", "-E", "separator=,", "-E", "aggregator=/s", "-c", "79"])
+            .arg(basic()),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "frame.number,tcp.port,tcp.analysis.retransmission");
+    assert_eq!(lines[19], "19,59338 9000,");
+    assert_eq!(lines[79], "79,33042 9003,1");
+}
+
+#[test]
+fn unknown_fields_and_missing_fields_are_usage_errors() {
+    let output = wirelab()
+        .args(["replay", "-e", "tcp.strem"])
+        .arg(basic())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.trim(),
+        "wirelab: unknown field 'tcp.strem' (did you mean tcp.stream?)"
+    );
+    let output = wirelab()
+        .args(["replay", "-T", "fields"])
+        .arg(basic())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = wirelab()
+        .args(["replay", "-E", "header=maybe", "-e", "frame.number"])
+        .arg(basic())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn no_arguments_prints_help() {
+    let out = stdout_of(&mut wirelab());
+    assert!(out.contains("replay"), "{out}");
+}
+
+#[test]
+fn names_resolve_like_tshark_unless_disabled() {
+    let numeric = stdout_of(wirelab().args(["replay", "-T", "tsv", "-n", "-c", "5"]).arg(basic()));
+    assert!(
+        numeric.lines().nth(4).unwrap().contains("ff:ff:ff:ff:ff:ff\tARP"),
+        "{numeric}"
+    );
+    if std::path::Path::new("/usr/share/wireshark/wka").exists() {
+        let named = stdout_of(wirelab().args(["replay", "-T", "tsv", "-c", "5"]).arg(basic()));
+        assert!(named.lines().nth(4).unwrap().contains("\tBroadcast\tARP"), "{named}");
+    }
+}

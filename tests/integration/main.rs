@@ -1,0 +1,7 @@
+//! wirelab's integration tests: one binary, a module per topic.
+
+mod bad_input;
+mod cli;
+mod common;
+mod linktypes;
+mod tshark_diff;
