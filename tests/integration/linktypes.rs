@@ -106,3 +106,34 @@ fn vlan_ids_are_fields() {
     );
     assert_eq!(out.lines().next().unwrap(), "200");
 }
+
+#[test]
+fn pcapng_sections_keep_their_own_byte_order_and_interfaces() {
+    // Two pcapng files back to back form one file of two sections: little-endian with
+    // microsecond interfaces, then big-endian with nanosecond ones.
+    let (first, second) = (
+        data("recorded/l4-two-interfaces.pcapng"),
+        data("thirdparty/be_2if_nsres_dhcp.pcapng"),
+    );
+    let mut joined = std::fs::read(&first).unwrap();
+    joined.extend(std::fs::read(&second).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-sections.pcapng");
+    std::fs::write(&path, joined).unwrap();
+    let times = |file: &std::path::Path| {
+        stdout_of(
+            wirelab()
+                .args([
+                    "replay",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "frame.time_epoch",
+                    "-e",
+                    "frame.protocols",
+                ])
+                .arg(file),
+        )
+    };
+    assert_eq!(times(&path), times(&first) + &times(&second));
+}
