@@ -269,7 +269,11 @@ fn transport(
         _ => {
             if !net.inner {
                 p.protocol = ip_name;
-                p.info = format!("{} ({protocol})", proto_name(protocol));
+                p.info = if protocol == 59 {
+                    "IPv6 no next header".into()
+                } else {
+                    format!("{} ({protocol})", proto_name(protocol))
+                };
             }
             data_layer(p, payload, offset);
         }

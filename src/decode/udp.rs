@@ -13,6 +13,24 @@ use super::{truncated, Ctx};
 
 type Key = ((IpAddr, u16), (IpAddr, u16));
 
+/// RFC 4380 Teredo, IPv6 over UDP.
+const TEREDO_PORT: u16 = 3544;
+
+/// Where the IPv6 packet starts in a Teredo payload, past the optional authentication
+/// and origin-indication headers; `None` when no IPv6 packet is there.
+fn teredo_ipv6_offset(payload: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    if payload.get(..2) == Some(&[0, 1]) {
+        let (id_len, auth_len) = (usize::from(*payload.get(2)?), usize::from(*payload.get(3)?));
+        at += 4 + id_len + auth_len + 9;
+    }
+    if payload.get(at..at + 2) == Some(&[0, 0]) {
+        at += 8;
+    }
+    let ipv6 = payload.get(at..)?;
+    (ipv6.len() >= 40 && ipv6[0] >> 4 == 6).then_some(at)
+}
+
 /// UDP conversations, numbered from 0 in order of first appearance.
 #[derive(Debug, Default)]
 pub struct UdpConversations {
@@ -73,6 +91,13 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     }
     let end = length.min(data.len());
     let payload = &data[8..end.max(8)];
+    if src == TEREDO_PORT || dst == TEREDO_PORT {
+        if let Some(skip) = teredo_ipv6_offset(payload) {
+            // Teredo tunnels IPv6 in UDP: the columns show the inner IPv6 packet, as tshark.
+            super::ip::ipv6(ctx, &payload[skip..], offset + 8 + skip, p);
+            return;
+        }
+    }
     if !payload.is_empty() {
         p.add(Field::UdpPayload, Value::Bytes(payload.to_vec()));
         data_layer(p, payload, offset + 8);
