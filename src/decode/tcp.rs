@@ -139,20 +139,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     p.add_u(Field::TcpAck, analysis.rel_ack);
     p.add_u(Field::TcpAckRaw, segment.ack);
     p.add_u(Field::TcpHdrLen, header_len as u64);
-    p.add_u(Field::TcpFlags, flags);
-    for (field, bit) in [
-        (Field::TcpFlagsNs, 0x100),
-        (Field::TcpFlagsCwr, 0x80),
-        (Field::TcpFlagsEce, 0x40),
-        (Field::TcpFlagsUrg, 0x20),
-        (Field::TcpFlagsAck, 0x10),
-        (Field::TcpFlagsPush, 0x08),
-        (Field::TcpFlagsReset, 0x04),
-        (Field::TcpFlagsSyn, 0x02),
-        (Field::TcpFlagsFin, 0x01),
-    ] {
-        p.add(field, Value::Bool(flags & bit != 0));
-    }
+    flag_fields(p, flags);
     p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
     p.add_u(Field::TcpWindowSizeValue, segment.window);
     p.add_u(Field::TcpWindowSize, analysis.window);
@@ -213,20 +200,28 @@ fn inner_segment(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mu
     if data.len() >= 16 {
         p.add_u(Field::TcpAck, be32(8));
         p.add_u(Field::TcpHdrLen, u64::from(data[12] >> 4) * 4);
-        let flags = u16::from_be_bytes([data[12], data[13]]) & 0x01ff;
-        p.add_u(Field::TcpFlags, flags);
-        for (field, bit) in [
-            (Field::TcpFlagsAck, 0x10),
-            (Field::TcpFlagsPush, 0x08),
-            (Field::TcpFlagsReset, 0x04),
-            (Field::TcpFlagsSyn, 0x02),
-            (Field::TcpFlagsFin, 0x01),
-        ] {
-            p.add(field, Value::Bool(flags & bit != 0));
-        }
+        flag_fields(p, u16::from_be_bytes([data[12], data[13]]) & 0x01ff);
         let window = u16::from_be_bytes([data[14], data[15]]);
         p.add_u(Field::TcpWindowSizeValue, window);
         p.add_u(Field::TcpWindowSize, window);
+    }
+}
+
+/// tcp.flags and one boolean field per flag.
+fn flag_fields(p: &mut Packet, flags: u16) {
+    p.add_u(Field::TcpFlags, flags);
+    for (field, bit) in [
+        (Field::TcpFlagsNs, 0x100),
+        (Field::TcpFlagsCwr, 0x80),
+        (Field::TcpFlagsEce, 0x40),
+        (Field::TcpFlagsUrg, 0x20),
+        (Field::TcpFlagsAck, 0x10),
+        (Field::TcpFlagsPush, 0x08),
+        (Field::TcpFlagsReset, 0x04),
+        (Field::TcpFlagsSyn, 0x02),
+        (Field::TcpFlagsFin, 0x01),
+    ] {
+        p.add(field, Value::Bool(flags & bit != 0));
     }
 }
 
