@@ -179,10 +179,3 @@ struct RawRecord {
     data_start: usize,
     data_len: usize,
 }
-
-/// Reads a whole capture into memory-free summaries: for tests and `check`.
-pub fn count_frames(path: &Path) -> Result<u64, CaptureError> {
-    let mut reader = CaptureReader::open(path)?;
-    while reader.next_frame()?.is_some() {}
-    Ok(reader.frames_read())
-}
