@@ -15,11 +15,16 @@ pub fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(path)
 }
 
-/// Every capture in tests/data/recorded and tests/data/thirdparty.
+/// A file of the bundled course captures (captures/).
+pub fn bundled(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name)
+}
+
+/// Every capture in captures/, tests/data/recorded and tests/data/thirdparty.
 pub fn all_captures() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["recorded", "thirdparty"] {
-        for entry in std::fs::read_dir(data(dir)).expect("test data folder") {
+    for dir in [bundled(""), data("recorded"), data("thirdparty")] {
+        for entry in std::fs::read_dir(dir).expect("capture folder") {
             let path = entry.expect("entry").path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if name.ends_with(".pcap") || name.ends_with(".pcapng") {
@@ -79,4 +84,29 @@ pub fn tshark_available() -> bool {
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false)
+}
+
+/// Skips (loudly) when tshark is missing, except under CI, where it must be installed.
+pub fn require_tshark() -> bool {
+    if tshark_available() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("tshark is not installed, and CI must run the differential tests (.ci/run installs it)");
+    }
+    eprintln!(
+        "\n*** SKIPPED: tshark not found; the differential tests did not run. Install it: apt-get install tshark ***\n"
+    );
+    false
+}
+
+pub fn tshark(file: &Path, args: &[&str]) -> String {
+    let output = Command::new("tshark")
+        .arg("-r")
+        .arg(file)
+        .args(args)
+        .output()
+        .expect("tshark runs");
+    assert!(output.status.success(), "tshark failed on {}", file.display());
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -1,6 +1,7 @@
 //! wirelab's integration tests: one binary, a module per topic.
 
 mod bad_input;
+mod bundled_captures;
 mod cli;
 mod common;
 mod linktypes;

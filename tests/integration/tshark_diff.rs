@@ -6,10 +6,7 @@
 //! tshark labels with an application's reassembly. Any other accepted difference must be
 //! named in `known_gap` and is listed in the test output.
 
-use std::path::Path;
-use std::process::Command;
-
-use super::common::{all_captures, stdout_of, tshark_available, wirelab};
+use super::common::{all_captures, require_tshark, stdout_of, tshark, wirelab};
 
 const L4_PROTOCOLS: [&str; 5] = ["TCP", "UDP", "ARP", "ICMP", "ICMPv6"];
 
@@ -86,31 +83,6 @@ const FIELDS: &[&str] = &[
     "icmpv6.type",
     "icmpv6.code",
 ];
-
-/// Skips (loudly) when tshark is missing, except under CI, where it must be installed.
-fn require_tshark() -> bool {
-    if tshark_available() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("tshark is not installed, and CI must run the differential tests (.ci/run installs it)");
-    }
-    eprintln!(
-        "\n*** SKIPPED: tshark not found; the differential tests did not run. Install it: apt-get install tshark ***\n"
-    );
-    false
-}
-
-fn tshark(file: &Path, args: &[&str]) -> String {
-    let output = Command::new("tshark")
-        .arg("-r")
-        .arg(file)
-        .args(args)
-        .output()
-        .expect("tshark runs");
-    assert!(output.status.success(), "tshark failed on {}", file.display());
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// Why a frame's difference is an accepted, named gap. None today: keep it that way.
 fn known_gap(_ours: &[&str]) -> Option<&'static str> {
