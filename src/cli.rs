@@ -172,8 +172,12 @@ fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
 
 fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut format = formatter(args)?;
+    let limit = args.count.unwrap_or(u64::MAX);
+    // Two passes, as `tshark -2`: the first learns how each TLS session ends up, so
+    // that its first packets are labelled with the version it settles on.
+    let hints = crate::decode::first_pass(&mut CaptureReader::open(&args.file)?, limit);
     let mut reader = CaptureReader::open(&args.file)?;
-    let mut decoder = Decoder::new();
+    let mut decoder = Decoder::with_hints(hints);
     let stdout = io::stdout();
     let mut out: Box<dyn Write> = if stdout.is_terminal() {
         Box::new(io::LineWriter::new(stdout.lock()))
@@ -182,7 +186,6 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     };
     let mut buf = Vec::with_capacity(4096);
     format.header(&mut buf);
-    let limit = args.count.unwrap_or(u64::MAX);
     let mut damage = None;
     while reader.frames_read() < limit {
         let frame = match reader.next_frame() {

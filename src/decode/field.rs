@@ -189,6 +189,144 @@ fields! {
 
     DataData = "data.data", Bytes, "Payload no decoder claimed";
     DataLen = "data.len", Dec, "Length of that payload";
+
+    HttpRequest = "http.request", Bool, "The message is an HTTP request";
+    HttpResponse = "http.response", Bool, "The message is an HTTP response";
+    HttpRequestMethod = "http.request.method", Str, "Request method (GET, POST, ...)";
+    HttpRequestUri = "http.request.uri", Str, "Request target as sent";
+    HttpRequestVersion = "http.request.version", Str, "HTTP version of a request";
+    HttpRequestFullUri = "http.request.full_uri", Str, "Request target with scheme and host";
+    HttpResponseVersion = "http.response.version", Str, "HTTP version of a response";
+    HttpResponseCode = "http.response.code", Dec, "Status code";
+    HttpResponsePhrase = "http.response.phrase", Str, "Reason phrase";
+    HttpRequestIn = "http.request_in", Dec, "Frame of the request this response answers";
+    HttpTime = "http.time", RelTime, "Seconds from the request to this response";
+    HttpResponseForUri = "http.response_for.uri", Str, "Target of the request this response answers";
+    HttpHost = "http.host", Str, "Host header";
+    HttpUserAgent = "http.user_agent", Str, "User-Agent header";
+    HttpAccept = "http.accept", Str, "Accept header";
+    HttpReferer = "http.referer", Str, "Referer header";
+    HttpCookie = "http.cookie", Str, "Cookie header";
+    HttpSetCookie = "http.set_cookie", Str, "Set-Cookie header";
+    HttpAuthorization = "http.authorization", Str, "Authorization header";
+    HttpConnection = "http.connection", Str, "Connection header";
+    HttpContentType = "http.content_type", Str, "Content-Type header";
+    HttpContentLengthHeader = "http.content_length_header", Str, "Content-Length header as sent";
+    HttpContentLength = "http.content_length", Dec, "Content-Length as a number";
+    HttpTransferEncoding = "http.transfer_encoding", Str, "Transfer-Encoding header";
+    HttpServer = "http.server", Str, "Server header";
+    HttpLocation = "http.location", Str, "Location header (redirect target)";
+    HttpDate = "http.date", Str, "Date header";
+    HttpFileData = "http.file_data", Str, "Message body (de-chunked; the first 1 MiB)";
+
+    TlsRecordContentType = "tls.record.content_type", Dec, "Record type: 20 CCS, 21 Alert, 22 Handshake, 23 Application Data";
+    TlsRecordOpaqueType = "tls.record.opaque_type", Dec, "Outer type of a TLS 1.3 encrypted record (always 23)";
+    TlsRecordVersion = "tls.record.version", Hex(4), "Version in the record header";
+    TlsRecordLength = "tls.record.length", Dec, "Record length";
+    TlsHandshakeType = "tls.handshake.type", Dec, "Handshake message type (1 Client Hello, 2 Server Hello, ...)";
+    TlsHandshakeLength = "tls.handshake.length", Dec, "Handshake message length";
+    TlsHandshakeVersion = "tls.handshake.version", Hex(4), "Version in a Client or Server Hello";
+    TlsHandshakeCiphersuite = "tls.handshake.ciphersuite", Hex(4), "Cipher suite offered (Client Hello) or chosen (Server Hello)";
+    TlsHandshakeExtensionsServerName = "tls.handshake.extensions_server_name", Str, "Server Name Indication";
+    TlsHandshakeExtensionsSupportedVersion = "tls.handshake.extensions.supported_version", Hex(4), "supported_versions: offered, or chosen (0x0304 is TLS 1.3)";
+    TlsHandshakeExtensionsAlpnStr = "tls.handshake.extensions_alpn_str", Str, "ALPN protocol";
+    TlsAlertMessageLevel = "tls.alert_message.level", Dec, "Alert level: 1 warning, 2 fatal";
+    TlsAlertMessageDesc = "tls.alert_message.desc", Dec, "Alert description code";
+    WirelabTlsStep = "wirelab.tls.step", Str, "Handshake step of the message (wirelab's own field, not in Wireshark)";
+    WirelabTlsCiphersuiteName = "wirelab.tls.ciphersuite_name", Str, "Cipher suite name (wirelab's own field, not in Wireshark)";
+
+    FtpRequest = "ftp.request", Bool, "The segment is an FTP request";
+    FtpResponse = "ftp.response", Bool, "The segment is an FTP response";
+    FtpRequestCommand = "ftp.request.command", Str, "FTP command";
+    FtpRequestArg = "ftp.request.arg", Str, "FTP command argument";
+    FtpResponseCode = "ftp.response.code", Dec, "FTP reply code";
+    FtpResponseArg = "ftp.response.arg", Str, "FTP reply text";
+    FtpPassiveIp = "ftp.passive.ip", Ipv4, "Address in a 227 reply";
+    FtpPassivePort = "ftp.passive.port", Dec, "Port in a 227 reply (p1*256+p2)";
+    FtpPassiveNat = "ftp.passive.nat", Bool, "The 227 address is not the server's own (NAT)";
+    FtpActiveCip = "ftp.active.cip", Ipv4, "Address in a PORT command";
+    FtpActivePort = "ftp.active.port", Dec, "Port in a PORT command (p1*256+p2)";
+    FtpActiveNat = "ftp.active.nat", Bool, "The PORT address is not the client's own (NAT)";
+    FtpEprtIp = "ftp.eprt.ip", Ipv4, "IPv4 address in an EPRT command";
+    FtpEprtIpv6 = "ftp.eprt.ipv6", Ipv6, "IPv6 address in an EPRT command";
+    FtpEprtPort = "ftp.eprt.port", Dec, "Port in an EPRT command";
+    FtpEpsvPort = "ftp.epsv.port", Dec, "Port in a 229 reply";
+    FtpCurrentWorkingDirectory = "ftp.current-working-directory", Str, "Working directory, as PWD and CWD left it";
+    FtpSetupFrame = "ftp.setup-frame", Dec, "Frame that announced the data channel this command uses";
+    FtpDataSetupFrame = "ftp-data.setup-frame", Dec, "Frame that announced this data connection";
+    FtpDataSetupMethod = "ftp-data.setup-method", Str, "How it was announced: PORT, PASV, EPASV";
+    FtpDataCommand = "ftp-data.command", Str, "Command that used this data connection";
+    FtpDataCommandFrame = "ftp-data.command-frame", Dec, "Frame of that command";
+    FtpDataCurrentWorkingDirectory = "ftp-data.current-working-directory", Str, "Working directory when the command was sent";
+
+    NbssType = "nbss.type", Hex(2), "NetBIOS session message type";
+    NbssLength = "nbss.length", Dec, "NetBIOS session message length";
+    SmbCmd = "smb.cmd", Hex(2), "SMB1 command";
+    SmbNtStatus = "smb.nt_status", Hex(8), "SMB1 NT status";
+    Smb2Cmd = "smb2.cmd", Dec, "SMB2 command (0 Negotiate, 1 Session Setup, 3 Tree Connect, 5 Create, 8 Read, ...)";
+    Smb2NtStatus = "smb2.nt_status", Hex(8), "NT status (0xc000006d is STATUS_LOGON_FAILURE)";
+    Smb2FlagsResponse = "smb2.flags.response", Bool, "The message is a response";
+    Smb2MsgId = "smb2.msg_id", Dec, "Message id";
+    Smb2Tid = "smb2.tid", Hex(8), "Tree id";
+    Smb2Sesid = "smb2.sesid", Hex(16), "Session id";
+    Smb2Dialect = "smb2.dialect", Hex(4), "Dialect offered or chosen (0x0311 is SMB 3.1.1)";
+    Smb2Tree = "smb2.tree", Str, "Share path of a Tree Connect";
+    Smb2Filename = "smb2.filename", Str, "File name of a Create; names in a directory listing";
+    Smb2ReadLength = "smb2.read_length", Dec, "Bytes asked for by a Read";
+    Smb2WriteLength = "smb2.write_length", Dec, "Bytes sent by a Write";
+    Smb2FileOffset = "smb2.file_offset", Dec, "Offset of a Read or Write";
+    Smb2FindPattern = "smb2.find.pattern", Str, "Pattern of a Find (directory listing)";
+    Smb2Class = "smb2.class", Hex(2), "Information class of GetInfo/SetInfo (1 file, 2 file system, 3 security)";
+    Smb2IoctlFunction = "smb2.ioctl.function", Hex(8), "Ioctl/FSCTL code";
+    NtlmsspMessagetype = "ntlmssp.messagetype", Hex(8), "NTLMSSP message: 1 NEGOTIATE, 2 CHALLENGE, 3 AUTH";
+    NtlmsspNegotiateflags = "ntlmssp.negotiateflags", Hex(8), "NTLMSSP negotiate flags";
+    NtlmsspNtlmserverchallenge = "ntlmssp.ntlmserverchallenge", Bytes, "Server challenge";
+    NtlmsspAuthUsername = "ntlmssp.auth.username", Str, "User name in NTLMSSP_AUTH";
+    NtlmsspAuthDomain = "ntlmssp.auth.domain", Str, "Domain in NTLMSSP_AUTH";
+    NtlmsspAuthHostname = "ntlmssp.auth.hostname", Str, "Client host name in NTLMSSP_AUTH";
+
+    DnsId = "dns.id", Hex(4), "Transaction id";
+    DnsFlags = "dns.flags", Hex(4), "Flags";
+    DnsFlagsResponse = "dns.flags.response", Bool, "The message is a response";
+    DnsFlagsOpcode = "dns.flags.opcode", Dec, "Operation code";
+    DnsFlagsRcode = "dns.flags.rcode", Dec, "Reply code (3 is No such name)";
+    DnsCountQueries = "dns.count.queries", Dec, "Questions";
+    DnsCountAnswers = "dns.count.answers", Dec, "Answer records";
+    DnsCountAuthRr = "dns.count.auth_rr", Dec, "Authority records";
+    DnsCountAddRr = "dns.count.add_rr", Dec, "Additional records";
+    DnsQryName = "dns.qry.name", Str, "Name asked for";
+    DnsQryType = "dns.qry.type", Dec, "Type asked for (1 A, 28 AAAA, 12 PTR, ...)";
+    DnsQryClass = "dns.qry.class", Hex(4), "Class asked for";
+    DnsRespName = "dns.resp.name", Str, "Record owner name";
+    DnsRespType = "dns.resp.type", Dec, "Record type";
+    DnsRespClass = "dns.resp.class", Hex(4), "Record class";
+    DnsRespTtl = "dns.resp.ttl", Dec, "Record time to live";
+    DnsRespLen = "dns.resp.len", Dec, "Record data length";
+    DnsRrUdpPayloadSize = "dns.rr.udp_payload_size", Dec, "EDNS UDP payload size (OPT record)";
+    DnsA = "dns.a", Ipv4, "IPv4 address answer";
+    DnsAaaa = "dns.aaaa", Ipv6, "IPv6 address answer";
+    DnsCname = "dns.cname", Str, "Canonical name answer";
+    DnsPtrDomainName = "dns.ptr.domain_name", Str, "PTR answer";
+    DnsNs = "dns.ns", Str, "Name server answer";
+    DnsSoaMname = "dns.soa.mname", Str, "SOA primary name server";
+    DnsMxPreference = "dns.mx.preference", Dec, "MX preference";
+    DnsMxMailExchange = "dns.mx.mail_exchange", Str, "MX mail exchange";
+    DnsResponseTo = "dns.response_to", Dec, "Frame of the query this response answers";
+    NbnsId = "nbns.id", Hex(4), "NBNS transaction id";
+    NbnsFlags = "nbns.flags", Hex(4), "NBNS flags";
+    NbnsFlagsResponse = "nbns.flags.response", Bool, "The message is a response";
+    NbnsFlagsOpcode = "nbns.flags.opcode", Dec, "NBNS operation (0 query, 5 registration, ...)";
+    NbnsFlagsRcode = "nbns.flags.rcode", Dec, "NBNS reply code";
+    NbnsCountQueries = "nbns.count.queries", Dec, "Questions";
+    NbnsCountAnswers = "nbns.count.answers", Dec, "Answer records";
+    NbnsCountAuthRr = "nbns.count.auth_rr", Dec, "Authority records";
+    NbnsCountAddRr = "nbns.count.add_rr", Dec, "Additional records";
+    NbnsName = "nbns.name", Str, "NetBIOS name with its suffix, e.g. WPAD<00>";
+    NbnsType = "nbns.type", Dec, "Record type (32 NB, 33 NBSTAT)";
+    NbnsClass = "nbns.class", Dec, "Record class";
+    NbnsTtl = "nbns.ttl", Dec, "Record time to live";
+    NbnsNbFlags = "nbns.nb_flags", Hex(4), "NB entry flags";
+    NbnsAddr = "nbns.addr", Ipv4, "Address of an NB entry";
 }
 
 impl Field {
@@ -237,11 +375,10 @@ impl Value {
             }
             (Value::Ether(m), _) => out.push_str(&format_mac(m)),
             (Value::Str(s), _) => escape_bytes(s.as_bytes(), out),
+            (Value::Bytes(b), Kind::Str) => escape_bytes(b, out),
             (Value::Bytes(b), _) => {
-                for (i, byte) in b.iter().enumerate() {
-                    if i > 0 {
-                        out.push(':');
-                    }
+                // tshark 4.0 prints byte fields as plain hex, no separators.
+                for byte in b {
                     let _ = write!(out, "{byte:02x}");
                 }
             }

@@ -3,8 +3,10 @@
 //! becomes a [`Note`] on the packet.
 //!
 //! Layers: [`link`] (Ethernet, VLAN, Linux cooked v1/v2, BSD loopback, raw IP),
-//! [`ip`] (IPv4, IPv6 and its extension headers), then [`tcp`], [`udp`], [`icmp`], [`arp`].
+//! [`ip`] (IPv4, IPv6 and its extension headers), then [`tcp`], [`udp`], [`icmp`], [`arp`],
+//! and the application analyzers in [`app`] (HTTP, TLS, FTP, SMB2, DNS, NBNS).
 
+pub mod app;
 pub mod arp;
 pub mod field;
 pub mod icmp;
@@ -20,29 +22,65 @@ pub mod udp;
 pub use field::{Field, Kind, Value};
 pub use packet::{Address, Layer, Note, Packet, Proto, Severity};
 
-use crate::capture::Frame;
+use std::io::Read;
+
+use crate::capture::{CaptureReader, Frame};
+
+/// tshark's first pass (`-2`): decodes up to `limit` frames only to learn what later
+/// frames reveal about earlier ones. Damage ends the pass quietly; the second pass
+/// reports it.
+pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> app::Hints {
+    let mut decoder = Decoder::new();
+    while reader.frames_read() < limit {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                decoder.decode(&frame);
+            }
+            _ => break,
+        }
+    }
+    decoder.hints()
+}
 
 /// Decoder state for one capture file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Decoder {
     first_ts: Option<i64>,
     tcp: tcp_flows::TcpTracker,
     udp: udp::UdpConversations,
     icmp: icmp::EchoTracker,
+    app: app::AppLayer,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder::new()
+    }
 }
 
 impl Decoder {
+    /// A decoder for one capture, read once from the start. TCP directions are
+    /// reassembled (bounded) for the application analyzers.
     pub fn new() -> Self {
-        Decoder::default()
+        Decoder::with_hints(app::Hints::default())
     }
 
-    /// A decoder that also rebuilds each TCP direction's ordered byte stream
-    /// (`tcp_flows::Analysis::delivered`), for analyzers and stream following.
-    pub fn with_tcp_reassembly() -> Self {
+    /// A decoder for a second pass over a capture, told what a first pass learnt (the
+    /// TLS version each session settles on), so that early packets are labelled as
+    /// `tshark -2` labels them.
+    pub fn with_hints(hints: app::Hints) -> Self {
         Decoder {
+            first_ts: None,
             tcp: tcp_flows::TcpTracker::with_reassembly(),
-            ..Decoder::default()
+            udp: udp::UdpConversations::default(),
+            icmp: icmp::EchoTracker::default(),
+            app: app::AppLayer::with_hints(hints),
         }
+    }
+
+    /// What this decoder learnt that a second pass can use.
+    pub fn hints(&self) -> app::Hints {
+        self.app.hints()
     }
 
     pub fn decode(&mut self, frame: &Frame) -> Packet {

@@ -21,6 +21,17 @@ pub enum Proto {
     Icmp,
     Icmpv6,
     Data,
+    Http,
+    Tls,
+    Ftp,
+    FtpData,
+    Nbss,
+    Smb,
+    Smb2,
+    Ntlmssp,
+    Dns,
+    Nbns,
+    Ssdp,
 }
 
 impl Proto {
@@ -38,6 +49,17 @@ impl Proto {
         Proto::Icmp,
         Proto::Icmpv6,
         Proto::Data,
+        Proto::Http,
+        Proto::Tls,
+        Proto::Ftp,
+        Proto::FtpData,
+        Proto::Nbss,
+        Proto::Smb,
+        Proto::Smb2,
+        Proto::Ntlmssp,
+        Proto::Dns,
+        Proto::Nbns,
+        Proto::Ssdp,
     ];
 
     /// The display-filter name (`tcp`, `ip`, ...), as in frame.protocols.
@@ -56,6 +78,17 @@ impl Proto {
             Proto::Icmp => "icmp",
             Proto::Icmpv6 => "icmpv6",
             Proto::Data => "data",
+            Proto::Http => "http",
+            Proto::Tls => "tls",
+            Proto::Ftp => "ftp",
+            Proto::FtpData => "ftp-data",
+            Proto::Nbss => "nbss",
+            Proto::Smb => "smb",
+            Proto::Smb2 => "smb2",
+            Proto::Ntlmssp => "ntlmssp",
+            Proto::Dns => "dns",
+            Proto::Nbns => "nbns",
+            Proto::Ssdp => "ssdp",
         }
     }
 
@@ -75,6 +108,17 @@ impl Proto {
             Proto::Icmp => "Internet Control Message Protocol",
             Proto::Icmpv6 => "Internet Control Message Protocol v6",
             Proto::Data => "Data",
+            Proto::Http => "Hypertext Transfer Protocol",
+            Proto::Tls => "Transport Layer Security",
+            Proto::Ftp => "File Transfer Protocol (FTP)",
+            Proto::FtpData => "FTP Data",
+            Proto::Nbss => "NetBIOS Session Service",
+            Proto::Smb => "SMB (Server Message Block Protocol)",
+            Proto::Smb2 => "SMB2 (Server Message Block Protocol version 2)",
+            Proto::Ntlmssp => "NTLM Secure Service Provider",
+            Proto::Dns => "Domain Name System",
+            Proto::Nbns => "NetBIOS Name Service",
+            Proto::Ssdp => "Simple Service Discovery Protocol",
         }
     }
 }

@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 
 use etherparse::TcpHeaderSlice;
 
+use super::app::{Out, TcpSegment};
 use super::field::{Field, Value};
 use super::ip::NetInfo;
 use super::link::data_layer;
 use super::packet::{Packet, Proto, Severity};
-use super::tcp_flows::{flags as af, Analysis, Segment};
+use super::tcp_flows::{flags as af, Analysis, Segment, ACK, FIN, RST, SYN};
 use super::{truncated, Ctx};
 
 /// Flag names in bit order, as in tshark's Info column.
@@ -159,7 +160,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     }
 
     p.protocol = "TCP";
-    p.info = info(
+    let (text, tags_len) = info(
         &analysis,
         src_port,
         dst_port,
@@ -168,8 +169,25 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         hdr.urgent_pointer(),
         &options,
     );
+    p.info = text;
     if !payload.is_empty() {
         p.add(Field::TcpPayload, Value::Bytes(payload.to_vec()));
+    }
+    let app_segment = TcpSegment {
+        stream: analysis.stream,
+        src: segment.src,
+        dst: segment.dst,
+        syn: flags & SYN != 0,
+        ack: flags & ACK != 0,
+        fin_or_rst: flags & (FIN | RST) != 0,
+        payload,
+        delivered: &analysis.delivered,
+    };
+    let claimed = ctx
+        .decoder
+        .app
+        .tcp_segment(&app_segment, &mut Out::new(p, tags_len, offset + header_len));
+    if !claimed {
         data_layer(p, payload, offset + header_len);
     }
     if (payload.len() as u32) < seglen {
@@ -355,7 +373,17 @@ fn analysis_fields(p: &mut Packet, a: &Analysis) {
     }
 }
 
-fn info(a: &Analysis, src: u16, dst: u16, flags: u16, seg: &Segment, urgent: u16, options: &[TcpOption]) -> String {
+/// The Info text, and the length of its analysis-tag prefix (which stays when an
+/// application protocol replaces the rest, as tshark's column fence keeps it).
+fn info(
+    a: &Analysis,
+    src: u16,
+    dst: u16,
+    flags: u16,
+    seg: &Segment,
+    urgent: u16,
+    options: &[TcpOption],
+) -> (String, usize) {
     let mut tags: Vec<String> = Vec::new();
     for (bit, _, tag) in ANALYSIS {
         if a.flags & bit != 0 {
@@ -370,6 +398,7 @@ fn info(a: &Analysis, src: u16, dst: u16, flags: u16, seg: &Segment, urgent: u16
     for tag in tags.iter().rev() {
         out.push_str(tag);
     }
+    let tags_len = out.len();
     let _ = write!(out, "{src} → {dst} [");
     let mut first = true;
     for (i, name) in FLAG_NAMES.iter().enumerate() {
@@ -418,7 +447,7 @@ fn info(a: &Analysis, src: u16, dst: u16, flags: u16, seg: &Segment, urgent: u16
             TcpOption::Other(_) => {}
         }
     }
-    out
+    (out, tags_len)
 }
 
 #[cfg(test)]

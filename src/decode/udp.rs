@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use etherparse::UdpHeaderSlice;
 
+use super::app::Out;
 use super::field::{Field, Value};
 use super::ip::NetInfo;
 use super::link::data_layer;
@@ -100,7 +101,13 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     }
     if !payload.is_empty() {
         p.add(Field::UdpPayload, Value::Bytes(payload.to_vec()));
-        data_layer(p, payload, offset + 8);
+        let claimed =
+            ctx.decoder
+                .app
+                .udp_datagram((net.src, src), (net.dst, dst), payload, &mut Out::new(p, 0, offset + 8));
+        if !claimed {
+            data_layer(p, payload, offset + 8);
+        }
     }
     if length > data.len() && length <= net.payload_len {
         truncated(p, Proto::Udp, "UDP datagram", length, data.len());

@@ -11,7 +11,7 @@ use super::common::data;
 /// Bytes delivered per (tcp.stream, source port).
 fn streams(file: &str) -> HashMap<(u64, u64), Vec<u8>> {
     let mut reader = CaptureReader::open(&data(file)).unwrap();
-    let mut decoder = Decoder::with_tcp_reassembly();
+    let mut decoder = Decoder::new();
     let mut out: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
     while let Some(frame) = reader.next_frame().unwrap() {
         decoder.decode_with(&frame, |packet, analysis| {

@@ -1,0 +1,593 @@
+//! DNS (UDP and TCP 53) and NBNS (UDP 137): the same message format (RFC 1035,
+//! RFC 1002). Names are read with compression pointers, bounded against loops.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::{Dir, Out, Pending};
+use crate::decode::field::{Field, Value};
+use crate::decode::packet::{Proto, Severity};
+use crate::decode::text::escape_bytes;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flavor {
+    Dns,
+    Nbns,
+}
+
+/// Queries waiting for their response, to link a response to its query (`dns.response_to`).
+#[derive(Debug, Default)]
+pub struct Transactions {
+    queries: HashMap<(Flavor, u16), u64>,
+}
+
+/// Unanswered queries remembered; older ones are forgotten.
+const MAX_OPEN_QUERIES: usize = 4096;
+
+/// DNS over TCP: each message is preceded by a two-byte length (RFC 1035 4.2.2).
+#[derive(Debug, Default)]
+pub struct TcpConversation {
+    pending: [Pending; 2],
+}
+
+impl TcpConversation {
+    pub fn feed(&mut self, dir: Dir, bytes: &[u8], transactions: &mut Transactions, out: &mut Out) {
+        let pending = &mut self.pending[dir as usize];
+        pending.push(bytes);
+        loop {
+            let buf = pending.bytes();
+            if buf.len() < 2 {
+                break;
+            }
+            let len = usize::from(u16::from_be_bytes([buf[0], buf[1]]));
+            if buf.len() < 2 + len {
+                break;
+            }
+            message(Flavor::Dns, &buf[2..2 + len], transactions, out);
+            pending.consume(2 + len);
+        }
+    }
+}
+
+/// Decodes one UDP datagram; always claims it (a damaged message is noted).
+pub fn udp(flavor: Flavor, payload: &[u8], transactions: &mut Transactions, out: &mut Out) -> bool {
+    message(flavor, payload, transactions, out);
+    true
+}
+
+const DNS_OPCODES: [&str; 7] = [
+    "Standard query",
+    "Inverse query",
+    "Server status request",
+    "Unknown operation (3)",
+    "Zone change notification",
+    "Dynamic update",
+    "DNS Stateful operations (DSO)",
+];
+
+fn dns_rcode(rcode: u16) -> String {
+    let name = match rcode {
+        0 => "No error",
+        1 => "Format error",
+        2 => "Server failure",
+        3 => "No such name",
+        4 => "Not implemented",
+        5 => "Refused",
+        6 => "Name exists",
+        7 => "RRset exists",
+        8 => "RRset does not exist",
+        9 => "Not authoritative",
+        10 => "Name out of zone",
+        _ => return format!("Unknown error ({rcode})"),
+    };
+    name.to_string()
+}
+
+fn nbns_opcode(opcode: u16) -> &'static str {
+    match opcode {
+        0 => "Name query",
+        5 => "Registration",
+        6 => "Release",
+        7 => "Wait for acknowledgment",
+        8 => "Refresh",
+        9 => "Refresh (alternate opcode)",
+        15 => "Multi-homed registration",
+        _ => "Unknown operation",
+    }
+}
+
+fn nbns_rcode(rcode: u16) -> &'static str {
+    match rcode {
+        0 => "No error",
+        1 => "Request was invalidly formatted",
+        2 => "Server failure",
+        3 => "Requested name does not exist",
+        4 => "Request is not implemented",
+        5 => "Request was refused",
+        6 => "Name is owned by another node",
+        7 => "Name is in conflict",
+        _ => "Unknown",
+    }
+}
+
+/// DNS record type names as tshark shows them.
+pub fn type_name(rrtype: u16) -> String {
+    let name = match rrtype {
+        1 => "A",
+        2 => "NS",
+        5 => "CNAME",
+        6 => "SOA",
+        10 => "NULL",
+        11 => "WKS",
+        12 => "PTR",
+        13 => "HINFO",
+        15 => "MX",
+        16 => "TXT",
+        17 => "RP",
+        18 => "AFSDB",
+        24 => "SIG",
+        25 => "KEY",
+        28 => "AAAA",
+        29 => "LOC",
+        33 => "SRV",
+        35 => "NAPTR",
+        36 => "KX",
+        37 => "CERT",
+        39 => "DNAME",
+        41 => "OPT",
+        42 => "APL",
+        43 => "DS",
+        44 => "SSHFP",
+        45 => "IPSECKEY",
+        46 => "RRSIG",
+        47 => "NSEC",
+        48 => "DNSKEY",
+        49 => "DHCID",
+        50 => "NSEC3",
+        51 => "NSEC3PARAM",
+        52 => "TLSA",
+        53 => "SMIMEA",
+        55 => "HIP",
+        59 => "CDS",
+        60 => "CDNSKEY",
+        61 => "OPENPGPKEY",
+        62 => "CSYNC",
+        63 => "ZONEMD",
+        64 => "SVCB",
+        65 => "HTTPS",
+        99 => "SPF",
+        249 => "TKEY",
+        250 => "TSIG",
+        251 => "IXFR",
+        252 => "AXFR",
+        253 => "MAILB",
+        254 => "MAILA",
+        255 => "ANY",
+        256 => "URI",
+        257 => "CAA",
+        _ => return format!("Unknown ({rrtype})"),
+    };
+    name.to_string()
+}
+
+fn nbns_type_name(rrtype: u16) -> String {
+    match rrtype {
+        0x20 => "NB".into(),
+        0x21 => "NBSTAT".into(),
+        other => type_name(other),
+    }
+}
+
+/// What a NetBIOS name's 16th byte says about it (Wireshark's nb_name_type_vals).
+fn netbios_suffix_name(suffix: u8) -> &'static str {
+    match suffix {
+        0x00 | 0x02 => "Workstation/Redirector",
+        0x01 => "Browser",
+        0x03 => "Messenger service/Main name",
+        0x05 => "Forwarded name",
+        0x06 => "RAS Server service",
+        0x1b => "Domain Master Browser",
+        0x1c => "Domain Controllers",
+        0x1d => "Local Master Browser",
+        0x1e => "Browser Election Service",
+        0x1f => "Net DDE Service",
+        0x20 => "Server service",
+        0x21 => "RAS client service",
+        0x22 => "Exchange Interchange (MSMail Connector)",
+        0x23 => "Exchange Store",
+        0x24 => "Exchange Directory",
+        0x2b => "Lotus Notes Server service",
+        0x30 => "Modem sharing server service",
+        0x31 => "Modem sharing client service",
+        0x43 => "SMS Clients Remote Control",
+        0x44 => "SMS Administrators Remote Control Tool",
+        0x45 => "SMS Clients Remote Chat",
+        0x46 => "SMS Clients Remote Transfer",
+        0x4c | 0x52 => "DEC Pathworks TCP/IP Service on Windows NT",
+        0x87 => "Microsoft Exchange MTA",
+        0x6a => "Microsoft Exchange IMC",
+        0xbe => "Network Monitor Agent",
+        0xbf => "Network Monitor Analyzer",
+        _ => "Unknown",
+    }
+}
+
+/// A damaged message: where reading stopped and why.
+#[derive(Debug)]
+struct Damage(&'static str);
+
+/// Reads a (possibly compressed) domain name at `at`; returns the name and the offset
+/// after it in the original position.
+fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
+    let mut name = Vec::new();
+    let mut end = None;
+    let mut jumps = 0;
+    loop {
+        let len = *msg.get(at).ok_or(Damage("name runs past the end"))? as usize;
+        match len & 0xc0 {
+            0x00 => {
+                if len == 0 {
+                    return Ok((name, end.unwrap_or(at + 1)));
+                }
+                let label = msg.get(at + 1..at + 1 + len).ok_or(Damage("label runs past the end"))?;
+                if !name.is_empty() {
+                    name.push(b'.');
+                }
+                name.extend_from_slice(label);
+                if name.len() > 255 {
+                    return Err(Damage("name longer than 255 bytes"));
+                }
+                at += 1 + len;
+            }
+            0xc0 => {
+                let low = *msg.get(at + 1).ok_or(Damage("compression pointer cut short"))? as usize;
+                end.get_or_insert(at + 2);
+                jumps += 1;
+                if jumps > 64 {
+                    return Err(Damage("compression pointers loop"));
+                }
+                at = ((len & 0x3f) << 8) | low;
+            }
+            _ => return Err(Damage("unknown label type")),
+        }
+    }
+}
+
+fn name_text(name: &[u8]) -> String {
+    if name.is_empty() {
+        return "<Root>".into();
+    }
+    let mut s = String::new();
+    escape_bytes(name, &mut s);
+    s
+}
+
+/// RFC 1002 first-level decoding: 32 letters A-P to 16 bytes; the 16th is the suffix.
+/// Returns `NAME<xx>` (unprintable bytes as `<xx>`) and the suffix.
+fn netbios_name(encoded: &[u8]) -> Option<(String, u8)> {
+    let (first, scope) = match encoded.iter().position(|&b| b == b'.') {
+        Some(dot) => (&encoded[..dot], Some(&encoded[dot..])),
+        None => (encoded, None),
+    };
+    if first.len() != 32 || first.iter().any(|b| !(b'A'..=b'P').contains(b)) {
+        return None;
+    }
+    let raw: Vec<u8> = first.chunks(2).map(|p| ((p[0] - b'A') << 4) | (p[1] - b'A')).collect();
+    let suffix = raw[15];
+    let mut text = String::new();
+    let body = &raw[..15];
+    let trimmed = &body[..body.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1)];
+    for &b in trimmed {
+        if b.is_ascii_graphic() || b == b' ' {
+            text.push(b as char);
+        } else {
+            let _ = write!(text, "<{b:02x}>");
+        }
+    }
+    let _ = write!(text, "<{suffix:02x}>");
+    if let Some(scope) = scope {
+        escape_bytes(scope, &mut text);
+    }
+    Some((text, suffix))
+}
+
+struct Header {
+    id: u16,
+    flags: u16,
+    counts: [u16; 4],
+}
+
+fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mut Out) {
+    let (proto, column) = match flavor {
+        Flavor::Dns => (Proto::Dns, "DNS"),
+        Flavor::Nbns => (Proto::Nbns, "NBNS"),
+    };
+    out.message(proto, column);
+    if msg.len() < 12 {
+        out.info("Malformed Packet");
+        out.note(
+            Severity::Error,
+            proto,
+            format!(
+                "{column} message of {} bytes is shorter than its 12-byte header",
+                msg.len()
+            ),
+        );
+        return;
+    }
+    let be16 = |at: usize| u16::from_be_bytes([msg[at], msg[at + 1]]);
+    let h = Header {
+        id: be16(0),
+        flags: be16(2),
+        counts: [be16(4), be16(6), be16(8), be16(10)],
+    };
+    let response = h.flags & 0x8000 != 0;
+    let opcode = (h.flags >> 11) & 0xf;
+    let rcode = h.flags & 0xf;
+    let f = FieldSet::of(flavor);
+    out.uint(f.id, h.id);
+    out.uint(f.flags, h.flags);
+    out.field(f.response, Value::Bool(response));
+    out.uint(f.opcode, opcode);
+    if response {
+        out.uint(f.rcode, rcode);
+    }
+    for (field, count) in f.counts.into_iter().zip(h.counts) {
+        out.uint(field, count);
+    }
+    match flavor {
+        Flavor::Dns => {
+            let op = DNS_OPCODES
+                .get(usize::from(opcode))
+                .map_or_else(|| format!("Unknown operation ({opcode})"), |s| s.to_string());
+            out.info(&format!(
+                "{op}{} 0x{:04x}",
+                if response { " response" } else { "" },
+                h.id
+            ));
+            if response && rcode != 0 {
+                out.info(&format!(" {}", dns_rcode(rcode)));
+            }
+        }
+        Flavor::Nbns => {
+            out.info(&format!(
+                "{}{}",
+                nbns_opcode(opcode),
+                if response { " response" } else { "" }
+            ));
+            if response && rcode != 0 {
+                out.info(&format!(", {}", nbns_rcode(rcode)));
+            }
+        }
+    }
+    let key = (flavor, h.id);
+    if response {
+        if let (Some(query), Some(field)) = (transactions.queries.remove(&key), f.response_to) {
+            out.uint(field, query);
+        }
+    } else {
+        if transactions.queries.len() >= MAX_OPEN_QUERIES {
+            transactions.queries.clear();
+        }
+        transactions.queries.insert(key, out.frame());
+    }
+    if let Err(Damage(why)) = records(flavor, msg, &h, out) {
+        out.note(Severity::Error, proto, format!("malformed {column} message: {why}"));
+    }
+}
+
+/// The field names of one flavour (DNS and NBNS share the layout, not the names).
+struct FieldSet {
+    id: Field,
+    flags: Field,
+    response: Field,
+    opcode: Field,
+    rcode: Field,
+    counts: [Field; 4],
+    /// NBNS has no field for this.
+    response_to: Option<Field>,
+}
+
+impl FieldSet {
+    fn of(flavor: Flavor) -> FieldSet {
+        match flavor {
+            Flavor::Dns => FieldSet {
+                id: Field::DnsId,
+                flags: Field::DnsFlags,
+                response: Field::DnsFlagsResponse,
+                opcode: Field::DnsFlagsOpcode,
+                rcode: Field::DnsFlagsRcode,
+                counts: [
+                    Field::DnsCountQueries,
+                    Field::DnsCountAnswers,
+                    Field::DnsCountAuthRr,
+                    Field::DnsCountAddRr,
+                ],
+                response_to: Some(Field::DnsResponseTo),
+            },
+            Flavor::Nbns => FieldSet {
+                id: Field::NbnsId,
+                flags: Field::NbnsFlags,
+                response: Field::NbnsFlagsResponse,
+                opcode: Field::NbnsFlagsOpcode,
+                rcode: Field::NbnsFlagsRcode,
+                counts: [
+                    Field::NbnsCountQueries,
+                    Field::NbnsCountAnswers,
+                    Field::NbnsCountAuthRr,
+                    Field::NbnsCountAddRr,
+                ],
+                response_to: None,
+            },
+        }
+    }
+}
+
+fn records(flavor: Flavor, msg: &[u8], h: &Header, out: &mut Out) -> Result<(), Damage> {
+    let mut at = 12;
+    for _ in 0..h.counts[0] {
+        let (name, next) = read_name(msg, at)?;
+        let fixed = msg.get(next..next + 4).ok_or(Damage("question cut short"))?;
+        let (qtype, qclass) = (
+            u16::from_be_bytes([fixed[0], fixed[1]]),
+            u16::from_be_bytes([fixed[2], fixed[3]]),
+        );
+        at = next + 4;
+        match flavor {
+            Flavor::Dns => {
+                let text = name_text(&name);
+                out.info(&format!(" {} {text}", type_name(qtype)));
+                out.str(Field::DnsQryName, text);
+                out.uint(Field::DnsQryType, qtype);
+                out.uint(Field::DnsQryClass, qclass);
+            }
+            Flavor::Nbns => {
+                let text = netbios_name(&name).map_or_else(|| name_text(&name), |(t, _)| t);
+                out.info(&format!(" {} {text}", nbns_type_name(qtype)));
+                out.str(Field::NbnsName, text);
+                out.uint(Field::NbnsType, qtype);
+                out.uint(Field::NbnsClass, qclass);
+            }
+        }
+    }
+    for section in 1..4 {
+        for _ in 0..h.counts[section] {
+            at = resource(flavor, msg, at, section == 1, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// One resource record; returns the offset after it. Answers (and, for DNS, every
+/// section) add ` TYPE data` to Info, as tshark does.
+fn resource(flavor: Flavor, msg: &[u8], at: usize, answer: bool, out: &mut Out) -> Result<usize, Damage> {
+    let (name, next) = read_name(msg, at)?;
+    let fixed = msg.get(next..next + 10).ok_or(Damage("resource record cut short"))?;
+    let rrtype = u16::from_be_bytes([fixed[0], fixed[1]]);
+    let class = u16::from_be_bytes([fixed[2], fixed[3]]);
+    let ttl = u32::from_be_bytes([fixed[4], fixed[5], fixed[6], fixed[7]]);
+    let rdlen = usize::from(u16::from_be_bytes([fixed[8], fixed[9]]));
+    let rdata_at = next + 10;
+    let rdata = msg
+        .get(rdata_at..rdata_at + rdlen)
+        .ok_or(Damage("record data runs past the end"))?;
+    match flavor {
+        Flavor::Dns => dns_resource(msg, &name, rrtype, class, ttl, rdata_at, rdata, out)?,
+        Flavor::Nbns => {
+            let text = match netbios_name(&name) {
+                Some((t, suffix)) => format!("{t} ({})", netbios_suffix_name(suffix)),
+                None => name_text(&name),
+            };
+            out.str(Field::NbnsName, text);
+            out.uint(Field::NbnsType, rrtype);
+            out.uint(Field::NbnsClass, class);
+            out.uint(Field::NbnsTtl, ttl);
+            let mut info = format!(" {}", nbns_type_name(rrtype));
+            if rrtype == 0x20 {
+                for entry in rdata.chunks_exact(6) {
+                    let addr = Ipv4Addr::new(entry[2], entry[3], entry[4], entry[5]);
+                    out.uint(Field::NbnsNbFlags, u16::from_be_bytes([entry[0], entry[1]]));
+                    out.field(Field::NbnsAddr, Value::Ipv4(addr));
+                    let _ = write!(info, " {addr}");
+                }
+            }
+            if answer {
+                out.info(&info);
+            }
+        }
+    }
+    Ok(rdata_at + rdlen)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dns_resource(
+    msg: &[u8],
+    name: &[u8],
+    rrtype: u16,
+    class: u16,
+    ttl: u32,
+    rdata_at: usize,
+    rdata: &[u8],
+    out: &mut Out,
+) -> Result<(), Damage> {
+    out.str(Field::DnsRespName, name_text(name));
+    out.uint(Field::DnsRespType, rrtype);
+    if rrtype == 41 {
+        // OPT: the class and TTL fields carry the EDNS payload size and flags.
+        out.uint(Field::DnsRrUdpPayloadSize, class);
+    } else {
+        out.uint(Field::DnsRespClass, class);
+        out.uint(Field::DnsRespTtl, ttl);
+    }
+    out.uint(Field::DnsRespLen, rdata.len() as u64);
+    let mut info = format!(" {}", type_name(rrtype));
+    let target = |out: &mut Out, field: Field, info: &mut String| -> Result<(), Damage> {
+        let (target, _) = read_name(msg, rdata_at)?;
+        let text = name_text(&target);
+        let _ = write!(info, " {text}");
+        out.str(field, text);
+        Ok(())
+    };
+    match rrtype {
+        1 if rdata.len() == 4 => {
+            let addr = Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]);
+            let _ = write!(info, " {addr}");
+            out.field(Field::DnsA, Value::Ipv4(addr));
+        }
+        28 if rdata.len() == 16 => {
+            let addr = Ipv6Addr::from(<[u8; 16]>::try_from(rdata).expect("16 bytes"));
+            let _ = write!(info, " {addr}");
+            out.field(Field::DnsAaaa, Value::Ipv6(addr));
+        }
+        5 => target(out, Field::DnsCname, &mut info)?,
+        12 => target(out, Field::DnsPtrDomainName, &mut info)?,
+        2 => target(out, Field::DnsNs, &mut info)?,
+        6 => target(out, Field::DnsSoaMname, &mut info)?,
+        15 if rdata.len() >= 3 => {
+            let preference = u16::from_be_bytes([rdata[0], rdata[1]]);
+            let (exchange, _) = read_name(msg, rdata_at + 2)?;
+            let text = name_text(&exchange);
+            let _ = write!(info, " {preference} {text}");
+            out.uint(Field::DnsMxPreference, preference);
+            out.str(Field::DnsMxMailExchange, text);
+        }
+        33 if rdata.len() >= 7 => {
+            let be16 = |i: usize| u16::from_be_bytes([rdata[i], rdata[i + 1]]);
+            let (target, _) = read_name(msg, rdata_at + 6)?;
+            let _ = write!(info, " {} {} {} {}", be16(0), be16(2), be16(4), name_text(&target));
+        }
+        _ => {}
+    }
+    out.info(&info);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compressed_names_and_loops() {
+        // www.example.com at 12, then a pointer to "example.com" at 16.
+        let mut msg = vec![0u8; 12];
+        msg.extend_from_slice(b"\x03www\x07example\x03com\x00");
+        msg.extend_from_slice(&[0xc0, 16]);
+        assert_eq!(read_name(&msg, 12).unwrap(), (b"www.example.com".to_vec(), 29));
+        assert_eq!(read_name(&msg, 29).unwrap(), (b"example.com".to_vec(), 31));
+        // A pointer to itself is a loop, not a hang.
+        let looped = [0xc0u8, 0];
+        assert!(read_name(&looped, 0).is_err());
+        assert!(read_name(&[5, b'a'], 0).is_err());
+    }
+
+    #[test]
+    fn netbios_first_level_names() {
+        // "WPAD" padded with spaces, suffix 0x00.
+        let encoded = b"FHFAEBEECACACACACACACACACACACAAA";
+        assert_eq!(netbios_name(encoded), Some(("WPAD<00>".to_string(), 0)));
+        let browse = b"ABACFPFPENFDECFCEPFHFDEFFPFPACAB";
+        assert_eq!(netbios_name(browse).unwrap().0, "<01><02>__MSBROWSE__<02><01>");
+        assert_eq!(netbios_name(b"SHORT"), None);
+    }
+}

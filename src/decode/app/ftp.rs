@@ -1,0 +1,441 @@
+//! FTP control connections (RFC 959, RFC 2428) and the data connections they announce.
+//!
+//! Like tshark, the control channel is read segment by segment (no reassembly): a
+//! segment to the server's port is a request, one from it a response, and Info shows the
+//! first line. PORT, 227, 229 (and EPRT, parsed only) announce a data connection; the
+//! next command names it; the connection is then labelled FTP-DATA with both.
+
+use std::collections::VecDeque;
+use std::net::{IpAddr, Ipv4Addr};
+
+use super::Out;
+use crate::decode::field::{Field, Value};
+use crate::decode::packet::{Proto, Severity};
+use crate::decode::text::escape_bytes;
+
+type Endpoint = (IpAddr, u16);
+
+/// Data channels remembered (announced or open); the oldest are forgotten.
+const MAX_CHANNELS: usize = 4096;
+
+/// What a data channel was set up by.
+#[derive(Debug, Clone)]
+pub struct ChannelInfo {
+    setup_frame: u64,
+    method: &'static str,
+    /// The endpoint that will be connected to, and the address connecting to it.
+    listener: Endpoint,
+    connector: IpAddr,
+    /// The first command after the setup, and its frame.
+    command: Option<(String, u64)>,
+    cwd: Option<String>,
+    /// Has a connection claimed this announcement?
+    claimed: bool,
+}
+
+/// Announced data channels, shared by every control connection of the capture.
+#[derive(Debug, Default)]
+pub struct Expectations {
+    channels: VecDeque<ChannelInfo>,
+}
+
+impl Expectations {
+    fn announce(&mut self, info: ChannelInfo) {
+        if self.channels.len() >= MAX_CHANNELS {
+            self.channels.pop_front();
+        }
+        self.channels.push_back(info);
+    }
+
+    /// A new connection between `a` and `b`: the data channel it opens, if announced.
+    pub fn take(&mut self, a: Endpoint, b: Endpoint) -> Option<DataChannel> {
+        let found = self.channels.iter_mut().rev().find(|c| {
+            !c.claimed && ((c.listener == b && c.connector == a.0) || (c.listener == a && c.connector == b.0))
+        })?;
+        found.claimed = true;
+        Some(DataChannel {
+            setup_frame: Some(found.setup_frame),
+            first_frame: None,
+        })
+    }
+
+    fn by_setup(&self, frame: u64) -> Option<&ChannelInfo> {
+        self.channels.iter().rev().find(|c| c.setup_frame == frame)
+    }
+
+    /// The latest announcement of a control connection still waiting for its command.
+    fn awaiting_command(&mut self, control_server: IpAddr, client: IpAddr) -> Option<&mut ChannelInfo> {
+        self.channels.iter_mut().rev().find(|c| {
+            c.command.is_none()
+                && ((c.listener.0 == control_server && c.connector == client)
+                    || (c.listener.0 == client && c.connector == control_server))
+        })
+    }
+}
+
+/// One control connection.
+#[derive(Debug)]
+pub struct Control {
+    server_port: u16,
+    cwd: Option<String>,
+    /// A CWD/CDUP waiting for its 250, with the directory it asked for.
+    pending_cwd: Option<String>,
+}
+
+impl Control {
+    pub fn new(server_port: u16) -> Self {
+        Control {
+            server_port,
+            cwd: None,
+            pending_cwd: None,
+        }
+    }
+
+    pub fn server_port(&self) -> u16 {
+        self.server_port
+    }
+
+    /// Decodes one segment of the control connection.
+    pub fn segment(
+        &mut self,
+        is_request: bool,
+        payload: &[u8],
+        (src, dst): (Endpoint, Endpoint),
+        expected: &mut Expectations,
+        out: &mut Out,
+    ) {
+        out.message(Proto::Ftp, "FTP");
+        let line_end = payload.iter().position(|&b| b == b'\n').unwrap_or(payload.len());
+        let line = payload[..line_end].strip_suffix(b"\r").unwrap_or(&payload[..line_end]);
+        let mut text = String::new();
+        escape_bytes(line, &mut text);
+        let lossy = String::from_utf8_lossy(line).into_owned();
+        // tshark marks every segment both ways: request 1 and response 0, or the reverse.
+        out.field(Field::FtpResponse, Value::Bool(!is_request));
+        out.field(Field::FtpRequest, Value::Bool(is_request));
+        if is_request {
+            out.info_part(&format!("Request: {text}"));
+            let (command, arg) = split_once_space(&lossy);
+            out.str(Field::FtpRequestCommand, command);
+            if let Some(arg) = arg {
+                out.str(Field::FtpRequestArg, arg);
+            }
+            self.request(command, arg, (src, dst), expected, out);
+        } else {
+            out.info_part(&format!("Response: {text}"));
+            let code = lossy.get(..3).filter(|c| c.bytes().all(|b| b.is_ascii_digit()));
+            match code {
+                Some(code) => {
+                    let code: u32 = code.parse().expect("three digits");
+                    out.uint(Field::FtpResponseCode, code);
+                    let arg = lossy[3..].strip_prefix([' ', '-']).unwrap_or(&lossy[3..]);
+                    out.str(Field::FtpResponseArg, arg);
+                    self.response(code, arg, (src, dst), expected, out);
+                }
+                None => out.str(Field::FtpResponseArg, lossy.as_str()),
+            }
+        }
+        if let Some(cwd) = &self.cwd {
+            out.str(Field::FtpCurrentWorkingDirectory, cwd.clone());
+        }
+    }
+
+    fn request(
+        &mut self,
+        command: &str,
+        arg: Option<&str>,
+        (client, server): (Endpoint, Endpoint),
+        expected: &mut Expectations,
+        out: &mut Out,
+    ) {
+        let upper = command.to_ascii_uppercase();
+        if let Some(channel) = expected.awaiting_command(server.0, client.0) {
+            let whole = match arg {
+                Some(arg) => format!("{command} {arg}"),
+                None => command.to_string(),
+            };
+            channel.command = Some((whole, out.frame()));
+            channel.cwd = self.cwd.clone();
+            out.uint(Field::FtpSetupFrame, channel.setup_frame);
+        }
+        match upper.as_str() {
+            "PORT" => {
+                if let Some(arg) = arg {
+                    match parse_six(arg) {
+                        Ok((ip, port)) => {
+                            out.field(Field::FtpActiveCip, Value::Ipv4(ip));
+                            out.uint(Field::FtpActivePort, port);
+                            if IpAddr::V4(ip) != client.0 {
+                                out.field(Field::FtpActiveNat, Value::Bool(true));
+                            }
+                            expected.announce(ChannelInfo {
+                                setup_frame: out.frame(),
+                                method: "PORT",
+                                listener: (IpAddr::V4(ip), port),
+                                connector: server.0,
+                                command: None,
+                                cwd: None,
+                                claimed: false,
+                            });
+                        }
+                        Err(why) => out.note(
+                            Severity::Warning,
+                            Proto::Ftp,
+                            format!("PORT argument is invalid: {why}"),
+                        ),
+                    }
+                }
+            }
+            "EPRT" => {
+                // tshark 4.0 reads EPRT's fields but sets up no data channel from it.
+                if let Some((ip, port)) = arg.and_then(parse_eprt) {
+                    match ip {
+                        IpAddr::V4(v4) => out.field(Field::FtpEprtIp, Value::Ipv4(v4)),
+                        IpAddr::V6(v6) => out.field(Field::FtpEprtIpv6, Value::Ipv6(v6)),
+                    }
+                    out.uint(Field::FtpEprtPort, port);
+                } else {
+                    out.note(Severity::Warning, Proto::Ftp, "EPRT argument is invalid");
+                }
+            }
+            "CWD" => self.pending_cwd = arg.map(|a| join_path(self.cwd.as_deref(), a)),
+            "CDUP" => self.pending_cwd = Some(join_path(self.cwd.as_deref(), "..")),
+            _ => {}
+        }
+    }
+
+    fn response(
+        &mut self,
+        code: u32,
+        arg: &str,
+        (server, client): (Endpoint, Endpoint),
+        expected: &mut Expectations,
+        out: &mut Out,
+    ) {
+        match code {
+            227 => match parse_six(tuple_text(arg)) {
+                Ok((ip, port)) => {
+                    out.field(Field::FtpPassiveIp, Value::Ipv4(ip));
+                    out.uint(Field::FtpPassivePort, port);
+                    if IpAddr::V4(ip) != server.0 {
+                        out.field(Field::FtpPassiveNat, Value::Bool(true));
+                    }
+                    expected.announce(ChannelInfo {
+                        setup_frame: out.frame(),
+                        method: "PASV",
+                        listener: (IpAddr::V4(ip), port),
+                        connector: client.0,
+                        command: None,
+                        cwd: None,
+                        claimed: false,
+                    });
+                }
+                Err(why) => out.note(
+                    Severity::Warning,
+                    Proto::Ftp,
+                    format!("227 reply has an invalid address: {why}"),
+                ),
+            },
+            229 => match parse_epsv(arg) {
+                Some(port) => {
+                    out.uint(Field::FtpEpsvPort, port);
+                    expected.announce(ChannelInfo {
+                        setup_frame: out.frame(),
+                        method: "EPASV",
+                        listener: (server.0, port),
+                        connector: client.0,
+                        command: None,
+                        cwd: None,
+                        claimed: false,
+                    });
+                }
+                None => out.note(Severity::Warning, Proto::Ftp, "229 reply has no valid (|||port|)"),
+            },
+            257 => {
+                if let Some(path) = quoted(arg) {
+                    self.cwd = Some(path);
+                }
+            }
+            250 => {
+                if let Some(dir) = self.pending_cwd.take() {
+                    self.cwd = Some(dir);
+                }
+            }
+            _ if code >= 400 => self.pending_cwd = None,
+            _ => {}
+        }
+    }
+}
+
+/// A data connection: its segments are FTP-DATA.
+#[derive(Debug)]
+pub struct DataChannel {
+    setup_frame: Option<u64>,
+    /// For a connection nobody announced: the frame that opened it.
+    first_frame: Option<u64>,
+}
+
+impl DataChannel {
+    /// A connection from port 20 that no control connection announced (an EPRT one:
+    /// tshark 4.0 sets none up), first seen in `first_frame`.
+    pub fn unannounced(first_frame: u64) -> Self {
+        DataChannel {
+            setup_frame: None,
+            first_frame: Some(first_frame),
+        }
+    }
+
+    pub fn segment(&mut self, payload: &[u8], expected: &Expectations, out: &mut Out) {
+        out.message(Proto::FtpData, "FTP-DATA");
+        let info = self.setup_frame.and_then(|f| expected.by_setup(f));
+        let mut text = format!("FTP Data: {} bytes", payload.len());
+        if let Some(first) = self.first_frame {
+            out.uint(Field::FtpDataSetupFrame, first);
+        }
+        if let Some(info) = info {
+            text.push_str(&format!(" ({})", info.method));
+            out.uint(Field::FtpDataSetupFrame, info.setup_frame);
+            out.str(Field::FtpDataSetupMethod, info.method);
+            if let Some((command, frame)) = &info.command {
+                text.push_str(&format!(" ({command})"));
+                out.str(Field::FtpDataCommand, command.clone());
+                out.uint(Field::FtpDataCommandFrame, *frame);
+            }
+            if let Some(cwd) = &info.cwd {
+                out.str(Field::FtpDataCurrentWorkingDirectory, cwd.clone());
+            }
+        }
+        let mut escaped = String::new();
+        escape_bytes(text.as_bytes(), &mut escaped);
+        out.info_part(&escaped);
+    }
+}
+
+fn split_once_space(line: &str) -> (&str, Option<&str>) {
+    match line.split_once(' ') {
+        Some((command, arg)) => (command, Some(arg)),
+        None => (line, None),
+    }
+}
+
+/// The `h1,h2,h3,h4,p1,p2` part of a 227 reply, with or without parentheses.
+fn tuple_text(arg: &str) -> &str {
+    let start = arg.find(|c: char| c.is_ascii_digit()).unwrap_or(arg.len());
+    let rest = &arg[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ','))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Six comma-separated numbers: an IPv4 address and a port (p1*256+p2). A number above
+/// 255 makes the tuple invalid; no port is invented for it.
+pub fn parse_six(text: &str) -> Result<(Ipv4Addr, u16), String> {
+    let numbers: Vec<&str> = text.trim().split(',').map(str::trim).collect();
+    if numbers.len() != 6 {
+        return Err(format!("{} numbers where six are needed", numbers.len()));
+    }
+    let mut bytes = [0u8; 6];
+    for (slot, n) in bytes.iter_mut().zip(&numbers) {
+        let value: u32 = n.parse().map_err(|_| format!("'{n}' is not a number"))?;
+        *slot = u8::try_from(value).map_err(|_| format!("{value} is above 255"))?;
+    }
+    Ok((
+        Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]),
+        u16::from(bytes[4]) * 256 + u16::from(bytes[5]),
+    ))
+}
+
+/// `|1|10.0.0.1|6275|` or `|2|::1|6275|` (RFC 2428).
+pub fn parse_eprt(arg: &str) -> Option<(IpAddr, u16)> {
+    let delim = arg.chars().next()?;
+    let parts: Vec<&str> = arg.split(delim).collect();
+    if parts.len() < 5 {
+        return None;
+    }
+    let ip: IpAddr = parts[2].parse().ok()?;
+    let port = parts[3].parse().ok()?;
+    match (parts[1], ip) {
+        ("1", IpAddr::V4(_)) | ("2", IpAddr::V6(_)) => Some((ip, port)),
+        _ => None,
+    }
+}
+
+/// The port in a 229 reply's `(|||port|)`.
+pub fn parse_epsv(arg: &str) -> Option<u16> {
+    let open = arg.find('(')?;
+    let inner = &arg[open + 1..arg[open..].find(')')? + open];
+    let delim = inner.chars().next()?;
+    let parts: Vec<&str> = inner.split(delim).collect();
+    (parts.len() == 5).then(|| parts[3].parse().ok()).flatten()
+}
+
+/// The quoted directory of a 257 reply (`"/pub" is the current directory`).
+fn quoted(arg: &str) -> Option<String> {
+    let start = arg.find('"')?;
+    let end = arg[start + 1..].find('"')? + start + 1;
+    Some(arg[start + 1..end].to_string())
+}
+
+fn join_path(cwd: Option<&str>, arg: &str) -> String {
+    if arg.starts_with('/') {
+        return arg.to_string();
+    }
+    let mut parts: Vec<&str> = cwd.unwrap_or("/").split('/').filter(|p| !p.is_empty()).collect();
+    for part in arg.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_number_tuples_are_validated() {
+        assert_eq!(
+            parse_six("10,20,30,10,117,151"),
+            Ok((Ipv4Addr::new(10, 20, 30, 10), 30103))
+        );
+        assert!(parse_six("172,16,146,2,287,99")
+            .unwrap_err()
+            .contains("287 is above 255"));
+        assert!(parse_six("1,2,3,4,5").is_err());
+        assert!(parse_six("a,2,3,4,5,6").is_err());
+        assert_eq!(
+            tuple_text("Entering Passive Mode (10,20,30,10,117,151)."),
+            "10,20,30,10,117,151"
+        );
+        assert_eq!(
+            tuple_text("Entering Passive Mode 10,20,30,10,117,151"),
+            "10,20,30,10,117,151"
+        );
+    }
+
+    #[test]
+    fn extended_forms() {
+        assert_eq!(parse_epsv("Entering Extended Passive Mode (|||30512|)"), Some(30512));
+        assert_eq!(parse_epsv("Entering Extended Passive Mode (|||x|)"), None);
+        assert_eq!(
+            parse_eprt("|1|10.20.30.21|48961|"),
+            Some(("10.20.30.21".parse().unwrap(), 48961))
+        );
+        assert_eq!(parse_eprt("|2|fd77::1|21|"), Some(("fd77::1".parse().unwrap(), 21)));
+        assert_eq!(parse_eprt("|2|10.0.0.1|21|"), None);
+    }
+
+    #[test]
+    fn working_directory_follows_cwd() {
+        assert_eq!(join_path(Some("/"), "reports"), "/reports");
+        assert_eq!(join_path(Some("/a/b"), "../c"), "/a/c");
+        assert_eq!(join_path(None, "/x"), "/x");
+        assert_eq!(quoted("\"/pub\" is the current directory"), Some("/pub".into()));
+    }
+}

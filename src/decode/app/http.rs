@@ -1,0 +1,607 @@
+//! HTTP/1.x: request and status lines, headers, and the body framing of RFC 9112
+//! (Content-Length, chunked, or until the server closes). A message is shown in the
+//! frame that completes it, with tshark's Info (`GET / HTTP/1.1 `, `HTTP/1.1 200 OK
+//! (text/html)`). Heads are parsed by httparse; bodies are kept (bounded) for export.
+
+use std::collections::VecDeque;
+
+use super::{Dir, Out, Pending, MAX_PENDING};
+use crate::decode::field::{Field, Value};
+use crate::decode::packet::{Proto, Severity};
+use crate::decode::text::escape_bytes;
+
+/// Headers read per message; a head with more is malformed.
+const MAX_HEADERS: usize = 128;
+/// Body bytes kept per message for export (the rest is counted, not kept).
+pub const MAX_BODY_KEPT: usize = 1 << 20;
+/// Requests remembered while their responses are outstanding (pipelining).
+const MAX_OUTSTANDING: usize = 64;
+
+/// The eight methods RFC 9110 defines; any other token is still a method.
+pub const STANDARD_METHODS: [&str; 8] = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE"];
+
+/// Does this look like the start of an HTTP message (tshark's heuristic)?
+pub fn looks_like_http(bytes: &[u8]) -> bool {
+    let line_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len()).min(256);
+    let line = &bytes[..line_end];
+    if line.starts_with(b"HTTP/1.") {
+        return true;
+    }
+    let Some(space) = line.iter().position(|&b| b == b' ') else {
+        return false;
+    };
+    let method = &line[..space];
+    let token = !method.is_empty()
+        && method
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_');
+    token && (line.ends_with(b" HTTP/1.1\r") || line.ends_with(b" HTTP/1.0\r") || line.ends_with(b" HTTP/1.1"))
+}
+
+#[derive(Debug)]
+struct Request {
+    method: String,
+    /// The target as tshark reports it for the response: the full URI when known.
+    uri: String,
+    frame: u64,
+    rel_ns: i64,
+}
+
+/// What a direction is in the middle of.
+#[derive(Debug, Default)]
+enum Body {
+    /// Waiting for a message head.
+    #[default]
+    Head,
+    /// A head was read; `remaining` body bytes follow.
+    Length { head: Head, remaining: u64 },
+    /// A chunked body is being read.
+    Chunked { head: Head },
+    /// The body runs until the server closes the connection.
+    UntilClose { head: Head },
+    /// Bytes that do not parse as HTTP: everything after is shown as continuation.
+    Lost,
+}
+
+/// A parsed head waiting for its body.
+#[derive(Debug)]
+struct Head {
+    info: String,
+    fields: Vec<(Field, Value)>,
+    media: Option<String>,
+    body: Vec<u8>,
+    body_len: u64,
+    /// A CONNECT answered with 2xx: the connection becomes a tunnel afterwards.
+    tunnel_port: Option<u16>,
+}
+
+#[derive(Debug, Default)]
+pub struct Conversation {
+    pending: [Pending; 2],
+    state: [Body; 2],
+    outstanding: VecDeque<Request>,
+    /// Set when the 2xx answer to a CONNECT completes: the tunnel's target port.
+    connect_port: Option<u16>,
+    /// Messages are SSDP's (HTTP over UDP 1900).
+    ssdp: bool,
+}
+
+impl Conversation {
+    /// Reads newly delivered bytes of one direction. Returns the target port when a
+    /// CONNECT tunnel opens (what follows is not HTTP any more).
+    pub fn feed(&mut self, dir: Dir, bytes: &[u8], out: &mut Out) -> Option<u16> {
+        let d = dir as usize;
+        self.pending[d].push(bytes);
+        loop {
+            let state = std::mem::take(&mut self.state[d]);
+            let (next, progressed) = self.step(dir, state, out);
+            self.state[d] = next;
+            if let Some(port) = self.connect_port.take() {
+                // The 2xx answer to CONNECT is complete: what follows is the tunnel's.
+                return Some(port);
+            }
+            if !progressed {
+                break;
+            }
+        }
+        if self.pending[d].len() > MAX_PENDING {
+            out.note(
+                Severity::Warning,
+                Proto::Http,
+                format!("HTTP head or chunk header longer than {MAX_PENDING} bytes: given up"),
+            );
+            self.pending[d].clear();
+            self.state[d] = Body::Lost;
+        }
+        None
+    }
+
+    /// The server closed its side: a body that runs until close is complete.
+    pub fn end_of_stream(&mut self, dir: Dir, out: &mut Out) {
+        let d = dir as usize;
+        if let Body::UntilClose { head } = std::mem::take(&mut self.state[d]) {
+            emit(head, self.ssdp, out);
+        }
+    }
+
+    /// One step of the state machine; returns the next state and whether it consumed input.
+    fn step(&mut self, dir: Dir, state: Body, out: &mut Out) -> (Body, bool) {
+        let d = dir as usize;
+        match state {
+            Body::Head => {
+                if self.pending[d].is_empty() {
+                    return (Body::Head, false);
+                }
+                self.head(dir, out)
+            }
+            Body::Length { mut head, remaining } => {
+                let buf = self.pending[d].bytes();
+                let take = (buf.len() as u64).min(remaining) as usize;
+                keep_body(&mut head, &buf[..take]);
+                self.pending[d].consume(take);
+                if remaining - take as u64 == 0 {
+                    self.complete(dir, head, out)
+                } else {
+                    (
+                        Body::Length {
+                            head,
+                            remaining: remaining - take as u64,
+                        },
+                        false,
+                    )
+                }
+            }
+            Body::Chunked { mut head } => match chunk(self.pending[d].bytes()) {
+                Chunk::NeedMore => (Body::Chunked { head }, false),
+                Chunk::Data { header_len, size } => {
+                    let buf = self.pending[d].bytes();
+                    let data = &buf[header_len..header_len + size];
+                    keep_body(&mut head, data);
+                    self.pending[d].consume(header_len + size + 2);
+                    (Body::Chunked { head }, true)
+                }
+                Chunk::Last { len } => {
+                    self.pending[d].consume(len);
+                    self.complete(dir, head, out)
+                }
+                Chunk::Bad => {
+                    out.note(Severity::Error, Proto::Http, "malformed chunk size in a chunked body");
+                    self.pending[d].clear();
+                    (Body::Lost, false)
+                }
+            },
+            Body::UntilClose { mut head } => {
+                let buf = self.pending[d].bytes();
+                keep_body(&mut head, buf);
+                let n = buf.len();
+                self.pending[d].consume(n);
+                (Body::UntilClose { head }, false)
+            }
+            Body::Lost => {
+                let n = self.pending[d].len();
+                if n > 0 {
+                    self.pending[d].consume(n);
+                    continuation(out);
+                }
+                (Body::Lost, false)
+            }
+        }
+    }
+
+    fn complete(&mut self, dir: Dir, head: Head, out: &mut Out) -> (Body, bool) {
+        let tunnel = head.tunnel_port;
+        emit(head, self.ssdp, out);
+        if let (Dir::ToClient, Some(port)) = (dir, tunnel) {
+            self.connect_port = Some(port);
+        }
+        (Body::Head, true)
+    }
+
+    /// Parses a head at the start of the pending bytes.
+    fn head(&mut self, dir: Dir, out: &mut Out) -> (Body, bool) {
+        let d = dir as usize;
+        let buf = self.pending[d].bytes();
+        if !looks_like_http(buf) {
+            if buf.len() < 8 && !buf.contains(&b'\n') {
+                return (Body::Head, false);
+            }
+            let n = buf.len();
+            self.pending[d].consume(n);
+            continuation(out);
+            return (Body::Head, false);
+        }
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut config = httparse::ParserConfig::default();
+        config
+            .allow_spaces_after_header_name_in_responses(true)
+            .allow_obsolete_multiline_headers_in_responses(true)
+            .allow_multiple_spaces_in_request_line_delimiters(true)
+            .allow_multiple_spaces_in_response_status_delimiters(true)
+            .ignore_invalid_headers_in_responses(true)
+            .ignore_invalid_headers_in_requests(true);
+        let is_response = buf.starts_with(b"HTTP/");
+        let parsed = if is_response {
+            let mut response = httparse::Response::new(&mut headers);
+            match config.parse_response(&mut response, buf) {
+                Ok(httparse::Status::Complete(len)) => Ok(Some(Parsed::Response {
+                    len,
+                    version: response.version.unwrap_or(1),
+                    code: response.code.unwrap_or(0),
+                    reason: response.reason.unwrap_or("").to_string(),
+                    headers: owned(response.headers),
+                })),
+                Ok(httparse::Status::Partial) => Ok(None),
+                Err(e) => Err(e),
+            }
+        } else {
+            let mut request = httparse::Request::new(&mut headers);
+            match config.parse_request(&mut request, buf) {
+                Ok(httparse::Status::Complete(len)) => Ok(Some(Parsed::Request {
+                    len,
+                    method: request.method.unwrap_or("").to_string(),
+                    uri: request.path.unwrap_or("").to_string(),
+                    version: request.version.unwrap_or(1),
+                    headers: owned(request.headers),
+                })),
+                Ok(httparse::Status::Partial) => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        match parsed {
+            Ok(None) => (Body::Head, false),
+            Ok(Some(parsed)) => {
+                let first_line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(0);
+                let first_line = trim_cr(&buf[..first_line_end]).to_vec();
+                let len = parsed.len();
+                self.pending[d].consume(len);
+                let (head, framing) = self.build(parsed, &first_line, out);
+                match framing {
+                    Framing::None => self.complete(dir, head, out),
+                    Framing::Length(0) => self.complete(dir, head, out),
+                    Framing::Length(n) => (Body::Length { head, remaining: n }, true),
+                    Framing::Chunked => (Body::Chunked { head }, true),
+                    Framing::UntilClose => (Body::UntilClose { head }, true),
+                }
+            }
+            Err(e) => {
+                out.note(Severity::Error, Proto::Http, format!("malformed HTTP head: {e}"));
+                let n = buf.len();
+                self.pending[d].consume(n);
+                continuation(out);
+                (Body::Lost, false)
+            }
+        }
+    }
+
+    fn build(&mut self, parsed: Parsed, first_line: &[u8], out: &Out) -> (Head, Framing) {
+        let mut info = String::new();
+        escape_bytes(first_line, &mut info);
+        info.push(' ');
+        let mut fields = Vec::new();
+        let headers = parsed.headers();
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        };
+        let content_length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+        let media = header("content-type").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let mut tunnel_port = None;
+        let framing = match &parsed {
+            Parsed::Request {
+                method, uri, version, ..
+            } => {
+                fields.push((Field::HttpRequest, Value::Bool(true)));
+                fields.push((Field::HttpRequestMethod, Value::Str(method.clone())));
+                fields.push((Field::HttpRequestUri, Value::Str(uri.clone())));
+                fields.push((Field::HttpRequestVersion, Value::Str(format!("HTTP/1.{version}"))));
+                let full = match header("host") {
+                    Some(host) if uri.starts_with('/') || uri == "*" => format!("http://{host}{uri}"),
+                    _ => uri.clone(),
+                };
+                if header("host").is_some() {
+                    fields.push((Field::HttpRequestFullUri, Value::Str(full.clone())));
+                }
+                if self.outstanding.len() >= MAX_OUTSTANDING {
+                    self.outstanding.pop_front();
+                }
+                self.outstanding.push_back(Request {
+                    method: method.clone(),
+                    uri: full,
+                    frame: out.frame(),
+                    rel_ns: out.rel_ns(),
+                });
+                if chunked {
+                    Framing::Chunked
+                } else {
+                    Framing::Length(content_length.unwrap_or(0))
+                }
+            }
+            Parsed::Response {
+                version, code, reason, ..
+            } => {
+                fields.push((Field::HttpResponse, Value::Bool(true)));
+                fields.push((Field::HttpResponseVersion, Value::Str(format!("HTTP/1.{version}"))));
+                fields.push((Field::HttpResponseCode, Value::U(u64::from(*code))));
+                fields.push((Field::HttpResponsePhrase, Value::Str(reason.clone())));
+                // 1xx answers precede the real one: they do not consume the request.
+                let request = if *code >= 200 {
+                    self.outstanding.pop_front()
+                } else {
+                    self.outstanding.front().map(|r| Request {
+                        method: r.method.clone(),
+                        uri: r.uri.clone(),
+                        frame: r.frame,
+                        rel_ns: r.rel_ns,
+                    })
+                };
+                let method = request.as_ref().map(|r| r.method.clone()).unwrap_or_default();
+                if let Some(request) = &request {
+                    fields.push((Field::HttpRequestIn, Value::U(request.frame)));
+                    fields.push((Field::HttpTime, Value::Time(out.rel_ns() - request.rel_ns)));
+                    fields.push((Field::HttpResponseForUri, Value::Str(request.uri.clone())));
+                }
+                if method == "CONNECT" && (200..300).contains(code) {
+                    let port = request
+                        .as_ref()
+                        .and_then(|r| r.uri.rsplit(':').next())
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(443);
+                    tunnel_port = Some(port);
+                }
+                if method == "HEAD"
+                    || (100..200).contains(code)
+                    || *code == 204
+                    || *code == 304
+                    || tunnel_port.is_some()
+                {
+                    Framing::None
+                } else if chunked {
+                    Framing::Chunked
+                } else if let Some(n) = content_length {
+                    Framing::Length(n)
+                } else {
+                    Framing::UntilClose
+                }
+            }
+        };
+        for (name, value) in headers {
+            if let Some(field) = header_field(name) {
+                fields.push((field, Value::Str(value.clone())));
+            }
+            if name.eq_ignore_ascii_case("content-length") {
+                if let Ok(n) = value.trim().parse::<u64>() {
+                    fields.push((Field::HttpContentLength, Value::U(n)));
+                }
+            }
+        }
+        let head = Head {
+            info,
+            fields,
+            media,
+            body: Vec::new(),
+            body_len: 0,
+            tunnel_port,
+        };
+        (head, framing)
+    }
+}
+
+enum Framing {
+    None,
+    Length(u64),
+    Chunked,
+    UntilClose,
+}
+
+enum Parsed {
+    Request {
+        len: usize,
+        method: String,
+        uri: String,
+        version: u8,
+        headers: Vec<(String, String)>,
+    },
+    Response {
+        len: usize,
+        version: u8,
+        code: u16,
+        reason: String,
+        headers: Vec<(String, String)>,
+    },
+}
+
+impl Parsed {
+    fn len(&self) -> usize {
+        match self {
+            Parsed::Request { len, .. } | Parsed::Response { len, .. } => *len,
+        }
+    }
+
+    fn headers(&self) -> &[(String, String)] {
+        match self {
+            Parsed::Request { headers, .. } | Parsed::Response { headers, .. } => headers,
+        }
+    }
+}
+
+fn owned(headers: &[httparse::Header]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|h| !h.name.is_empty())
+        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+        .collect()
+}
+
+/// The header fields tshark names.
+fn header_field(name: &str) -> Option<Field> {
+    let field = match name.to_ascii_lowercase().as_str() {
+        "host" => Field::HttpHost,
+        "user-agent" => Field::HttpUserAgent,
+        "accept" => Field::HttpAccept,
+        "referer" => Field::HttpReferer,
+        "cookie" => Field::HttpCookie,
+        "authorization" => Field::HttpAuthorization,
+        "connection" => Field::HttpConnection,
+        "content-type" => Field::HttpContentType,
+        "content-length" => Field::HttpContentLengthHeader,
+        "transfer-encoding" => Field::HttpTransferEncoding,
+        "server" => Field::HttpServer,
+        "location" => Field::HttpLocation,
+        "date" => Field::HttpDate,
+        "set-cookie" => Field::HttpSetCookie,
+        _ => return None,
+    };
+    Some(field)
+}
+
+fn keep_body(head: &mut Head, bytes: &[u8]) {
+    head.body_len += bytes.len() as u64;
+    let room = MAX_BODY_KEPT.saturating_sub(head.body.len());
+    head.body.extend_from_slice(&bytes[..bytes.len().min(room)]);
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+enum Chunk {
+    NeedMore,
+    /// A chunk of `size` bytes after a `header_len`-byte size line (CRLF follows the data).
+    Data {
+        header_len: usize,
+        size: usize,
+    },
+    /// The last chunk and trailers, `len` bytes in all.
+    Last {
+        len: usize,
+    },
+    Bad,
+}
+
+fn chunk(buf: &[u8]) -> Chunk {
+    let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
+        return if buf.len() > 1024 { Chunk::Bad } else { Chunk::NeedMore };
+    };
+    let line = trim_cr(&buf[..nl]);
+    let digits: &[u8] = line.split(|&b| b == b';').next().unwrap_or(b"");
+    let text = String::from_utf8_lossy(digits);
+    let Ok(size) = usize::from_str_radix(text.trim(), 16) else {
+        return Chunk::Bad;
+    };
+    let header_len = nl + 1;
+    if size == 0 {
+        // Trailers end with an empty line.
+        let mut at = header_len;
+        loop {
+            let Some(rel) = buf[at..].iter().position(|&b| b == b'\n') else {
+                return Chunk::NeedMore;
+            };
+            let empty = trim_cr(&buf[at..at + rel]).is_empty();
+            at += rel + 1;
+            if empty {
+                return Chunk::Last { len: at };
+            }
+        }
+    }
+    if size > MAX_PENDING {
+        return Chunk::Bad;
+    }
+    if buf.len() < header_len + size + 2 {
+        return Chunk::NeedMore;
+    }
+    Chunk::Data { header_len, size }
+}
+
+/// Shows a completed message in the current frame.
+fn emit(head: Head, ssdp: bool, out: &mut Out) {
+    let (column, media_info) = media_column(head.media.as_deref(), &head.body);
+    if ssdp {
+        out.message(Proto::Ssdp, "SSDP");
+    } else {
+        out.message(Proto::Http, column);
+    }
+    out.info_part(&head.info);
+    if head.body_len > 0 {
+        if let Some(text) = media_info {
+            out.info(&format!(" ({text})"));
+        }
+    }
+    for (field, value) in head.fields {
+        out.field(field, value);
+    }
+    if head.body_len > 0 {
+        out.field(Field::HttpFileData, Value::Bytes(head.body));
+        if head.body_len as usize > MAX_BODY_KEPT {
+            out.note(
+                Severity::Note,
+                Proto::Http,
+                format!("body of {} bytes: the first {MAX_BODY_KEPT} kept", head.body_len),
+            );
+        }
+    }
+}
+
+/// The Protocol column and the Info suffix tshark shows for a body's media type (the
+/// JSON and XML dissectors rename the column; image dissectors name the format).
+fn media_column(media: Option<&str>, body: &[u8]) -> (&'static str, Option<String>) {
+    let Some(media) = media.filter(|m| !m.is_empty()) else {
+        return ("HTTP", None);
+    };
+    match media {
+        "application/json" => ("HTTP/JSON", Some(media.to_string())),
+        m if m == "text/xml" || m == "application/xml" || m.ends_with("+xml") => ("HTTP/XML", Some(media.to_string())),
+        "image/png" => ("HTTP", Some("PNG".into())),
+        "image/gif" if body.starts_with(b"GIF89a") => ("HTTP", Some("GIF89a".into())),
+        "image/gif" if body.starts_with(b"GIF87a") => ("HTTP", Some("GIF87a".into())),
+        "image/jpeg" if body.get(6..10) == Some(b"JFIF") => ("HTTP", Some("JPEG JFIF image".into())),
+        _ => ("HTTP", Some(media.to_string())),
+    }
+}
+
+/// SSDP (UDP 1900): one HTTP-formatted head per datagram, shown as SSDP.
+pub fn ssdp(payload: &[u8], out: &mut Out) -> bool {
+    if !looks_like_http(payload) {
+        return false;
+    }
+    let mut conversation = Conversation {
+        ssdp: true,
+        ..Conversation::default()
+    };
+    conversation.pending[0].push(payload);
+    conversation.head(Dir::ToServer, out);
+    true
+}
+
+fn continuation(out: &mut Out) {
+    out.message(Proto::Http, "HTTP");
+    out.info_part("Continuation");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heuristic_accepts_request_and_status_lines_only() {
+        assert!(looks_like_http(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        assert!(looks_like_http(b"PROPFIND /dav/ HTTP/1.1\r\n"));
+        assert!(looks_like_http(b"HTTP/1.0 200 OK\r\n"));
+        assert!(!looks_like_http(b"\x16\x03\x01\x02\x00"));
+        assert!(!looks_like_http(b"get / http/1.1\r\n"));
+    }
+
+    #[test]
+    fn chunk_sizes_and_trailers() {
+        assert!(matches!(
+            chunk(b"5\r\nhello\r\n"),
+            Chunk::Data { header_len: 3, size: 5 }
+        ));
+        assert!(matches!(chunk(b"5;ext=1\r\nhel"), Chunk::NeedMore));
+        assert!(matches!(chunk(b"0\r\n\r\n"), Chunk::Last { len: 5 }));
+        assert!(matches!(chunk(b"0\r\nX-T: 1\r\n\r\n"), Chunk::Last { len: 13 }));
+        assert!(matches!(chunk(b"zz\r\n"), Chunk::Bad));
+    }
+}

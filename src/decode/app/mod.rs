@@ -1,0 +1,410 @@
+//! Application analyzers and the dispatch that feeds them.
+//!
+//! The analyzers are sans-io: TCP hands them each direction's bytes in order (already
+//! reassembled, each byte once) and UDP hands them datagrams; they keep bounded state
+//! per conversation and report messages through [`Out`]. Like tshark, a message spread
+//! over several segments is shown in the frame where its last byte arrives; the frames
+//! before it say `[TCP segment of a reassembled PDU]`.
+//!
+//! Which analyzer a TCP conversation gets is decided as tshark decides it: a data
+//! channel an FTP control connection announced, then the server's port, the lower
+//! port, the higher port, then content heuristics (HTTP and TLS) until one matches.
+
+pub mod dns;
+pub mod ftp;
+pub mod http;
+pub mod nbss;
+pub mod ntlmssp;
+pub mod ntstatus;
+pub mod smb2;
+pub mod tls;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use super::field::{Field, Value};
+use super::packet::{Packet, Proto, Severity};
+
+/// Which way a message travels within a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    ToServer = 0,
+    ToClient = 1,
+}
+
+/// Where an analyzer's results go: the frame being decoded. The first message of a
+/// frame replaces the transport's Info text (after any TCP analysis tags); later ones
+/// are joined to it.
+pub struct Out<'p> {
+    packet: &'p mut Packet,
+    /// Length of the Info prefix that stays (tshark's column fence: `[TCP ...] ` tags).
+    keep: usize,
+    /// Offset of the payload in the frame, for the layer list.
+    offset: usize,
+    messages: usize,
+}
+
+impl<'p> Out<'p> {
+    pub(crate) fn new(packet: &'p mut Packet, keep: usize, offset: usize) -> Self {
+        Out {
+            packet,
+            keep,
+            offset,
+            messages: 0,
+        }
+    }
+
+    /// Starts a message of `proto`, shown as `column` in the Protocol column.
+    pub fn message(&mut self, proto: Proto, column: &'static str) {
+        if self.messages == 0 {
+            self.packet.info.truncate(self.keep);
+            self.packet.layers.retain(|l| l.proto != Proto::Data);
+        }
+        if self.packet.layers.last().map(|l| l.proto) != Some(proto) {
+            self.packet.push_layer(proto, self.offset);
+        }
+        self.packet.protocol = column;
+        self.messages += 1;
+    }
+
+    /// Appends Info text as it is (the analyzer supplies any separator).
+    pub fn info(&mut self, text: &str) {
+        self.packet.info.push_str(text);
+    }
+
+    /// Appends an Info part, after ", " unless it is the first text of the frame.
+    pub fn info_part(&mut self, text: &str) {
+        if self.packet.info.len() > self.keep {
+            self.packet.info.push_str(", ");
+        }
+        self.packet.info.push_str(text);
+    }
+
+    pub fn field(&mut self, field: Field, value: Value) {
+        self.packet.add(field, value);
+    }
+
+    pub fn uint(&mut self, field: Field, value: impl Into<u64>) {
+        self.packet.add_u(field, value);
+    }
+
+    pub fn str(&mut self, field: Field, value: impl Into<String>) {
+        self.packet.add(field, Value::Str(value.into()));
+    }
+
+    pub fn note(&mut self, severity: Severity, proto: Proto, message: impl Into<String>) {
+        self.packet.note(severity, proto, message);
+    }
+
+    /// Messages reported so far in this frame.
+    pub fn messages(&self) -> usize {
+        self.messages
+    }
+
+    pub fn frame(&self) -> u64 {
+        self.packet.number
+    }
+
+    pub fn rel_ns(&self) -> i64 {
+        self.packet.rel_ns
+    }
+}
+
+/// A TCP segment as the application layer sees it.
+pub(crate) struct TcpSegment<'a> {
+    pub stream: u64,
+    pub src: (IpAddr, u16),
+    pub dst: (IpAddr, u16),
+    pub syn: bool,
+    pub ack: bool,
+    pub fin_or_rst: bool,
+    /// The segment's payload as captured.
+    pub payload: &'a [u8],
+    /// The bytes it added to its direction's ordered stream (empty for a retransmission).
+    pub delivered: &'a [u8],
+}
+
+/// One conversation's analyzer.
+#[derive(Debug)]
+enum Analyzer {
+    /// No payload seen yet, or none recognised (heuristics are tried again).
+    Undecided,
+    Http(http::Conversation),
+    Tls(tls::Conversation),
+    Ftp(ftp::Control),
+    FtpData(ftp::DataChannel),
+    Nbss(nbss::Conversation),
+    Dns(dns::TcpConversation),
+}
+
+#[derive(Debug)]
+struct TcpConversation {
+    /// The endpoint that answered a SYN, when the handshake was seen.
+    server: Option<(IpAddr, u16)>,
+    /// The conversation's first frame.
+    first_frame: u64,
+    analyzer: Analyzer,
+}
+
+/// What a first pass over a capture learnt, for a second pass (tshark's `-2`).
+#[derive(Debug, Default, Clone)]
+pub struct Hints {
+    /// The version each TLS session settled on, by `tcp.stream`.
+    tls_versions: HashMap<u64, u16>,
+}
+
+/// Application state for one capture.
+#[derive(Debug, Default)]
+pub struct AppLayer {
+    tcp: HashMap<u64, TcpConversation>,
+    ftp_expected: ftp::Expectations,
+    dns: dns::Transactions,
+    hints: Hints,
+}
+
+/// How tshark's port tables map a TCP port (its defaults in 4.0).
+fn tcp_port_protocol(port: u16) -> Option<PortProtocol> {
+    match port {
+        80 | 631 | 1900 | 2710 | 2869 | 3128 | 3132 | 3689 | 5985 | 8080 | 8088 | 11371 => Some(PortProtocol::Http),
+        261
+        | 324
+        | 443
+        | 465
+        | 563
+        | 585
+        | 614
+        | 636
+        | 802
+        | 853
+        | 989
+        | 990
+        | 992
+        | 993
+        | 994
+        | 995
+        | 1300
+        | 2221
+        | 2443
+        | 3249..=3252
+        | 3496
+        | 4433
+        | 5061
+        | 5349
+        | 5671
+        | 5684
+        | 5868
+        | 6514
+        | 8883
+        | 11207
+        | 19999
+        | 27017 => Some(PortProtocol::Tls),
+        21 => Some(PortProtocol::Ftp),
+        20 => Some(PortProtocol::FtpData),
+        139 | 445 => Some(PortProtocol::Nbss),
+        53 | 5353 => Some(PortProtocol::Dns),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortProtocol {
+    Http,
+    Tls,
+    Ftp,
+    FtpData,
+    Nbss,
+    Dns,
+}
+
+impl AppLayer {
+    pub fn with_hints(hints: Hints) -> Self {
+        AppLayer {
+            hints,
+            ..AppLayer::default()
+        }
+    }
+
+    /// The TLS versions learnt so far.
+    pub fn hints(&self) -> Hints {
+        let tls_versions = self
+            .tcp
+            .iter()
+            .filter_map(|(stream, conv)| match &conv.analyzer {
+                Analyzer::Tls(tls) => tls.version().map(|v| (*stream, v)),
+                _ => None,
+            })
+            .collect();
+        Hints { tls_versions }
+    }
+
+    /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
+    /// payload (otherwise the caller shows it as data).
+    pub(crate) fn tcp_segment(&mut self, seg: &TcpSegment, out: &mut Out) -> bool {
+        let conv = self.tcp.entry(seg.stream).or_insert(TcpConversation {
+            server: None,
+            first_frame: out.frame(),
+            analyzer: Analyzer::Undecided,
+        });
+        if seg.syn {
+            // SYN goes to the server, SYN-ACK comes from it.
+            conv.server = Some(if seg.ack { seg.src } else { seg.dst });
+        }
+        if seg.payload.is_empty() {
+            if seg.fin_or_rst {
+                if let Analyzer::Http(http) = &mut conv.analyzer {
+                    let dir = direction(conv.server, seg);
+                    http.end_of_stream(dir, out);
+                }
+            }
+            return false;
+        }
+        let tls_hint = self.hints.tls_versions.get(&seg.stream).copied();
+        if matches!(conv.analyzer, Analyzer::Undecided) {
+            conv.analyzer = choose(conv.server, seg, &mut self.ftp_expected, conv.first_frame, tls_hint);
+        }
+        let dir = direction(conv.server, seg);
+        let claimed = match &mut conv.analyzer {
+            Analyzer::Undecided => false,
+            Analyzer::Http(http) => {
+                let upgraded = http.feed(dir, seg.delivered, out);
+                if let Some(tunnel_port) = upgraded {
+                    // After CONNECT, the tunnel carries what the target port carries.
+                    conv.analyzer = match tcp_port_protocol(tunnel_port) {
+                        Some(PortProtocol::Tls) | None => Analyzer::Tls(tls::Conversation::with_hint(tls_hint)),
+                        Some(_) => Analyzer::Undecided,
+                    };
+                }
+                true
+            }
+            Analyzer::Tls(tls) => {
+                tls.feed(dir, seg.delivered, out);
+                true
+            }
+            Analyzer::Ftp(ftp) => {
+                let is_request = seg.dst.1 == ftp.server_port();
+                ftp.segment(is_request, seg.payload, (seg.src, seg.dst), &mut self.ftp_expected, out);
+                true
+            }
+            Analyzer::FtpData(data) => {
+                data.segment(seg.payload, &self.ftp_expected, out);
+                true
+            }
+            Analyzer::Nbss(nbss) => {
+                nbss.feed(dir, seg.delivered, out);
+                true
+            }
+            Analyzer::Dns(dns) => {
+                dns.feed(dir, seg.delivered, &mut self.dns, out);
+                true
+            }
+        };
+        if claimed && out.messages() == 0 && !seg.delivered.is_empty() {
+            out.packet.info.push_str(" [TCP segment of a reassembled PDU]");
+            out.packet.layers.retain(|l| l.proto != Proto::Data);
+        }
+        claimed
+    }
+
+    /// Decodes a UDP datagram's payload; returns whether an analyzer claimed it.
+    pub(crate) fn udp_datagram(
+        &mut self,
+        src: (IpAddr, u16),
+        dst: (IpAddr, u16),
+        payload: &[u8],
+        out: &mut Out,
+    ) -> bool {
+        let ports = [src.1.min(dst.1), src.1.max(dst.1)];
+        for port in ports {
+            match port {
+                53 => return dns::udp(dns::Flavor::Dns, payload, &mut self.dns, out),
+                137 => return dns::udp(dns::Flavor::Nbns, payload, &mut self.dns, out),
+                1900 => return http::ssdp(payload, out),
+                _ => {}
+            }
+        }
+        false
+    }
+}
+
+/// The direction of a segment: towards the server when the handshake named it, else
+/// towards the lower (well-known) port.
+fn direction(server: Option<(IpAddr, u16)>, seg: &TcpSegment) -> Dir {
+    match server {
+        Some(server) if seg.dst == server => Dir::ToServer,
+        Some(_) => Dir::ToClient,
+        None if seg.dst.1 <= seg.src.1 => Dir::ToServer,
+        None => Dir::ToClient,
+    }
+}
+
+fn choose(
+    server: Option<(IpAddr, u16)>,
+    seg: &TcpSegment,
+    expected: &mut ftp::Expectations,
+    first_frame: u64,
+    tls_hint: Option<u16>,
+) -> Analyzer {
+    if let Some(channel) = expected.take(seg.src, seg.dst) {
+        return Analyzer::FtpData(channel);
+    }
+    let (low, high) = (seg.src.1.min(seg.dst.1), seg.src.1.max(seg.dst.1));
+    let server_port = server.map(|s| s.1);
+    for port in server_port.into_iter().chain([low, high]) {
+        if let Some(protocol) = tcp_port_protocol(port) {
+            return match protocol {
+                PortProtocol::Http => Analyzer::Http(http::Conversation::default()),
+                PortProtocol::Tls => Analyzer::Tls(tls::Conversation::with_hint(tls_hint)),
+                PortProtocol::Ftp => Analyzer::Ftp(ftp::Control::new(port)),
+                PortProtocol::FtpData => Analyzer::FtpData(ftp::DataChannel::unannounced(first_frame)),
+                PortProtocol::Nbss => Analyzer::Nbss(nbss::Conversation::default()),
+                PortProtocol::Dns => Analyzer::Dns(dns::TcpConversation::default()),
+            };
+        }
+    }
+    if http::looks_like_http(seg.delivered) {
+        return Analyzer::Http(http::Conversation::default());
+    }
+    if tls::looks_like_tls(seg.delivered) {
+        return Analyzer::Tls(tls::Conversation::with_hint(tls_hint));
+    }
+    Analyzer::Undecided
+}
+
+/// Bytes kept while waiting for the rest of a message, per direction. A message that
+/// would need more is given up on (noted) and its bytes skipped.
+pub const MAX_PENDING: usize = 1 << 20;
+
+/// A direction's bytes not yet consumed by its analyzer.
+#[derive(Debug, Default)]
+pub struct Pending {
+    buf: Vec<u8>,
+}
+
+impl Pending {
+    /// Adds newly delivered bytes after the waiting ones.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Everything waiting, to parse from the start.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Drops the first `n` bytes, which were consumed.
+    pub fn consume(&mut self, n: usize) {
+        self.buf.drain(..n.min(self.buf.len()));
+    }
+
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.clear();
+    }
+}

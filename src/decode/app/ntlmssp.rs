@@ -1,0 +1,101 @@
+//! NTLMSSP (MS-NLMP): the three messages of an NTLM logon, found raw or inside a
+//! SPNEGO token by their `NTLMSSP\0` signature.
+
+use super::Out;
+use crate::decode::field::{Field, Value};
+use crate::decode::packet::{Proto, Severity};
+
+const SIGNATURE: &[u8; 8] = b"NTLMSSP\0";
+const NEGOTIATE_UNICODE: u32 = 0x0000_0001;
+
+/// Finds an NTLMSSP message in a security blob (raw, or wrapped in GSS-API/SPNEGO DER:
+/// the signature is searched for rather than the DER walked, as every wrapper keeps
+/// the message contiguous).
+pub fn find(blob: &[u8]) -> Option<&[u8]> {
+    let at = blob.windows(SIGNATURE.len()).position(|w| w == SIGNATURE)?;
+    Some(&blob[at..])
+}
+
+/// Decodes one message; returns its Info text (`NTLMSSP_AUTH, User: LAB\jdoe`).
+pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
+    let le32 = |at: usize| {
+        msg.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let message_type = le32(8)?;
+    out.uint(Field::NtlmsspMessagetype, message_type);
+    match message_type {
+        1 => {
+            if let Some(flags) = le32(12) {
+                out.uint(Field::NtlmsspNegotiateflags, flags);
+            }
+            Some("NTLMSSP_NEGOTIATE".into())
+        }
+        2 => {
+            if let Some(flags) = le32(20) {
+                out.uint(Field::NtlmsspNegotiateflags, flags);
+            }
+            if let Some(challenge) = msg.get(24..32) {
+                out.field(Field::NtlmsspNtlmserverchallenge, Value::Bytes(challenge.to_vec()));
+            }
+            Some("NTLMSSP_CHALLENGE".into())
+        }
+        3 => {
+            let flags = le32(60).unwrap_or(0);
+            out.uint(Field::NtlmsspNegotiateflags, flags);
+            let unicode = flags & NEGOTIATE_UNICODE != 0;
+            let string_at = |field_at: usize| -> Option<String> {
+                let len = usize::from(u16::from_le_bytes([*msg.get(field_at)?, *msg.get(field_at + 1)?]));
+                let offset = le32(field_at + 4)? as usize;
+                let bytes = msg.get(offset..offset.checked_add(len)?)?;
+                Some(if unicode {
+                    utf16le(bytes)
+                } else {
+                    String::from_utf8_lossy(bytes).into_owned()
+                })
+            };
+            let (domain, user, host) = (string_at(28), string_at(36), string_at(44));
+            if user.is_none() {
+                out.note(
+                    Severity::Warning,
+                    Proto::Ntlmssp,
+                    "NTLMSSP_AUTH names fall outside the message",
+                );
+            }
+            let (domain, user) = (domain.unwrap_or_default(), user.unwrap_or_default());
+            out.str(Field::NtlmsspAuthDomain, domain.clone());
+            out.str(Field::NtlmsspAuthUsername, user.clone());
+            if let Some(host) = host {
+                out.str(Field::NtlmsspAuthHostname, host);
+            }
+            Some(format!("NTLMSSP_AUTH, User: {domain}\\{user}"))
+        }
+        other => Some(format!("NTLMSSP message type 0x{other:08x}")),
+    }
+}
+
+fn utf16le(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_message_inside_spnego() {
+        let mut blob = vec![0xa1, 0x81, 0x20, 0x30, 0x04, 0xa2, 0x02, 0x04, 0x00];
+        blob.extend_from_slice(b"NTLMSSP\0\x01\0\0\0");
+        assert_eq!(&find(&blob).unwrap()[..8], SIGNATURE);
+        assert!(find(b"no ntlm here").is_none());
+    }
+
+    #[test]
+    fn utf16_names() {
+        assert_eq!(utf16le(&[b'j', 0, b'd', 0, b'o', 0, b'e', 0]), "jdoe");
+    }
+}

@@ -1,0 +1,93 @@
+//! NT status codes (MS-ERREF 2.3) by name: the common ones SMB2 answers with.
+//! Others print in hex, as tshark prints codes it does not know.
+
+pub const STATUS_SUCCESS: u32 = 0;
+pub const STATUS_MORE_PROCESSING_REQUIRED: u32 = 0xc000_0016;
+pub const STATUS_LOGON_FAILURE: u32 = 0xc000_006d;
+
+const NAMES: &[(u32, &str)] = &[
+    (0x0000_0000, "STATUS_SUCCESS"),
+    (0x0000_0103, "STATUS_PENDING"),
+    (0x0000_010b, "STATUS_NOTIFY_CLEANUP"),
+    (0x0000_010c, "STATUS_NOTIFY_ENUM_DIR"),
+    (0x8000_0005, "STATUS_BUFFER_OVERFLOW"),
+    (0x8000_0006, "STATUS_NO_MORE_FILES"),
+    (0x8000_001a, "STATUS_NO_MORE_ENTRIES"),
+    (0x8000_002d, "STATUS_STOPPED_ON_SYMLINK"),
+    (0xc000_0001, "STATUS_UNSUCCESSFUL"),
+    (0xc000_0002, "STATUS_NOT_IMPLEMENTED"),
+    (0xc000_0003, "STATUS_INVALID_INFO_CLASS"),
+    (0xc000_0004, "STATUS_INFO_LENGTH_MISMATCH"),
+    (0xc000_0008, "STATUS_INVALID_HANDLE"),
+    (0xc000_000d, "STATUS_INVALID_PARAMETER"),
+    (0xc000_000f, "STATUS_NO_SUCH_FILE"),
+    (0xc000_0010, "STATUS_INVALID_DEVICE_REQUEST"),
+    (0xc000_0011, "STATUS_END_OF_FILE"),
+    (0xc000_0016, "STATUS_MORE_PROCESSING_REQUIRED"),
+    (0xc000_0017, "STATUS_NO_MEMORY"),
+    (0xc000_0022, "STATUS_ACCESS_DENIED"),
+    (0xc000_0023, "STATUS_BUFFER_TOO_SMALL"),
+    (0xc000_0033, "STATUS_OBJECT_NAME_INVALID"),
+    (0xc000_0034, "STATUS_OBJECT_NAME_NOT_FOUND"),
+    (0xc000_0035, "STATUS_OBJECT_NAME_COLLISION"),
+    (0xc000_003a, "STATUS_OBJECT_PATH_NOT_FOUND"),
+    (0xc000_0043, "STATUS_SHARING_VIOLATION"),
+    (0xc000_0054, "STATUS_FILE_LOCK_CONFLICT"),
+    (0xc000_0055, "STATUS_LOCK_NOT_GRANTED"),
+    (0xc000_0056, "STATUS_DELETE_PENDING"),
+    (0xc000_0061, "STATUS_PRIVILEGE_NOT_HELD"),
+    (0xc000_0064, "STATUS_NO_SUCH_USER"),
+    (0xc000_006a, "STATUS_WRONG_PASSWORD"),
+    (0xc000_006d, "STATUS_LOGON_FAILURE"),
+    (0xc000_006e, "STATUS_ACCOUNT_RESTRICTION"),
+    (0xc000_006f, "STATUS_INVALID_LOGON_HOURS"),
+    (0xc000_0070, "STATUS_INVALID_WORKSTATION"),
+    (0xc000_0071, "STATUS_PASSWORD_EXPIRED"),
+    (0xc000_0072, "STATUS_ACCOUNT_DISABLED"),
+    (0xc000_007f, "STATUS_DISK_FULL"),
+    (0xc000_009a, "STATUS_INSUFFICIENT_RESOURCES"),
+    (0xc000_00ba, "STATUS_FILE_IS_A_DIRECTORY"),
+    (0xc000_00bb, "STATUS_NOT_SUPPORTED"),
+    (0xc000_00c9, "STATUS_NETWORK_NAME_DELETED"),
+    (0xc000_00cc, "STATUS_BAD_NETWORK_NAME"),
+    (0xc000_00d0, "STATUS_REQUEST_NOT_ACCEPTED"),
+    (0xc000_0101, "STATUS_DIRECTORY_NOT_EMPTY"),
+    (0xc000_0103, "STATUS_NOT_A_DIRECTORY"),
+    (0xc000_0120, "STATUS_CANCELLED"),
+    (0xc000_0128, "STATUS_FILE_CLOSED"),
+    (0xc000_015b, "STATUS_LOGON_TYPE_NOT_GRANTED"),
+    (0xc000_0184, "STATUS_INVALID_DEVICE_STATE"),
+    (0xc000_0193, "STATUS_ACCOUNT_EXPIRED"),
+    (0xc000_0203, "STATUS_USER_SESSION_DELETED"),
+    (0xc000_0224, "STATUS_PASSWORD_MUST_CHANGE"),
+    (0xc000_0225, "STATUS_NOT_FOUND"),
+    (0xc000_0234, "STATUS_ACCOUNT_LOCKED_OUT"),
+    (0xc000_0257, "STATUS_PATH_NOT_COVERED"),
+    (0xc000_035c, "STATUS_NETWORK_SESSION_EXPIRED"),
+    (0xc000_0388, "STATUS_DOWNGRADE_DETECTED"),
+    (0xc000_0466, "STATUS_SERVER_UNAVAILABLE"),
+];
+
+/// The status's name, or `0xc0001234` when it has none here.
+pub fn name(status: u32) -> String {
+    match NAMES.binary_search_by_key(&status, |(code, _)| *code) {
+        Ok(i) => NAMES[i].1.to_string(),
+        Err(_) => format!("0x{status:08x}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_sorted_for_lookup_and_found() {
+        assert!(
+            NAMES.windows(2).all(|w| w[0].0 < w[1].0),
+            "NAMES must stay sorted by code"
+        );
+        assert_eq!(name(STATUS_LOGON_FAILURE), "STATUS_LOGON_FAILURE");
+        assert_eq!(name(0xc000_0016), "STATUS_MORE_PROCESSING_REQUIRED");
+        assert_eq!(name(0xc0ff_ee00), "0xc0ffee00");
+    }
+}

@@ -1,0 +1,525 @@
+//! SMB2/3 (MS-SMB2): the 64-byte header, compounded commands (NextCommand), and the
+//! request details tshark puts in Info: dialects, NTLMSSP in Session Setup, tree paths,
+//! file names (tracked from Create by FileId), read and write lengths. SMB1 is
+//! recognised and named.
+
+use std::collections::HashMap;
+
+use super::ntlmssp;
+use super::ntstatus::{self, STATUS_SUCCESS};
+use super::Out;
+use crate::decode::field::{Field, Value};
+use crate::decode::packet::{Proto, Severity};
+
+const HEADER_LEN: usize = 64;
+const FLAG_RESPONSE: u32 = 0x0000_0001;
+const FLAG_ASYNC: u32 = 0x0000_0002;
+/// Entries kept in each tracking table; the table is emptied when full.
+const MAX_TRACKED: usize = 4096;
+
+pub const NEGOTIATE: u16 = 0;
+pub const SESSION_SETUP: u16 = 1;
+const LOGOFF: u16 = 2;
+const TREE_CONNECT: u16 = 3;
+const CREATE: u16 = 5;
+const CLOSE: u16 = 6;
+const READ: u16 = 8;
+const WRITE: u16 = 9;
+const IOCTL: u16 = 11;
+const QUERY_DIRECTORY: u16 = 14;
+const CHANGE_NOTIFY: u16 = 15;
+const QUERY_INFO: u16 = 16;
+const SET_INFO: u16 = 17;
+
+/// Command names as tshark shows them.
+pub fn command_name(command: u16) -> &'static str {
+    match command {
+        0 => "Negotiate Protocol",
+        1 => "Session Setup",
+        2 => "Session Logoff",
+        3 => "Tree Connect",
+        4 => "Tree Disconnect",
+        5 => "Create",
+        6 => "Close",
+        7 => "Flush",
+        8 => "Read",
+        9 => "Write",
+        10 => "Lock",
+        11 => "Ioctl",
+        12 => "Cancel",
+        13 => "KeepAlive",
+        14 => "Find",
+        15 => "Notify",
+        16 => "GetInfo",
+        17 => "SetInfo",
+        18 => "Break",
+        _ => "Unknown",
+    }
+}
+
+/// What a conversation remembers across messages: names by FileId, tree paths, and
+/// the file a pending Create asked for.
+#[derive(Debug, Default)]
+pub struct Smb2State {
+    files: HashMap<[u8; 16], String>,
+    /// Requests waiting for their response, by message id: what the response needs.
+    requests: HashMap<u64, Pending>,
+    /// Share paths by (session, tree id).
+    trees: HashMap<(u64, u32), String>,
+}
+
+/// What a response is read with, remembered from its request.
+#[derive(Debug, Clone)]
+enum Pending {
+    Create(String),
+    TreeConnect(String),
+    Find(u8),
+    GetInfo(u8, u8),
+}
+
+fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+    if map.len() >= MAX_TRACKED {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
+/// A bounds-checked little-endian reader over one message.
+struct Msg<'a>(&'a [u8]);
+
+impl Msg<'_> {
+    fn u8(&self, at: usize) -> Option<u8> {
+        self.0.get(at).copied()
+    }
+    fn u16(&self, at: usize) -> Option<u16> {
+        Some(u16::from_le_bytes(self.0.get(at..at + 2)?.try_into().ok()?))
+    }
+    fn u32(&self, at: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(self.0.get(at..at + 4)?.try_into().ok()?))
+    }
+    fn u64(&self, at: usize) -> Option<u64> {
+        Some(u64::from_le_bytes(self.0.get(at..at + 8)?.try_into().ok()?))
+    }
+    fn file_id(&self, at: usize) -> Option<[u8; 16]> {
+        self.0.get(at..at + 16)?.try_into().ok()
+    }
+    /// UTF-16LE text at an offset from the header's start.
+    fn utf16(&self, offset: usize, len: usize) -> Option<String> {
+        let bytes = self.0.get(offset..offset.checked_add(len)?)?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    }
+}
+
+impl Smb2State {
+    /// One NetBIOS session message holding SMB2 commands (several when compounded).
+    pub fn message(&mut self, message: &[u8], out: &mut Out) {
+        let mut at = 0;
+        let mut first = true;
+        loop {
+            let rest = &message[at..];
+            let next = if rest.len() >= HEADER_LEN {
+                Msg(rest).u32(20).unwrap_or(0) as usize
+            } else {
+                0
+            };
+            let this = if next >= HEADER_LEN && next <= rest.len() {
+                &rest[..next]
+            } else {
+                rest
+            };
+            out.message(Proto::Smb2, "SMB2");
+            let text = self.command(this, out);
+            if first {
+                out.info_part(&text);
+            } else {
+                out.info(&format!(";{text}"));
+            }
+            first = false;
+            if next < HEADER_LEN || next >= rest.len() {
+                break;
+            }
+            at += next;
+        }
+    }
+
+    /// Decodes one command; returns its Info text.
+    fn command(&mut self, bytes: &[u8], out: &mut Out) -> String {
+        let m = Msg(bytes);
+        if bytes.len() < HEADER_LEN || m.u16(4) != Some(64) {
+            out.note(Severity::Error, Proto::Smb2, "SMB2 header cut short or malformed");
+            return "Malformed Packet".into();
+        }
+        let status = m.u32(8).unwrap_or(0);
+        let command = m.u16(12).unwrap_or(0);
+        let flags = m.u32(16).unwrap_or(0);
+        let response = flags & FLAG_RESPONSE != 0;
+        let msg_id = m.u64(24).unwrap_or(0);
+        let session = m.u64(40).unwrap_or(0);
+        let tid = (flags & FLAG_ASYNC == 0).then(|| m.u32(36).unwrap_or(0));
+        out.uint(Field::Smb2Cmd, command);
+        if response {
+            // In requests these four bytes are the channel sequence, not a status.
+            out.uint(Field::Smb2NtStatus, status);
+        }
+        out.field(Field::Smb2FlagsResponse, Value::Bool(response));
+        out.uint(Field::Smb2MsgId, msg_id);
+        if let Some(tid) = tid {
+            out.uint(Field::Smb2Tid, tid);
+        }
+        out.uint(Field::Smb2Sesid, session);
+        if command == TREE_CONNECT && response && status == STATUS_SUCCESS {
+            if let (Some(Pending::TreeConnect(path)), Some(tid)) = (self.requests.get(&msg_id).cloned(), tid) {
+                bounded_insert(&mut self.trees, (session, tid), path);
+            }
+        }
+        if let Some(path) = tid.and_then(|tid| self.trees.get(&(session, tid))) {
+            out.str(Field::Smb2Tree, path.clone());
+        }
+        if command == LOGOFF && response {
+            self.trees.retain(|(s, _), _| *s != session);
+        }
+        let mut text = format!(
+            "{} {}",
+            command_name(command),
+            if response { "Response" } else { "Request" }
+        );
+        if response && status != STATUS_SUCCESS {
+            text.push_str(&format!(", Error: {}", ntstatus::name(status)));
+        }
+        // An error answer carries a 9-byte error body, not the command's.
+        let error_body = response
+            && m.u16(HEADER_LEN) == Some(9)
+            && !matches!(command, SESSION_SETUP | QUERY_DIRECTORY | QUERY_INFO)
+            || response && status != STATUS_SUCCESS && status != ntstatus::STATUS_MORE_PROCESSING_REQUIRED;
+        let pending = if response { self.requests.remove(&msg_id) } else { None };
+        if !error_body {
+            if let Some(detail) = self.details(&m, command, response, msg_id, pending, out) {
+                text.push_str(&detail);
+            } else if bytes.len() > HEADER_LEN {
+                out.note(
+                    Severity::Warning,
+                    Proto::Smb2,
+                    format!("{} body cut short", command_name(command)),
+                );
+            }
+        }
+        text
+    }
+
+    /// Command-specific fields and Info text (`None` when the body is cut short).
+    fn details(
+        &mut self,
+        m: &Msg,
+        command: u16,
+        response: bool,
+        msg_id: u64,
+        pending: Option<Pending>,
+        out: &mut Out,
+    ) -> Option<String> {
+        let b = HEADER_LEN;
+        let name_of = |state: &Smb2State, at: usize| -> Option<String> {
+            let id = m.file_id(at)?;
+            Some(state.files.get(&id).cloned().unwrap_or_default())
+        };
+        match (command, response) {
+            (NEGOTIATE, false) => {
+                let count = usize::from(m.u16(b + 2)?);
+                for i in 0..count.min(64) {
+                    out.uint(Field::Smb2Dialect, m.u16(b + 36 + 2 * i)?);
+                }
+                Some(String::new())
+            }
+            (NEGOTIATE, true) => {
+                out.uint(Field::Smb2Dialect, m.u16(b + 4)?);
+                Some(String::new())
+            }
+            (SESSION_SETUP, _) => {
+                let (offset, len) = if response {
+                    (m.u16(b + 4)?, m.u16(b + 6)?)
+                } else {
+                    (m.u16(b + 12)?, m.u16(b + 14)?)
+                };
+                let blob =
+                    m.0.get(usize::from(offset)..usize::from(offset) + usize::from(len))
+                        .unwrap_or(&[]);
+                Some(match ntlmssp::find(blob).and_then(|msg| ntlmssp::decode(msg, out)) {
+                    Some(text) => format!(", {text}"),
+                    None => String::new(),
+                })
+            }
+            (LOGOFF, _) => Some(String::new()),
+            (TREE_CONNECT, false) => {
+                let (offset, len) = (usize::from(m.u16(b + 4)?), usize::from(m.u16(b + 6)?));
+                let path = m.utf16(offset, len)?;
+                out.str(Field::Smb2Tree, path.clone());
+                bounded_insert(&mut self.requests, msg_id, Pending::TreeConnect(path.clone()));
+                Some(format!(" Tree: {path}"))
+            }
+            (CREATE, false) => {
+                let (offset, len) = (usize::from(m.u16(b + 44)?), usize::from(m.u16(b + 46)?));
+                let name = if len == 0 { String::new() } else { m.utf16(offset, len)? };
+                out.str(Field::Smb2Filename, name.clone());
+                bounded_insert(&mut self.requests, msg_id, Pending::Create(name.clone()));
+                Some(format!(" File: {name}"))
+            }
+            (CREATE, true) => {
+                let id = m.file_id(b + 64)?;
+                let name = match pending {
+                    Some(Pending::Create(name)) => name,
+                    _ => String::new(),
+                };
+                bounded_insert(&mut self.files, id, name.clone());
+                Some(format!(" File: {name}"))
+            }
+            (CLOSE, false) => {
+                let name = name_of(self, b + 8)?;
+                Some(format!(" File: {name}"))
+            }
+            (READ, false) | (WRITE, false) => {
+                let (len, offset) = (m.u32(b + 4)?, m.u64(b + 8)?);
+                let name = name_of(self, b + 16)?;
+                let field = if command == READ {
+                    Field::Smb2ReadLength
+                } else {
+                    Field::Smb2WriteLength
+                };
+                out.uint(field, len);
+                out.uint(Field::Smb2FileOffset, offset);
+                Some(format!(" Len:{len} Off:{offset} File: {name}"))
+            }
+            (QUERY_DIRECTORY, false) => {
+                let level = m.u8(b + 2)?;
+                let name = name_of(self, b + 8)?;
+                let (offset, len) = (usize::from(m.u16(b + 24)?), usize::from(m.u16(b + 26)?));
+                let pattern = m.utf16(offset, len).unwrap_or_default();
+                out.str(Field::Smb2FindPattern, pattern.clone());
+                bounded_insert(&mut self.requests, msg_id, Pending::Find(level));
+                Some(format!(" File: {name} {} Pattern: {pattern}", find_level_name(level)))
+            }
+            (QUERY_DIRECTORY, true) => {
+                if let Some(Pending::Find(level)) = pending {
+                    let (offset, len) = (usize::from(m.u16(b + 2)?), m.u32(b + 4)? as usize);
+                    let listing = m.0.get(offset..offset.checked_add(len)?)?;
+                    for name in directory_names(listing, level) {
+                        out.str(Field::Smb2Filename, name);
+                    }
+                }
+                Some(String::new())
+            }
+            (QUERY_INFO, false) | (SET_INFO, false) => {
+                let (class, level) = (m.u8(b + 2)?, m.u8(b + 3)?);
+                let fid_at = if command == QUERY_INFO { b + 24 } else { b + 16 };
+                let name = name_of(self, fid_at)?;
+                out.uint(Field::Smb2Class, class);
+                if command == QUERY_INFO {
+                    bounded_insert(&mut self.requests, msg_id, Pending::GetInfo(class, level));
+                }
+                Some(format!(" {} File: {name}", info_level_name(class, level)))
+            }
+            (QUERY_INFO, true) => {
+                if let Some(Pending::GetInfo(class, level)) = pending {
+                    out.uint(Field::Smb2Class, class);
+                    if (class, level) == (1, 0x12) {
+                        // FileAllInformation ends with the file's name.
+                        let offset = usize::from(m.u16(b + 2)?);
+                        let len = m.u32(offset + 96)? as usize;
+                        out.str(Field::Smb2Filename, m.utf16(offset + 100, len)?);
+                    }
+                }
+                Some(String::new())
+            }
+            (IOCTL, false) => {
+                let function = m.u32(b + 4)?;
+                out.uint(Field::Smb2IoctlFunction, function);
+                let fsctl = fsctl_name(function);
+                if function == 0x0006_0194 {
+                    // The DFS referral input: max level (2 bytes), then the path, NUL-terminated.
+                    let input = usize::try_from(m.u32(b + 24)?).ok()?;
+                    let count = usize::try_from(m.u32(b + 28)?).ok()?;
+                    let path = m.utf16(input + 2, count.saturating_sub(2))?;
+                    let path = path.trim_end_matches('\0').to_string();
+                    return Some(format!(" {fsctl}, File: {path}"));
+                }
+                let name = name_of(self, b + 8)?;
+                Some(format!(" {fsctl} File: {name}"))
+            }
+            (CHANGE_NOTIFY, false) => {
+                let name = name_of(self, b + 8)?;
+                Some(format!(" File: {name}"))
+            }
+            _ => Some(String::new()),
+        }
+    }
+}
+
+/// The names in a directory listing (a Find response), for the levels clients use.
+fn directory_names(listing: &[u8], level: u8) -> Vec<String> {
+    // Where each entry keeps its name length and its name.
+    let (len_at, name_at) = match level {
+        0x01 => (60, 64),
+        0x02 => (60, 68),
+        0x03 => (60, 94),
+        0x0c => (8, 12),
+        0x25 => (60, 104),
+        0x26 => (60, 80),
+        _ => return Vec::new(),
+    };
+    let entries = Msg(listing);
+    let mut names = Vec::new();
+    let mut at = 0;
+    while let (Some(next), Some(len)) = (entries.u32(at), entries.u32(at + len_at)) {
+        match entries.utf16(at + name_at, len as usize) {
+            Some(name) => names.push(name),
+            None => break,
+        }
+        if next == 0 || names.len() >= 4096 {
+            break;
+        }
+        at += next as usize;
+    }
+    names
+}
+
+fn find_level_name(level: u8) -> String {
+    let name = match level {
+        0x01 => "SMB2_FIND_DIRECTORY_INFO",
+        0x02 => "SMB2_FIND_FULL_DIRECTORY_INFO",
+        0x03 => "SMB2_FIND_BOTH_DIRECTORY_INFO",
+        0x0c => "SMB2_FIND_NAME_INFO",
+        0x25 => "SMB2_FIND_ID_BOTH_DIRECTORY_INFO",
+        0x26 => "SMB2_FIND_ID_FULL_DIRECTORY_INFO",
+        other => return format!("Unknown (0x{other:02x})"),
+    };
+    name.into()
+}
+
+fn info_level_name(class: u8, level: u8) -> String {
+    let (class_name, level_name) = match class {
+        1 => (
+            "FILE_INFO",
+            match level {
+                0x04 => "SMB2_FILE_BASIC_INFO",
+                0x05 => "SMB2_FILE_STANDARD_INFO",
+                0x06 => "SMB2_FILE_INTERNAL_INFO",
+                0x07 => "SMB2_FILE_EA_INFO",
+                0x08 => "SMB2_FILE_ACCESS_INFO",
+                0x0a => "SMB2_FILE_RENAME_INFO",
+                0x0b => "SMB2_FILE_LINK_INFO",
+                0x0d => "SMB2_FILE_DISPOSITION_INFO",
+                0x0e => "SMB2_FILE_POSITION_INFO",
+                0x0f => "SMB2_FILE_FULL_EA_INFO",
+                0x10 => "SMB2_FILE_MODE_INFO",
+                0x11 => "SMB2_FILE_ALIGNMENT_INFO",
+                0x12 => "SMB2_FILE_ALL_INFO",
+                0x13 => "SMB2_FILE_ALLOCATION_INFO",
+                0x14 => "SMB2_FILE_ENDOFFILE_INFO",
+                0x15 => "SMB2_FILE_ALTERNATE_NAME_INFO",
+                0x16 => "SMB2_FILE_STREAM_INFO",
+                0x17 => "SMB2_FILE_PIPE_INFO",
+                0x1c => "SMB2_FILE_COMPRESSION_INFO",
+                0x22 => "SMB2_FILE_NETWORK_OPEN_INFO",
+                0x23 => "SMB2_FILE_ATTRIBUTE_TAG_INFO",
+                _ => "",
+            },
+        ),
+        2 => (
+            "FS_INFO",
+            match level {
+                1 => "FileFsVolumeInformation",
+                2 => "FileFsLabelInformation",
+                3 => "FileFsSizeInformation",
+                4 => "FileFsDeviceInformation",
+                5 => "FileFsAttributeInformation",
+                6 => "FileFsControlInformation",
+                7 => "FileFsFullSizeInformation",
+                8 => "FileFsObjectIdInformation",
+                11 => "FileFsSectorSizeInformation",
+                _ => "",
+            },
+        ),
+        3 => ("SEC_INFO", if level == 0 { "SMB2_SEC_INFO_00" } else { "" }),
+        4 => ("QUOTA_INFO", ""),
+        _ => ("", ""),
+    };
+    let class_text = if class_name.is_empty() {
+        format!("Unknown (0x{class:02x})")
+    } else {
+        class_name.to_string()
+    };
+    let level_text = if level_name.is_empty() {
+        format!("Unknown (0x{level:02x})")
+    } else {
+        level_name.to_string()
+    };
+    format!("{class_text}/{level_text}")
+}
+
+fn fsctl_name(function: u32) -> String {
+    let name = match function {
+        0x0006_0194 => "FSCTL_DFS_GET_REFERRALS",
+        0x0006_01b0 => "FSCTL_DFS_GET_REFERRALS_EX",
+        0x0011_c017 => "FSCTL_PIPE_TRANSCEIVE",
+        0x0011_0018 => "FSCTL_PIPE_WAIT",
+        0x0014_0204 => "FSCTL_VALIDATE_NEGOTIATE_INFO",
+        0x0014_01fc => "FSCTL_QUERY_NETWORK_INTERFACE_INFO",
+        0x0014_4064 => "FSCTL_SRV_ENUMERATE_SNAPSHOTS",
+        0x0014_0078 => "FSCTL_SRV_REQUEST_RESUME_KEY",
+        0x0014_40f2 => "FSCTL_SRV_COPYCHUNK",
+        0x0014_80f2 => "FSCTL_SRV_COPYCHUNK_WRITE",
+        0x0009_00a8 => "FSCTL_GET_REPARSE_POINT",
+        0x0009_00c0 => "FSCTL_CREATE_OR_GET_OBJECT_ID",
+        0x0009_00c4 => "FSCTL_SET_SPARSE",
+        other => return format!("0x{other:08x}"),
+    };
+    name.into()
+}
+
+/// SMB1 commands tshark names most often.
+fn smb1_command_name(command: u8) -> String {
+    let name = match command {
+        0x04 => "Close",
+        0x06 => "Delete",
+        0x25 => "Trans",
+        0x2b => "Echo",
+        0x2e => "Read AndX",
+        0x2f => "Write AndX",
+        0x32 => "Trans2",
+        0x71 => "Tree Disconnect",
+        0x72 => "Negotiate Protocol",
+        0x73 => "Session Setup AndX",
+        0x74 => "Logoff AndX",
+        0x75 => "Tree Connect AndX",
+        0xa0 => "NT Trans",
+        0xa2 => "NT Create AndX",
+        0xa4 => "NT Cancel",
+        other => return format!("Unknown (0x{other:02x})"),
+    };
+    name.into()
+}
+
+/// SMB1: recognised and named (`Negotiate Protocol Request`), not decoded further.
+pub fn smb1(message: &[u8], out: &mut Out) {
+    out.message(Proto::Smb, "SMB");
+    let m = Msg(message);
+    let (Some(command), Some(status), Some(flags)) = (m.u8(4), m.u32(5), m.u8(9)) else {
+        out.info_part("Malformed Packet");
+        out.note(Severity::Error, Proto::Smb, "SMB header cut short");
+        return;
+    };
+    let response = flags & 0x80 != 0;
+    out.uint(Field::SmbCmd, command);
+    out.uint(Field::SmbNtStatus, status);
+    let mut text = format!(
+        "{} {}",
+        smb1_command_name(command),
+        if response { "Response" } else { "Request" }
+    );
+    if response && status != 0 {
+        text.push_str(&format!(", Error: {}", ntstatus::name(status)));
+    }
+    out.info_part(&text);
+}

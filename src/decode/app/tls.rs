@@ -1,0 +1,473 @@
+//! TLS: records (reassembled across segments, several per segment), handshake message
+//! names, Change Cipher Spec, Alerts and Application Data, worded as tshark words them.
+//! Client and Server Hello contents (versions, cipher suites, SNI, ALPN,
+//! supported_versions) are parsed by tls-parser. Each message is also tagged with the
+//! step of the handshake it belongs to (`wirelab.tls.step`), for the lessons.
+
+use tls_parser::{TlsCipherSuite, TlsExtension, TlsMessage, TlsMessageHandshake};
+
+use super::{Dir, Out, Pending};
+use crate::decode::field::{Field, Value};
+use crate::decode::packet::{Proto, Severity};
+
+/// The largest record TLS allows (2^14 plus expansion); longer means this is not TLS.
+const MAX_RECORD: usize = 16384 + 2048;
+
+const CHANGE_CIPHER_SPEC: u8 = 20;
+const ALERT: u8 = 21;
+const HANDSHAKE: u8 = 22;
+const APPLICATION_DATA: u8 = 23;
+const HEARTBEAT: u8 = 24;
+
+/// RFC 8446 4.1.3: a Server Hello with this random is a Hello Retry Request.
+const HELLO_RETRY_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11,
+    0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+/// The steps of a handshake, as the course teaches them.
+pub const STEP_HELLO: &str = "hello exchange";
+pub const STEP_KEY_EXCHANGE: &str = "key exchange";
+pub const STEP_CERTIFICATES: &str = "certificates/authentication";
+pub const STEP_FINISHED: &str = "finished/verification";
+pub const STEP_APPLICATION: &str = "application data";
+
+/// Does this start like a TLS record (tshark's heuristic)?
+pub fn looks_like_tls(bytes: &[u8]) -> bool {
+    bytes.len() >= 5
+        && (CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&bytes[0])
+        && bytes[1] == 3
+        && bytes[2] <= 4
+        && usize::from(u16::from_be_bytes([bytes[3], bytes[4]])) <= MAX_RECORD
+}
+
+/// The length of an SSLv2 record with a two-byte header (high bit set) whose message
+/// type is one SSLv2 defines; `None` when the bytes are not that.
+fn sslv2_record_len(buf: &[u8]) -> Option<usize> {
+    (buf.len() >= 3 && buf[0] & 0x80 != 0 && buf[2] <= 8)
+        .then(|| ((usize::from(buf[0] & 0x7f) << 8) | usize::from(buf[1])) + 2)
+}
+
+fn sslv2_message_name(msg_type: u8) -> &'static str {
+    match msg_type {
+        0 => "Error",
+        1 => "Client Hello",
+        2 => "Client Master Key",
+        3 => "Client Finished",
+        4 => "Server Hello",
+        5 => "Server Verify",
+        6 => "Server Finished",
+        7 => "Request Certificate",
+        _ => "Client Certificate",
+    }
+}
+
+/// The Protocol column for a version.
+pub fn version_column(version: u16) -> &'static str {
+    match version {
+        0x0300 => "SSLv3",
+        0x0301 => "TLSv1",
+        0x0302 => "TLSv1.1",
+        0x0303 => "TLSv1.2",
+        0x0304 => "TLSv1.3",
+        _ => "SSL",
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Conversation {
+    pending: [Pending; 2],
+    /// Each side has sent Change Cipher Spec: its later handshake records are encrypted.
+    ccs_seen: [bool; 2],
+    /// The version the session uses, once known (Server Hello, or a later record).
+    version: Option<u16>,
+    /// The version a first pass over the capture found (tshark's two-pass view).
+    pub hinted_version: Option<u16>,
+    /// Records of type 23 each side sent since a TLS 1.3 Server Hello (to tag steps).
+    tls13_records: [u32; 2],
+    server_hello_seen: bool,
+    /// Bytes are not TLS (a record header made no sense): shown as continuation.
+    lost: [bool; 2],
+}
+
+impl Conversation {
+    pub fn with_hint(version: Option<u16>) -> Self {
+        Conversation {
+            hinted_version: version,
+            ..Conversation::default()
+        }
+    }
+
+    /// The session version learnt so far.
+    pub fn version(&self) -> Option<u16> {
+        self.version
+    }
+
+    pub fn feed(&mut self, dir: Dir, bytes: &[u8], out: &mut Out) {
+        let d = dir as usize;
+        if self.lost[d] {
+            if !bytes.is_empty() {
+                out.message(Proto::Tls, self.column(0));
+                out.info_part("Continuation Data");
+            }
+            return;
+        }
+        self.pending[d].push(bytes);
+        loop {
+            let buf = self.pending[d].bytes();
+            if buf.len() < 5 {
+                break;
+            }
+            if !looks_like_tls(buf) {
+                if let Some(len) = sslv2_record_len(buf) {
+                    // An SSLv2-framed record (old clients' hellos): wait for all of it.
+                    if buf.len() < len {
+                        break;
+                    }
+                    let msg_type = buf[2];
+                    self.pending[d].consume(len);
+                    out.message(Proto::Tls, "SSLv2");
+                    out.info_part(sslv2_message_name(msg_type));
+                    continue;
+                }
+                let n = buf.len();
+                self.pending[d].consume(n);
+                self.lost[d] = true;
+                out.message(Proto::Tls, self.column(0));
+                out.info_part("Continuation Data");
+                out.note(
+                    Severity::Warning,
+                    Proto::Tls,
+                    "bytes that are not a TLS record: shown as continuation data",
+                );
+                break;
+            }
+            let len = usize::from(u16::from_be_bytes([buf[3], buf[4]]));
+            if buf.len() < 5 + len {
+                break;
+            }
+            let record = buf[..5 + len].to_vec();
+            self.pending[d].consume(5 + len);
+            self.record(dir, &record, out);
+        }
+    }
+
+    fn column(&self, record_version: u16) -> &'static str {
+        version_column(self.hinted_version.or(self.version).unwrap_or(record_version))
+    }
+
+    fn record(&mut self, dir: Dir, record: &[u8], out: &mut Out) {
+        let d = dir as usize;
+        let content_type = record[0];
+        let record_version = u16::from_be_bytes([record[1], record[2]]);
+        let body = &record[5..];
+        if content_type != HANDSHAKE && self.version.is_none() && version_column(record_version) != "SSL" {
+            // tshark takes the version from any record other than a handshake until a
+            // Server Hello names one.
+            self.version = Some(record_version);
+        }
+        if content_type == HANDSHAKE && !self.ccs_seen[d] {
+            // Server Hello may set the version: parse before choosing the column.
+            self.learn_version(body);
+        }
+        out.message(Proto::Tls, self.column(record_version));
+        let tls13 = self.hinted_version.or(self.version) == Some(0x0304);
+        if tls13 && content_type == APPLICATION_DATA {
+            // TLS 1.3 hides the real type inside the encryption: the outer one is opaque.
+            out.uint(Field::TlsRecordOpaqueType, content_type);
+        } else {
+            out.uint(Field::TlsRecordContentType, content_type);
+        }
+        out.uint(Field::TlsRecordVersion, record_version);
+        out.uint(Field::TlsRecordLength, body.len() as u64);
+        match content_type {
+            CHANGE_CIPHER_SPEC => {
+                self.ccs_seen[d] = true;
+                out.info_part("Change Cipher Spec");
+                out.str(Field::WirelabTlsStep, STEP_FINISHED);
+            }
+            ALERT => {
+                if self.ccs_seen[d] || body.len() != 2 || self.version == Some(0x0304) {
+                    out.info_part("Encrypted Alert");
+                } else {
+                    out.uint(Field::TlsAlertMessageLevel, body[0]);
+                    out.uint(Field::TlsAlertMessageDesc, body[1]);
+                    out.info_part(&format!(
+                        "Alert (Level: {}, Description: {})",
+                        alert_level(body[0]),
+                        alert_description(body[1])
+                    ));
+                }
+            }
+            HANDSHAKE => {
+                if self.ccs_seen[d] {
+                    out.info_part("Encrypted Handshake Message");
+                    out.str(Field::WirelabTlsStep, STEP_FINISHED);
+                } else {
+                    self.handshake(dir, body, out);
+                }
+            }
+            APPLICATION_DATA => {
+                out.info_part("Application Data");
+                let step = if self.version == Some(0x0304) && self.server_hello_seen {
+                    self.tls13_records[d] += 1;
+                    match dir {
+                        // The server's flight after its Hello: Encrypted Extensions,
+                        // Certificate, Certificate Verify, Finished, until the client finishes.
+                        Dir::ToClient if self.tls13_records[Dir::ToServer as usize] == 0 => STEP_CERTIFICATES,
+                        Dir::ToServer if self.tls13_records[d] == 1 => STEP_FINISHED,
+                        _ => STEP_APPLICATION,
+                    }
+                } else {
+                    STEP_APPLICATION
+                };
+                out.str(Field::WirelabTlsStep, step);
+            }
+            HEARTBEAT => out.info_part(if self.ccs_seen[d] {
+                "Encrypted Heartbeat"
+            } else {
+                "Heartbeat"
+            }),
+            _ => out.info_part("Ignored Unknown Record"),
+        }
+    }
+
+    /// A Server Hello or Hello Retry Request in this record names the session version.
+    fn learn_version(&mut self, body: &[u8]) {
+        for (msg_type, msg) in handshake_messages(body) {
+            if msg_type == 2 {
+                if let Some(version) = server_hello_version(msg) {
+                    self.version = Some(version);
+                    self.server_hello_seen = true;
+                }
+            }
+        }
+    }
+
+    fn handshake(&mut self, dir: Dir, body: &[u8], out: &mut Out) {
+        let messages = handshake_messages(body);
+        let consumed: usize = messages.iter().map(|(_, m)| m.len() + 4).sum();
+        if messages.is_empty() || consumed != body.len() {
+            if messages.is_empty() {
+                // Not a sequence of handshake messages: encrypted (renegotiation, or a
+                // record tshark also cannot read).
+                out.info_part("Encrypted Handshake Message");
+                out.str(Field::WirelabTlsStep, STEP_FINISHED);
+                return;
+            }
+            out.note(
+                Severity::Warning,
+                Proto::Tls,
+                "handshake message continues in a later record",
+            );
+        }
+        for (msg_type, msg) in messages {
+            let retry = msg_type == 2 && msg.get(6..38) == Some(&HELLO_RETRY_RANDOM[..]);
+            let name = if retry {
+                "Hello Retry Request"
+            } else {
+                handshake_name(msg_type)
+            };
+            out.info_part(name);
+            out.uint(Field::TlsHandshakeType, msg_type);
+            out.uint(Field::TlsHandshakeLength, (msg.len() - 4) as u64);
+            out.str(Field::WirelabTlsStep, handshake_step(msg_type));
+            if msg_type == 1 || msg_type == 2 {
+                hello(dir, msg, out);
+            }
+        }
+    }
+}
+
+/// Splits a handshake record body into (type, whole message including its header).
+fn handshake_messages(body: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut messages = Vec::new();
+    let mut at = 0;
+    while body.len() >= at + 4 {
+        let len = usize::from(body[at + 1]) << 16 | usize::from(body[at + 2]) << 8 | usize::from(body[at + 3]);
+        if body.len() < at + 4 + len {
+            break;
+        }
+        messages.push((body[at], &body[at..at + 4 + len]));
+        at += 4 + len;
+    }
+    messages
+}
+
+fn server_hello_version(msg: &[u8]) -> Option<u16> {
+    let Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHello(hello)))) =
+        tls_parser::parse_tls_message_handshake(msg)
+    else {
+        return None;
+    };
+    let chosen = hello
+        .ext
+        .and_then(|ext| tls_parser::parse_tls_extensions(ext).ok())
+        .and_then(|(_, exts)| {
+            exts.iter().find_map(|e| match e {
+                TlsExtension::SupportedVersions(v) => v.first().map(|v| v.0),
+                _ => None,
+            })
+        });
+    Some(chosen.unwrap_or(hello.version.0))
+}
+
+/// Client and Server Hello fields: versions, cipher suites, SNI, ALPN, supported_versions.
+fn hello(_dir: Dir, msg: &[u8], out: &mut Out) {
+    let parsed = tls_parser::parse_tls_message_handshake(msg);
+    let (version, ciphers, ext) = match &parsed {
+        Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ClientHello(h)))) => {
+            (h.version.0, h.ciphers.iter().map(|c| c.0).collect::<Vec<_>>(), h.ext)
+        }
+        Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHello(h)))) => (h.version.0, vec![h.cipher.0], h.ext),
+        _ => {
+            out.note(Severity::Warning, Proto::Tls, "hello message could not be parsed");
+            return;
+        }
+    };
+    out.uint(Field::TlsHandshakeVersion, version);
+    for suite in ciphers {
+        out.uint(Field::TlsHandshakeCiphersuite, suite);
+        if let Some(known) = TlsCipherSuite::from_id(suite) {
+            out.str(Field::WirelabTlsCiphersuiteName, known.name);
+        }
+    }
+    let Some(ext) = ext else { return };
+    let Ok((_, extensions)) = tls_parser::parse_tls_extensions(ext) else {
+        out.note(Severity::Warning, Proto::Tls, "hello extensions could not be parsed");
+        return;
+    };
+    for extension in extensions {
+        match extension {
+            TlsExtension::SNI(names) => {
+                for (_, name) in names {
+                    out.str(Field::TlsHandshakeExtensionsServerName, String::from_utf8_lossy(name));
+                }
+            }
+            TlsExtension::SupportedVersions(versions) => {
+                for v in versions {
+                    out.uint(Field::TlsHandshakeExtensionsSupportedVersion, v.0);
+                }
+            }
+            TlsExtension::ALPN(protocols) => {
+                for p in protocols {
+                    out.field(
+                        Field::TlsHandshakeExtensionsAlpnStr,
+                        Value::Str(String::from_utf8_lossy(p).into_owned()),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Handshake message names as tshark prints them.
+pub fn handshake_name(msg_type: u8) -> &'static str {
+    match msg_type {
+        0 => "Hello Request",
+        1 => "Client Hello",
+        2 => "Server Hello",
+        3 => "Hello Verify Request",
+        4 => "New Session Ticket",
+        5 => "End of Early Data",
+        6 => "Hello Retry Request",
+        8 => "Encrypted Extensions",
+        11 => "Certificate",
+        12 => "Server Key Exchange",
+        13 => "Certificate Request",
+        14 => "Server Hello Done",
+        15 => "Certificate Verify",
+        16 => "Client Key Exchange",
+        20 => "Finished",
+        21 => "Certificate URL",
+        22 => "Certificate Status",
+        23 => "Supplemental Data",
+        24 => "Key Update",
+        25 => "Compressed Certificate",
+        67 => "Next Protocol",
+        254 => "Message Hash",
+        _ => "Encrypted Handshake Message",
+    }
+}
+
+fn handshake_step(msg_type: u8) -> &'static str {
+    match msg_type {
+        0..=3 | 6 => STEP_HELLO,
+        12 | 16 => STEP_KEY_EXCHANGE,
+        8 | 11 | 13 | 15 | 21 | 22 | 25 => STEP_CERTIFICATES,
+        20 => STEP_FINISHED,
+        _ => STEP_APPLICATION,
+    }
+}
+
+fn alert_level(level: u8) -> String {
+    match level {
+        1 => "Warning".into(),
+        2 => "Fatal".into(),
+        other => format!("Unknown ({other})"),
+    }
+}
+
+fn alert_description(desc: u8) -> String {
+    let name = match desc {
+        0 => "Close Notify",
+        10 => "Unexpected Message",
+        20 => "Bad Record MAC",
+        21 => "Decryption Failed",
+        22 => "Record Overflow",
+        30 => "Decompression Failure",
+        40 => "Handshake Failure",
+        41 => "No Certificate",
+        42 => "Bad Certificate",
+        43 => "Unsupported Certificate",
+        44 => "Certificate Revoked",
+        45 => "Certificate Expired",
+        46 => "Certificate Unknown",
+        47 => "Illegal Parameter",
+        48 => "Unknown CA",
+        49 => "Access Denied",
+        50 => "Decode Error",
+        51 => "Decrypt Error",
+        60 => "Export Restriction",
+        70 => "Protocol Version",
+        71 => "Insufficient Security",
+        80 => "Internal Error",
+        86 => "Inappropriate Fallback",
+        90 => "User Canceled",
+        100 => "No Renegotiation",
+        109 => "Missing Extension",
+        110 => "Unsupported Extension",
+        111 => "Certificate Unobtainable",
+        112 => "Unrecognized Name",
+        113 => "Bad Certificate Status Response",
+        114 => "Bad Certificate Hash Value",
+        115 => "Unknown PSK Identity",
+        116 => "Certificate Required",
+        120 => "No application Protocol",
+        other => return format!("Unknown ({other})"),
+    };
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_heuristic() {
+        assert!(looks_like_tls(&[22, 3, 1, 0, 200]));
+        assert!(!looks_like_tls(&[22, 3, 1, 0xff, 0xff]), "longer than any record");
+        assert!(!looks_like_tls(b"GET / HTTP/1.1"));
+        assert!(!looks_like_tls(&[22, 3]));
+    }
+
+    #[test]
+    fn handshake_messages_split_and_stop_at_a_partial_one() {
+        let body = [14, 0, 0, 0, 20, 0, 0, 2, 1, 2, 11, 0, 0, 9, 1];
+        let messages = handshake_messages(&body);
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0].0, 14);
+        assert_eq!(messages[1], (20, &body[4..10]));
+    }
+}
