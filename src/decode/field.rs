@@ -169,8 +169,11 @@ fields! {
     IcmpIdent = "icmp.ident", Dec, "ICMP echo identifier";
     IcmpSeq = "icmp.seq", Dec, "ICMP echo sequence number (big-endian)";
     IcmpSeqLe = "icmp.seq_le", Dec, "ICMP echo sequence number read little-endian";
-    IcmpRespIn = "icmp.resp_in", Dec, "Frame of the echo reply";
     IcmpRespTo = "icmp.resp_to", Dec, "Frame of the echo request";
+    IcmpRespIn = "icmp.resp_in", Dec, "Frame of the reply to this echo request (two-pass)";
+    IcmpNoResp = "icmp.no_resp", Flag, "No reply to this echo request in the capture (two-pass)";
+    Icmpv6RespIn = "icmpv6.resp_in", Dec, "Frame of the reply to this echo request (two-pass)";
+    Icmpv6NoResp = "icmpv6.no_resp", Flag, "No reply to this echo request in the capture (two-pass)";
     Icmpv6Type = "icmpv6.type", Dec, "ICMPv6 type (128 echo request, 135 neighbor solicitation...)";
     Icmpv6Code = "icmpv6.code", Dec, "ICMPv6 code";
     Icmpv6EchoIdentifier = "icmpv6.echo.identifier", Hex(4), "ICMPv6 echo identifier";

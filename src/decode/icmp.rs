@@ -15,15 +15,52 @@ use super::{truncated, Ctx};
 #[derive(Debug, Default)]
 pub struct EchoTracker {
     requests: HashMap<(IpAddr, IpAddr, u16, u16), u64>,
+    /// Request frame -> reply frame, as seen in this pass.
+    seen: HashMap<u64, u64>,
+    /// Request frame -> reply frame, from a first pass; `second_pass` when there was one.
+    known: HashMap<u64, u64>,
+    second_pass: bool,
 }
 
 impl EchoTracker {
+    pub fn with_replies(second_pass: bool, known: HashMap<u64, u64>) -> Self {
+        EchoTracker {
+            known,
+            second_pass,
+            ..EchoTracker::default()
+        }
+    }
+
+    pub fn replies_seen(&self) -> HashMap<u64, u64> {
+        self.seen.clone()
+    }
+
     fn request(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) {
         self.requests.insert((src, dst, id, seq), frame);
     }
 
-    fn reply(&self, src: IpAddr, dst: IpAddr, id: u16, seq: u16) -> Option<u64> {
-        self.requests.get(&(dst, src, id, seq)).copied()
+    fn reply(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) -> Option<u64> {
+        let request = self.requests.get(&(dst, src, id, seq)).copied()?;
+        self.seen.entry(request).or_insert(frame);
+        Some(request)
+    }
+
+    /// What a request's Info says about its reply in a second pass: `(reply in N)`, or
+    /// `(no response found!)`; nothing in a single pass.
+    fn reply_note(&self, p: &mut Packet, request: u64, resp_in: Field, no_resp: Field) -> Option<String> {
+        if !self.second_pass {
+            return None;
+        }
+        Some(match self.known.get(&request) {
+            Some(reply) => {
+                p.add_u(resp_in, *reply);
+                format!(" (reply in {reply})")
+            }
+            None => {
+                p.add(no_resp, Value::Flag);
+                " (no response found!)".to_string()
+            }
+        })
     }
 }
 
@@ -116,8 +153,11 @@ pub(crate) fn decode_v4(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
             let tracker = &mut ctx.decoder.icmp;
             if t == 8 {
                 tracker.request(net.src, net.dst, id, seq, p.number);
+                if let Some(note) = tracker.reply_note(p, p.number, Field::IcmpRespIn, Field::IcmpNoResp) {
+                    info.push_str(&note);
+                }
             } else if t == 0 {
-                if let Some(request) = tracker.reply(net.src, net.dst, id, seq) {
+                if let Some(request) = tracker.reply(net.src, net.dst, id, seq, p.number) {
                     p.add_u(Field::IcmpRespTo, request);
                     let _ = write!(info, " (request in {request})");
                 }
@@ -220,7 +260,10 @@ pub(crate) fn decode_v6(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
             let tracker = &mut ctx.decoder.icmp;
             if t == 128 {
                 tracker.request(net.src, net.dst, id, seq, p.number);
-            } else if let Some(request) = tracker.reply(net.src, net.dst, id, seq) {
+                if let Some(note) = tracker.reply_note(p, p.number, Field::Icmpv6RespIn, Field::Icmpv6NoResp) {
+                    info.push_str(&note);
+                }
+            } else if let Some(request) = tracker.reply(net.src, net.dst, id, seq, p.number) {
                 let _ = write!(info, " (request in {request})");
             }
             data_layer(p, &data[8..], offset + 8);

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod arp;
 pub mod field;
+pub mod hints;
 pub mod icmp;
 pub mod ip;
 pub mod link;
@@ -20,6 +21,7 @@ pub mod text;
 pub mod udp;
 
 pub use field::{Field, Kind, Value};
+pub use hints::Hints;
 pub use packet::{Address, Layer, Note, Packet, Proto, Severity};
 
 use std::io::Read;
@@ -29,7 +31,7 @@ use crate::capture::{CaptureReader, Frame};
 /// tshark's first pass (`-2`): decodes up to `limit` frames only to learn what later
 /// frames reveal about earlier ones. Damage ends the pass quietly; the second pass
 /// reports it.
-pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> app::Hints {
+pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
     let mut decoder = Decoder::new();
     while reader.frames_read() < limit {
         match reader.next_frame() {
@@ -62,25 +64,29 @@ impl Decoder {
     /// A decoder for one capture, read once from the start. TCP directions are
     /// reassembled (bounded) for the application analyzers.
     pub fn new() -> Self {
-        Decoder::with_hints(app::Hints::default())
+        Decoder::with_hints(Hints::default())
     }
 
     /// A decoder for a second pass over a capture, told what a first pass learnt (the
     /// TLS version each session settles on), so that early packets are labelled as
     /// `tshark -2` labels them.
-    pub fn with_hints(hints: app::Hints) -> Self {
+    pub fn with_hints(hints: Hints) -> Self {
         Decoder {
             first_ts: None,
             tcp: tcp_flows::TcpTracker::with_reassembly(),
             udp: udp::UdpConversations::default(),
-            icmp: icmp::EchoTracker::default(),
+            icmp: icmp::EchoTracker::with_replies(hints.complete, hints.echo_replies.clone()),
             app: app::AppLayer::with_hints(hints),
         }
     }
 
     /// What this decoder learnt that a second pass can use.
-    pub fn hints(&self) -> app::Hints {
-        self.app.hints()
+    pub fn hints(&self) -> Hints {
+        Hints {
+            complete: true,
+            tls_versions: self.app.tls_versions(),
+            echo_replies: self.icmp.replies_seen(),
+        }
     }
 
     pub fn decode(&mut self, frame: &Frame) -> Packet {

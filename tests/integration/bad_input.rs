@@ -263,3 +263,113 @@ fn control_bytes_never_reach_the_terminal() {
     assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\x07'));
     assert!(run.stdout.contains("Link type 147"), "{}", run.stdout);
 }
+
+/// xorshift64: reproducible noise without a dependency.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// Openings that make analyzers wait or allocate: huge lengths, endless heads.
+const HOSTILE_PREFIXES: &[&[u8]] = &[
+    b"GET / HTTP/1.1\r\nContent-Length: 99999999999999\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n",
+    b"POST /x HTTP/1.1\r\nHost: h\r\nX: ",
+    b"\x16\x03\x01\x47\xff\x01\x00\x47\xfb\x03\x03",
+    b"\x00\xff\xff\xff\xfeSMB@\x00",
+    b"\x00\x00\x00\x44\xfeSMB@\x00\x00\x00\x00\x00\x00\x00\x01\x00",
+    b"227 Entering Passive Mode (999,1,1,1,1,1)\r\n",
+    b"PORT 1,2,3,4,300,5\r\n",
+    b"\xff\xff",
+];
+
+#[test]
+fn hostile_application_payloads_never_panic_or_hang() {
+    let mut noise = Noise(0x5eed_1234_abcd_0001);
+    let mut frames: Vec<(u32, u32, Vec<u8>)> = Vec::new();
+    let (client, server) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    for (conn, port) in [80u16, 443, 8080, 21, 20, 445, 139, 53, 9999].iter().enumerate() {
+        let client_port = 40000 + conn as u16;
+        let (mut cseq, mut sseq) = (1000u32, 5000u32);
+        let mut push = |from_client: bool, flags: &str, payload: &[u8], cseq: &mut u32, sseq: &mut u32| {
+            let (src, dst, sp, dp) = if from_client {
+                (client, server, client_port, *port)
+            } else {
+                (server, client, *port, client_port)
+            };
+            let (seq, ack) = if from_client { (*cseq, *sseq) } else { (*sseq, *cseq) };
+            let mut builder = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4(src, dst, 64)
+                .tcp(sp, dp, seq, 64240);
+            if flags.contains('S') {
+                builder = builder.syn();
+            }
+            if flags.contains('A') {
+                builder = builder.ack(ack);
+            }
+            let mut frame = Vec::new();
+            builder.write(&mut frame, payload).unwrap();
+            let advance = payload.len() as u32 + u32::from(flags.contains('S'));
+            if from_client {
+                *cseq += advance;
+            } else {
+                *sseq += advance;
+            }
+            frames.push((1, frames.len() as u32, frame));
+        };
+        push(true, "S", &[], &mut cseq, &mut sseq);
+        push(false, "SA", &[], &mut cseq, &mut sseq);
+        for (i, prefix) in HOSTILE_PREFIXES.iter().enumerate() {
+            let mut payload = prefix.to_vec();
+            let extra = (noise.next() % 300) as usize;
+            payload.extend(noise.bytes(extra));
+            push(i % 2 == 0, "A", &payload, &mut cseq, &mut sseq);
+        }
+        for _ in 0..20 {
+            let len = (noise.next() % 1400) as usize;
+            let payload = noise.bytes(len);
+            let from_client = noise.next() % 2 == 0;
+            push(from_client, "A", &payload, &mut cseq, &mut sseq);
+        }
+    }
+    for port in [53u16, 137, 1900] {
+        for _ in 0..30 {
+            let len = (noise.next() % 600) as usize;
+            let mut frame = Vec::new();
+            etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+                .ipv4(client, server, 64)
+                .udp(5353, port)
+                .write(&mut frame, &noise.bytes(len))
+                .unwrap();
+            frames.push((2, frames.len() as u32, frame));
+        }
+    }
+    let refs: Vec<(u32, u32, &[u8])> = frames.iter().map(|(s, u, d)| (*s, *u, d.as_slice())).collect();
+    let bytes = pcap_bytes(1, &refs);
+    let run = replay_bytes(&bytes, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), frames.len());
+    assert!(!run.stdout.contains('\u{1b}'), "raw escape bytes reached the output");
+    // Every field of every frame, as JSON: the same bytes through every formatter.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.pcap");
+    std::fs::write(&path, &bytes).unwrap();
+    let output = wirelab().args(["replay", "-T", "json"]).arg(&path).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), frames.len());
+}

@@ -1,14 +1,192 @@
-//! Differential tests against tshark (4.0, Debian 12's package): for every frame of every
-//! capture in tests/data, the list columns and the L2-L4 fields must agree.
+//! Differential tests against tshark (4.0, Debian 12's package), run two-pass (`-2`) as
+//! wirelab decodes: for every frame of every capture in captures/ and tests/data, the
+//! list columns and a list of fields must agree.
 //!
-//! Application protocols are a later decoder's job, so Protocol and Info are compared for
-//! frames tshark itself shows as TCP, UDP, ARP, ICMP or ICMPv6, and not for TCP segments
-//! tshark labels with an application's reassembly. Any other accepted difference must be
-//! named in `known_gap` and is listed in the test output.
+//! Frames of the link-to-transport protocols must all agree. Frames of the application
+//! protocols wirelab decodes (HTTP, TLS, FTP, SMB2, DNS, NBNS, ...) must agree on at least
+//! 99% of frames and 99.5% of field values; every disagreement is printed, and the
+//! differences accepted on purpose are named, with their reason, in `KNOWN_GAPS`.
+//! Frames of protocols wirelab does not decode (mDNS, DHCP, SMTP, ...) are compared up to
+//! the transport layer only.
 
 use super::common::{all_captures, require_tshark, stdout_of, tshark, wirelab};
 
 const L4_PROTOCOLS: [&str; 5] = ["TCP", "UDP", "ARP", "ICMP", "ICMPv6"];
+
+/// Protocol column values of the application analyzers.
+const APP_PROTOCOLS: [&str; 17] = [
+    "HTTP",
+    "HTTP/JSON",
+    "HTTP/XML",
+    "SSDP",
+    "TLSv1",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3",
+    "SSL",
+    "SSLv2",
+    "SSLv3",
+    "FTP",
+    "FTP-DATA",
+    "NBSS",
+    "SMB",
+    "SMB2",
+    "DNS",
+];
+
+fn is_app(protocol: &str) -> bool {
+    APP_PROTOCOLS.contains(&protocol) || protocol == "NBNS"
+}
+
+/// Differences accepted on purpose: (capture, field or "" for the columns, reason).
+const KNOWN_GAPS: &[(&str, &str, &str)] = &[
+    (
+        "rawip4_tls12_dsb.pcapng",
+        "",
+        "the file embeds its TLS keys (a Decryption Secrets Block) and tshark decrypts with them; \
+         wirelab shows TLS as it travels, encrypted",
+    ),
+    (
+        "rawip4_tls12_dsb.pcapng",
+        "*",
+        "fields of the TLS records tshark decrypts with the embedded keys",
+    ),
+    (
+        "ftp-errors.pcapng",
+        "ftp.active.",
+        "`PORT 10,20,30,21,287,99` holds a byte above 255: wirelab calls the tuple invalid and \
+         sets up no port, tshark computes one anyway (287*256+99, truncated)",
+    ),
+];
+
+fn known_gap(file: &str, field: &str) -> Option<&'static str> {
+    KNOWN_GAPS
+        .iter()
+        .find(|(f, prefix, _)| *f == file && ((*prefix == "*" && !field.is_empty()) || field_matches(field, prefix)))
+        .map(|(_, _, reason)| *reason)
+}
+
+fn field_matches(field: &str, prefix: &str) -> bool {
+    if prefix.is_empty() {
+        field.is_empty()
+    } else {
+        field.starts_with(prefix)
+    }
+}
+
+/// Application fields compared on frames tshark shows as an application protocol.
+/// (`ftp.setup-frame` is left out: tshark 4.0 fills it with 0 in ways that follow its
+/// conversation bookkeeping, not the protocol.)
+const APP_FIELDS: &[&str] = &[
+    "http.request.method",
+    "http.request.uri",
+    "http.request.version",
+    "http.request.full_uri",
+    "http.response.code",
+    "http.response.phrase",
+    "http.response.version",
+    "http.host",
+    "http.user_agent",
+    "http.content_type",
+    "http.content_length",
+    "http.server",
+    "http.location",
+    "http.request_in",
+    "http.response_for.uri",
+    "tls.record.content_type",
+    "tls.record.opaque_type",
+    "tls.record.version",
+    "tls.record.length",
+    "tls.handshake.type",
+    "tls.handshake.length",
+    "tls.handshake.version",
+    "tls.handshake.ciphersuite",
+    "tls.handshake.extensions_server_name",
+    "tls.handshake.extensions.supported_version",
+    "tls.handshake.extensions_alpn_str",
+    "tls.alert_message.level",
+    "tls.alert_message.desc",
+    "ftp.request",
+    "ftp.response",
+    "ftp.request.command",
+    "ftp.request.arg",
+    "ftp.response.code",
+    "ftp.response.arg",
+    "ftp.passive.ip",
+    "ftp.passive.port",
+    "ftp.passive.nat",
+    "ftp.active.cip",
+    "ftp.active.port",
+    "ftp.active.nat",
+    "ftp.eprt.ip",
+    "ftp.eprt.port",
+    "ftp.epsv.port",
+    "ftp.current-working-directory",
+    "ftp-data.setup-frame",
+    "ftp-data.setup-method",
+    "ftp-data.command",
+    "ftp-data.command-frame",
+    "ftp-data.current-working-directory",
+    "nbss.type",
+    "nbss.length",
+    "smb2.cmd",
+    "smb2.nt_status",
+    "smb2.flags.response",
+    "smb2.msg_id",
+    "smb2.tid",
+    "smb2.sesid",
+    "smb2.dialect",
+    "smb2.tree",
+    "smb2.filename",
+    "smb2.read_length",
+    "smb2.write_length",
+    "smb2.file_offset",
+    "smb2.find.pattern",
+    "smb2.class",
+    "smb2.ioctl.function",
+    "ntlmssp.messagetype",
+    "ntlmssp.negotiateflags",
+    "ntlmssp.ntlmserverchallenge",
+    "ntlmssp.auth.username",
+    "ntlmssp.auth.domain",
+    "ntlmssp.auth.hostname",
+    "dns.id",
+    "dns.flags",
+    "dns.flags.response",
+    "dns.flags.opcode",
+    "dns.flags.rcode",
+    "dns.count.queries",
+    "dns.count.answers",
+    "dns.count.auth_rr",
+    "dns.count.add_rr",
+    "dns.qry.name",
+    "dns.qry.type",
+    "dns.qry.class",
+    "dns.resp.name",
+    "dns.resp.type",
+    "dns.resp.class",
+    "dns.resp.ttl",
+    "dns.resp.len",
+    "dns.a",
+    "dns.aaaa",
+    "dns.cname",
+    "dns.ptr.domain_name",
+    "dns.ns",
+    "dns.soa.mname",
+    "dns.response_to",
+    "nbns.id",
+    "nbns.flags",
+    "nbns.flags.opcode",
+    "nbns.flags.rcode",
+    "nbns.count.queries",
+    "nbns.count.answers",
+    "nbns.name",
+    "nbns.type",
+    "nbns.class",
+    "nbns.ttl",
+    "nbns.addr",
+    "nbns.nb_flags",
+];
 
 const FIELDS: &[&str] = &[
     "frame.number",
@@ -84,10 +262,24 @@ const FIELDS: &[&str] = &[
     "icmpv6.code",
 ];
 
-/// Why a frame's difference is an accepted, named gap. None today: keep it that way.
-fn known_gap(_ours: &[&str]) -> Option<&'static str> {
-    None
+/// tshark's columns, two-pass.
+fn tshark_columns(file: &std::path::Path) -> String {
+    let mut args = vec!["-2", "-T", "fields", "-E", "separator=/t"];
+    for field in [
+        "frame.number",
+        "_ws.col.Time",
+        "_ws.col.Source",
+        "_ws.col.Destination",
+        "_ws.col.Protocol",
+        "frame.len",
+        "_ws.col.Info",
+    ] {
+        args.extend(["-e", field]);
+    }
+    tshark(file, &args)
 }
+
+const REASSEMBLED: &str = " [TCP segment of a reassembled PDU]";
 
 #[test]
 fn list_columns_match_tshark() {
@@ -95,33 +287,13 @@ fn list_columns_match_tshark() {
         return;
     }
     let mut failures = Vec::new();
-    let mut gaps = Vec::new();
+    let mut app_failures = Vec::new();
+    let mut gaps = 0;
+    let mut app_frames = 0;
     for file in all_captures() {
         let ours = stdout_of(wirelab().args(["replay", "-T", "tsv"]).arg(&file));
-        let theirs = tshark(
-            &file,
-            &[
-                "-T",
-                "fields",
-                "-E",
-                "separator=/t",
-                "-e",
-                "frame.number",
-                "-e",
-                "_ws.col.Time",
-                "-e",
-                "_ws.col.Source",
-                "-e",
-                "_ws.col.Destination",
-                "-e",
-                "_ws.col.Protocol",
-                "-e",
-                "frame.len",
-                "-e",
-                "_ws.col.Info",
-            ],
-        );
-        let name = file.file_name().unwrap().to_string_lossy();
+        let theirs = tshark_columns(&file);
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
         let (ours, theirs): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
         if ours.len() != theirs.len() {
             failures.push(format!("{name}: {} frames, tshark lists {}", ours.len(), theirs.len()));
@@ -131,37 +303,57 @@ fn list_columns_match_tshark() {
             let a: Vec<&str> = a.split('\t').collect();
             let b: Vec<&str> = b.split('\t').collect();
             assert_eq!(a.len(), 7, "{name}: tsv line has seven columns: {a:?}");
-            if let Some(reason) = known_gap(&a) {
-                gaps.push(format!("{name} #{}: {reason}", a[0]));
-                continue;
-            }
             // tshark prints as many decimals as the file's resolution; wirelab six.
             let time_close = (a[1].parse::<f64>().unwrap() - b[1].parse::<f64>().unwrap()).abs() < 1.5e-6;
-            let mut same = a[0] == b[0] && time_close && a[2] == b[2] && a[3] == b[3] && a[5] == b[5];
-            if L4_PROTOCOLS.contains(&b[4]) {
-                same &= a[4] == b[4];
-                if !b[6].contains("[TCP segment of a reassembled PDU]") {
-                    same &= a[6] == b[6];
-                }
+            let addressing = a[0] == b[0] && time_close && a[2] == b[2] && a[3] == b[3] && a[5] == b[5];
+            let app = is_app(b[4]) || is_app(a[4]);
+            let text_same = if app || L4_PROTOCOLS.contains(&b[4]) {
+                // A protocol wirelab does not decode still makes tshark reassemble; the
+                // transport part of the text is what is comparable then.
+                let theirs = if !app { b[6].trim_end_matches(REASSEMBLED) } else { b[6] };
+                a[4] == b[4] && (a[6] == theirs || a[6] == b[6])
+            } else {
+                true
+            };
+            let line = format!("{name}:\n  wirelab: {}\n  tshark:  {}", a.join(" | "), b.join(" | "));
+            if app {
+                app_frames += 1;
             }
-            if !same {
-                failures.push(format!(
-                    "{name}:\n  wirelab: {}\n  tshark:  {}",
-                    a.join(" | "),
-                    b.join(" | ")
-                ));
+            if addressing && text_same {
+                continue;
+            }
+            if known_gap(&name, "").is_some() && app {
+                gaps += 1;
+            } else if app && addressing {
+                app_failures.push(line);
+            } else {
+                failures.push(line);
             }
         }
     }
-    if !gaps.is_empty() {
-        eprintln!("known gaps ({}): {}", gaps.len(), gaps.join("; "));
+    for (file, field, reason) in KNOWN_GAPS {
+        eprintln!("known gap: {file} {field}: {reason}");
     }
+    eprintln!(
+        "application frames: {app_frames}, equal to tshark: {}, known gaps: {gaps}",
+        app_frames - app_failures.len() - gaps
+    );
     assert!(
         failures.is_empty(),
         "{} frames differ from tshark:\n{}",
         failures.len(),
         failures.join("\n")
     );
+    // At least 99% of application frames equal tshark's (and every difference is shown).
+    assert!(
+        app_failures.len() * 100 <= app_frames,
+        "{} of {app_frames} application frames differ from tshark (more than 1%):\n{}",
+        app_failures.len(),
+        app_failures.join("\n")
+    );
+    if !app_failures.is_empty() {
+        eprintln!("application frames that differ:\n{}", app_failures.join("\n"));
+    }
 }
 
 #[test]
@@ -170,29 +362,45 @@ fn fields_match_tshark() {
         return;
     }
     let mut args = vec!["-T", "fields"];
-    for field in FIELDS {
+    for field in FIELDS.iter().chain(APP_FIELDS) {
         args.extend(["-e", field]);
     }
     let mut failures = Vec::new();
+    let mut app_failures = Vec::new();
+    let mut app_values = 0usize;
     for file in all_captures() {
         let ours = stdout_of(wirelab().arg("replay").arg(&file).args(&args));
         let columns = stdout_of(wirelab().args(["replay", "-T", "tsv"]).arg(&file));
-        let theirs = tshark(&file, &args);
-        let name = file.file_name().unwrap().to_string_lossy();
+        let mut two_pass = vec!["-2"];
+        two_pass.extend(&args);
+        two_pass.extend(["-e", "_ws.col.Protocol"]);
+        let theirs = tshark(&file, &two_pass);
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(ours.lines().count(), theirs.lines().count(), "{name}: frame count");
         for ((a, b), row) in ours.lines().zip(theirs.lines()).zip(columns.lines()) {
-            if known_gap(&row.split('\t').collect::<Vec<_>>()).is_some() {
-                continue;
-            }
-            for ((x, y), field) in a.split('\t').zip(b.split('\t')).zip(FIELDS) {
-                if x != y {
-                    failures.push(format!(
-                        "{name} #{}: {field}: wirelab {x:?}, tshark {y:?}",
-                        row.split('\t').next().unwrap()
-                    ));
+            let number = row.split('\t').next().unwrap();
+            let b: Vec<&str> = b.split('\t').collect();
+            let protocol = b.last().copied().unwrap_or("");
+            for (i, (x, field)) in a.split('\t').zip(FIELDS.iter().chain(APP_FIELDS)).enumerate() {
+                let y = b[i];
+                let is_app_field = i >= FIELDS.len();
+                if is_app_field && !(is_app(protocol) || L4_PROTOCOLS.contains(&protocol)) {
+                    continue; // a protocol wirelab does not decode (mDNS also fills dns.*)
+                }
+                if is_app_field && !(x.is_empty() && y.is_empty()) {
+                    app_values += 1;
+                }
+                if x == y || known_gap(&name, field).is_some() {
+                    continue;
+                }
+                let line = format!("{name} #{number}: {field}: wirelab {x:?}, tshark {y:?}");
+                if is_app_field {
+                    app_failures.push(line);
+                } else {
+                    failures.push(line);
                 }
             }
         }
-        assert_eq!(ours.lines().count(), theirs.lines().count(), "{name}: frame count");
     }
     assert!(
         failures.is_empty(),
@@ -200,4 +408,18 @@ fn fields_match_tshark() {
         failures.len(),
         failures.join("\n")
     );
+    eprintln!(
+        "application field values: {app_values}, differing: {}",
+        app_failures.len()
+    );
+    // At least 99.5% of application field values equal tshark's.
+    assert!(
+        app_failures.len() * 200 <= app_values,
+        "{} of {app_values} application field values differ from tshark (more than 0.5%):\n{}",
+        app_failures.len(),
+        app_failures.join("\n")
+    );
+    if !app_failures.is_empty() {
+        eprintln!("application field values that differ:\n{}", app_failures.join("\n"));
+    }
 }

@@ -591,3 +591,54 @@ mod tests {
         assert_eq!(netbios_name(b"SHORT"), None);
     }
 }
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+    use crate::decode::app::testing::{packet, values};
+
+    fn decode(flavor: Flavor, msg: &[u8], transactions: &mut Transactions) -> crate::decode::packet::Packet {
+        let mut p = packet(7);
+        udp(flavor, msg, transactions, &mut Out::new(&mut p, 0, 42));
+        p
+    }
+
+    #[test]
+    fn query_and_compressed_answer() {
+        let mut t = Transactions::default();
+        let mut query = vec![0x14, 0x2e, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+        query.extend(b"\x03www\x07example\x04test\x00\x00\x01\x00\x01");
+        let q = decode(Flavor::Dns, &query, &mut t);
+        assert_eq!(q.info, "Standard query 0x142e A www.example.test");
+        let mut answer = query.clone();
+        answer[2] = 0x81;
+        answer[3] = 0x80;
+        answer[7] = 1;
+        answer.extend([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 9]);
+        let a = decode(Flavor::Dns, &answer, &mut t);
+        assert_eq!(a.info, "Standard query response 0x142e A www.example.test A 10.0.0.9");
+        assert_eq!(values(&a, Field::DnsA), ["10.0.0.9"]);
+        assert_eq!(values(&a, Field::DnsResponseTo), ["7"]);
+    }
+
+    #[test]
+    fn truncated_and_looping_messages_are_noted() {
+        let mut t = Transactions::default();
+        let short = decode(Flavor::Dns, &[0, 1, 2], &mut t);
+        assert_eq!(short.info, "Malformed Packet");
+        // One question whose name points at itself.
+        let looping = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12];
+        let p = decode(Flavor::Dns, &looping, &mut t);
+        assert!(p.notes.iter().any(|n| n.message.contains("loop")), "{:?}", p.notes);
+    }
+
+    #[test]
+    fn nbns_wpad_query() {
+        let mut t = Transactions::default();
+        let mut query = vec![0x24, 0xd2, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0, 32];
+        query.extend(b"FHFAEBEECACACACACACACACACACACAAA\x00\x00\x20\x00\x01");
+        let p = decode(Flavor::Nbns, &query, &mut t);
+        assert_eq!(p.info, "Name query NB WPAD<00>");
+        assert_eq!(values(&p, Field::NbnsName), ["WPAD<00>"]);
+    }
+}

@@ -73,6 +73,8 @@ struct Head {
     body_len: u64,
     /// A CONNECT answered with 2xx: the connection becomes a tunnel afterwards.
     tunnel_port: Option<u16>,
+    /// For a request: its method and full target, remembered when it completes.
+    request: Option<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -84,6 +86,9 @@ pub struct Conversation {
     connect_port: Option<u16>,
     /// Messages are SSDP's (HTTP over UDP 1900).
     ssdp: bool,
+    /// The target of a request whose head arrived but whose body has not (a 100
+    /// Continue answers it: tshark names its target, though not its frame).
+    incomplete_request_uri: Option<String>,
 }
 
 impl Conversation {
@@ -190,6 +195,19 @@ impl Conversation {
 
     fn complete(&mut self, dir: Dir, head: Head, out: &mut Out) -> (Body, bool) {
         let tunnel = head.tunnel_port;
+        if let Some((method, uri)) = &head.request {
+            self.incomplete_request_uri = None;
+            // A response answers a request once the request is complete (as tshark pairs them).
+            if self.outstanding.len() >= MAX_OUTSTANDING {
+                self.outstanding.pop_front();
+            }
+            self.outstanding.push_back(Request {
+                method: method.clone(),
+                uri: uri.clone(),
+                frame: out.frame(),
+                rel_ns: out.rel_ns(),
+            });
+        }
         emit(head, self.ssdp, out);
         if let (Dir::ToClient, Some(port)) = (dir, tunnel) {
             self.connect_port = Some(port);
@@ -202,7 +220,8 @@ impl Conversation {
         let d = dir as usize;
         let buf = self.pending[d].bytes();
         if !looks_like_http(buf) {
-            if buf.len() < 8 && !buf.contains(&b'\n') {
+            if !buf.contains(&b'\n') && buf.len() < 256 && plausible_start(buf) {
+                // The first line is still arriving.
                 return (Body::Head, false);
             }
             let n = buf.len();
@@ -249,27 +268,43 @@ impl Conversation {
         };
         match parsed {
             Ok(None) => (Body::Head, false),
-            Ok(Some(parsed)) => {
-                let first_line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(0);
-                let first_line = trim_cr(&buf[..first_line_end]).to_vec();
-                let len = parsed.len();
-                self.pending[d].consume(len);
-                let (head, framing) = self.build(parsed, &first_line, out);
-                match framing {
-                    Framing::None => self.complete(dir, head, out),
-                    Framing::Length(0) => self.complete(dir, head, out),
-                    Framing::Length(n) => (Body::Length { head, remaining: n }, true),
-                    Framing::Chunked => (Body::Chunked { head }, true),
-                    Framing::UntilClose => (Body::UntilClose { head }, true),
+            Ok(Some(parsed)) => self.finish_head(dir, parsed, out),
+            Err(e) => match lenient_head(buf) {
+                // httparse is strict where tshark is not (control bytes in a target,
+                // odd header names): read such a head line by line instead.
+                LenientHead::Complete(parsed) => {
+                    out.note(
+                        Severity::Warning,
+                        Proto::Http,
+                        format!("HTTP head breaks RFC 9112: {e}"),
+                    );
+                    self.finish_head(dir, parsed, out)
                 }
-            }
-            Err(e) => {
-                out.note(Severity::Error, Proto::Http, format!("malformed HTTP head: {e}"));
-                let n = buf.len();
-                self.pending[d].consume(n);
-                continuation(out);
-                (Body::Lost, false)
-            }
+                LenientHead::Partial => (Body::Head, false),
+                LenientHead::Invalid => {
+                    out.note(Severity::Error, Proto::Http, format!("malformed HTTP head: {e}"));
+                    let n = buf.len();
+                    self.pending[d].consume(n);
+                    continuation(out);
+                    (Body::Lost, false)
+                }
+            },
+        }
+    }
+
+    /// Consumes a parsed head and moves on to its body.
+    fn finish_head(&mut self, dir: Dir, parsed: Parsed, out: &mut Out) -> (Body, bool) {
+        let d = dir as usize;
+        let buf = self.pending[d].bytes();
+        let first_line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(0);
+        let first_line = trim_cr(&buf[..first_line_end]).to_vec();
+        self.pending[d].consume(parsed.len());
+        let (head, framing) = self.build(parsed, &first_line, out);
+        match framing {
+            Framing::None | Framing::Length(0) => self.complete(dir, head, out),
+            Framing::Length(n) => (Body::Length { head, remaining: n }, true),
+            Framing::Chunked => (Body::Chunked { head }, true),
+            Framing::UntilClose => (Body::UntilClose { head }, true),
         }
     }
 
@@ -289,6 +324,7 @@ impl Conversation {
         let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
         let media = header("content-type").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
         let mut tunnel_port = None;
+        let mut request = None;
         let framing = match &parsed {
             Parsed::Request {
                 method, uri, version, ..
@@ -304,15 +340,8 @@ impl Conversation {
                 if header("host").is_some() {
                     fields.push((Field::HttpRequestFullUri, Value::Str(full.clone())));
                 }
-                if self.outstanding.len() >= MAX_OUTSTANDING {
-                    self.outstanding.pop_front();
-                }
-                self.outstanding.push_back(Request {
-                    method: method.clone(),
-                    uri: full,
-                    frame: out.frame(),
-                    rel_ns: out.rel_ns(),
-                });
+                self.incomplete_request_uri = Some(full.clone());
+                request = Some((method.clone(), full));
                 if chunked {
                     Framing::Chunked
                 } else {
@@ -342,6 +371,8 @@ impl Conversation {
                     fields.push((Field::HttpRequestIn, Value::U(request.frame)));
                     fields.push((Field::HttpTime, Value::Time(out.rel_ns() - request.rel_ns)));
                     fields.push((Field::HttpResponseForUri, Value::Str(request.uri.clone())));
+                } else if let Some(uri) = self.incomplete_request_uri.clone().filter(|_| *code < 200) {
+                    fields.push((Field::HttpResponseForUri, Value::Str(uri)));
                 }
                 if method == "CONNECT" && (200..300).contains(code) {
                     let port = request
@@ -384,6 +415,7 @@ impl Conversation {
             body: Vec::new(),
             body_len: 0,
             tunnel_port,
+            request,
         };
         (head, framing)
     }
@@ -425,6 +457,71 @@ impl Parsed {
             Parsed::Request { headers, .. } | Parsed::Response { headers, .. } => headers,
         }
     }
+}
+
+/// Could these bytes become a request or status line once more arrive?
+fn plausible_start(buf: &[u8]) -> bool {
+    let token_end = buf.iter().position(|&b| b == b' ').unwrap_or(buf.len());
+    let token = &buf[..token_end];
+    !token.is_empty()
+        && (b"HTTP/1.".starts_with(&token[..token.len().min(7)])
+            || token.iter().all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_'))
+}
+
+enum LenientHead {
+    Complete(Parsed),
+    Partial,
+    Invalid,
+}
+
+/// A head read line by line, accepting what httparse refuses but tshark shows.
+fn lenient_head(buf: &[u8]) -> LenientHead {
+    let Some(end) = find(buf, b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| find(buf, b"\n\n").map(|i| i + 2))
+    else {
+        return if buf.len() > MAX_PENDING {
+            LenientHead::Invalid
+        } else {
+            LenientHead::Partial
+        };
+    };
+    let text = String::from_utf8_lossy(&buf[..end]);
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
+        .collect();
+    let parts: Vec<&str> = first.splitn(3, ' ').collect();
+    let version = |v: &str| v.strip_prefix("HTTP/1.").and_then(|m| m.trim().parse::<u8>().ok());
+    match parts.as_slice() {
+        [v, code, reason] if v.starts_with("HTTP/") => match (version(v), code.parse()) {
+            (Some(version), Ok(code)) => LenientHead::Complete(Parsed::Response {
+                len: end,
+                version,
+                code,
+                reason: reason.to_string(),
+                headers,
+            }),
+            _ => LenientHead::Invalid,
+        },
+        [method, uri, v] => match version(v) {
+            Some(version) => LenientHead::Complete(Parsed::Request {
+                len: end,
+                method: method.to_string(),
+                uri: uri.to_string(),
+                version,
+                headers,
+            }),
+            None => LenientHead::Invalid,
+        },
+        _ => LenientHead::Invalid,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn owned(headers: &[httparse::Header]) -> Vec<(String, String)> {
@@ -603,5 +700,124 @@ mod tests {
         assert!(matches!(chunk(b"0\r\n\r\n"), Chunk::Last { len: 5 }));
         assert!(matches!(chunk(b"0\r\nX-T: 1\r\n\r\n"), Chunk::Last { len: 13 }));
         assert!(matches!(chunk(b"zz\r\n"), Chunk::Bad));
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+    use crate::decode::app::testing::{packet, values};
+
+    /// Feeds chunks (direction, bytes), one frame each; returns each frame's Info.
+    fn run(chunks: &[(Dir, &[u8])]) -> Vec<(String, crate::decode::packet::Packet)> {
+        let mut conv = Conversation::default();
+        let mut frames = Vec::new();
+        for (i, (dir, bytes)) in chunks.iter().enumerate() {
+            let mut p = packet(i as u64 + 1);
+            p.info = "TCP".into();
+            let mut out = Out::new(&mut p, 0, 54);
+            conv.feed(*dir, bytes, &mut out);
+            frames.push((p.info.clone(), p));
+        }
+        frames
+    }
+
+    #[test]
+    fn a_request_split_over_segments_shows_where_it_completes() {
+        let frames = run(&[
+            (Dir::ToServer, b"GET /index.html HT"),
+            (Dir::ToServer, b"TP/1.1\r\nHost: lab\r\n"),
+            (Dir::ToServer, b"\r\n"),
+        ]);
+        assert_eq!(frames[0].0, "TCP", "nothing complete yet: the transport's text stays");
+        assert_eq!(frames[1].0, "TCP");
+        assert_eq!(frames[2].0, "GET /index.html HTTP/1.1 ");
+        assert_eq!(
+            values(&frames[2].1, Field::HttpRequestFullUri),
+            ["http://lab/index.html"]
+        );
+    }
+
+    #[test]
+    fn pipelined_requests_and_their_responses_pair_in_order() {
+        let frames = run(&[
+            (
+                Dir::ToServer,
+                b"GET /a HTTP/1.1\r\nHost: h\r\n\r\nHEAD /b HTTP/1.1\r\nHost: h\r\n\r\n",
+            ),
+            (
+                Dir::ToClient,
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi",
+            ),
+            (Dir::ToClient, b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n"),
+        ]);
+        assert_eq!(frames[0].0, "GET /a HTTP/1.1 , HEAD /b HTTP/1.1 ");
+        assert_eq!(frames[1].0, "HTTP/1.1 200 OK  (text/plain)");
+        assert_eq!(values(&frames[1].1, Field::HttpRequestIn), ["1"]);
+        assert_eq!(values(&frames[1].1, Field::HttpFileData), ["hi"]);
+        // The answer to HEAD has no body, whatever its Content-Length says.
+        assert_eq!(frames[2].0, "HTTP/1.1 200 OK ");
+        assert_eq!(values(&frames[2].1, Field::HttpResponseForUri), ["http://h/b"]);
+    }
+
+    #[test]
+    fn chunked_bodies_are_reassembled() {
+        let frames = run(&[
+            (
+                Dir::ToServer,
+                b"POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n",
+            ),
+            (Dir::ToServer, b"4\r\nWiki\r\n5\r\npedia\r\n"),
+            (Dir::ToServer, b"0\r\n\r\n"),
+        ]);
+        assert_eq!(frames[1].0, "TCP");
+        assert_eq!(frames[2].0, "POST /up HTTP/1.1  (text/plain)");
+        assert_eq!(values(&frames[2].1, Field::HttpFileData), ["Wikipedia"]);
+    }
+
+    #[test]
+    fn a_body_without_length_ends_when_the_server_closes() {
+        let mut conv = Conversation::default();
+        let mut p = packet(1);
+        conv.feed(
+            Dir::ToClient,
+            b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>",
+            &mut Out::new(&mut p, 0, 0),
+        );
+        assert_eq!(p.protocol, "");
+        let mut fin = packet(2);
+        conv.end_of_stream(Dir::ToClient, &mut Out::new(&mut fin, 0, 0));
+        assert_eq!(fin.info, "HTTP/1.0 200 OK  (text/html)");
+    }
+
+    #[test]
+    fn control_bytes_in_a_request_line_are_escaped() {
+        let frames = run(&[(Dir::ToServer, b"GET /\x1b[2J HTTP/1.1\r\nHost: h\r\n\r\n")]);
+        assert_eq!(frames[0].0, "GET /\\033[2J HTTP/1.1 ");
+    }
+
+    #[test]
+    fn garbage_is_continuation_and_bad_chunks_are_noted() {
+        let frames = run(&[(Dir::ToServer, b"\x00\x01\x02 not http at all\r\n")]);
+        assert_eq!(frames[0].0, "Continuation");
+        let frames = run(&[
+            (Dir::ToClient, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            (Dir::ToClient, b"zz\r\n"),
+        ]);
+        assert!(frames[1].1.notes.iter().any(|n| n.message.contains("chunk")));
+    }
+
+    #[test]
+    fn a_connect_answered_with_200_opens_a_tunnel() {
+        let mut conv = Conversation::default();
+        let mut p = packet(1);
+        let request = b"CONNECT www.example.test:8443 HTTP/1.1\r\nHost: www.example.test:8443\r\n\r\n";
+        assert_eq!(conv.feed(Dir::ToServer, request, &mut Out::new(&mut p, 0, 0)), None);
+        let mut p = packet(2);
+        let answer = b"HTTP/1.1 200 Connection established\r\n\r\n";
+        assert_eq!(
+            conv.feed(Dir::ToClient, answer, &mut Out::new(&mut p, 0, 0)),
+            Some(8443)
+        );
     }
 }

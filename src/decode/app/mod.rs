@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::field::{Field, Value};
+use super::hints::Hints;
 use super::packet::{Packet, Proto, Severity};
 
 /// Which way a message travels within a conversation.
@@ -146,13 +147,6 @@ struct TcpConversation {
     analyzer: Analyzer,
 }
 
-/// What a first pass over a capture learnt, for a second pass (tshark's `-2`).
-#[derive(Debug, Default, Clone)]
-pub struct Hints {
-    /// The version each TLS session settled on, by `tcp.stream`.
-    tls_versions: HashMap<u64, u16>,
-}
-
 /// Application state for one capture.
 #[derive(Debug, Default)]
 pub struct AppLayer {
@@ -224,17 +218,15 @@ impl AppLayer {
         }
     }
 
-    /// The TLS versions learnt so far.
-    pub fn hints(&self) -> Hints {
-        let tls_versions = self
-            .tcp
+    /// The TLS versions learnt so far, by `tcp.stream`.
+    pub fn tls_versions(&self) -> HashMap<u64, u16> {
+        self.tcp
             .iter()
             .filter_map(|(stream, conv)| match &conv.analyzer {
                 Analyzer::Tls(tls) => tls.version().map(|v| (*stream, v)),
                 _ => None,
             })
-            .collect();
-        Hints { tls_versions }
+            .collect()
     }
 
     /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
@@ -406,5 +398,24 @@ impl Pending {
 
     pub fn clear(&mut self) {
         self.buf.clear();
+    }
+}
+
+/// Helpers for the analyzers' unit tests: a blank packet to decode into.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::capture::LinkType;
+    use crate::decode::field::{Field, Value};
+    use crate::decode::packet::Packet;
+
+    pub fn packet(number: u64) -> Packet {
+        Packet::new(number, 0, 0, 0, 0, LinkType::Ethernet)
+    }
+
+    /// Every value of a field, as tshark -T fields would print each.
+    pub fn values(p: &Packet, field: Field) -> Vec<String> {
+        p.values(field)
+            .map(|v: &Value| v.to_field_string(field.kind()))
+            .collect()
     }
 }

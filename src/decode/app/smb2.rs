@@ -523,3 +523,62 @@ pub fn smb1(message: &[u8], out: &mut Out) {
     }
     out.info_part(&text);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::app::testing::{packet, values};
+
+    fn header(command: u16, response: bool, status: u32, next: u32) -> Vec<u8> {
+        let mut h = vec![0xfe, b'S', b'M', b'B', 64, 0, 0, 0];
+        h.extend(status.to_le_bytes());
+        h.extend(command.to_le_bytes());
+        h.extend([0, 0]);
+        h.extend(u32::from(response).to_le_bytes());
+        h.extend(next.to_le_bytes());
+        h.resize(64, 0);
+        h
+    }
+
+    fn decode(state: &mut Smb2State, message: &[u8]) -> crate::decode::packet::Packet {
+        let mut p = packet(1);
+        state.message(message, &mut Out::new(&mut p, 0, 0));
+        p
+    }
+
+    #[test]
+    fn negotiate_response_names_the_dialect() {
+        let mut message = header(NEGOTIATE, true, 0, 0);
+        message.extend([65, 0, 1, 0, 0x11, 0x03]);
+        let p = decode(&mut Smb2State::default(), &message);
+        assert_eq!(p.info, "Negotiate Protocol Response");
+        assert_eq!(values(&p, Field::Smb2Dialect), ["0x0311"]);
+    }
+
+    #[test]
+    fn logon_failure_and_compounds() {
+        let mut message = header(SESSION_SETUP, true, ntstatus::STATUS_LOGON_FAILURE, 0);
+        message.extend([9, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let p = decode(&mut Smb2State::default(), &message);
+        assert_eq!(p.info, "Session Setup Response, Error: STATUS_LOGON_FAILURE");
+        assert_eq!(values(&p, Field::Smb2NtStatus), ["0xc000006d"]);
+
+        let mut compound = header(4, false, 0, 72);
+        compound.extend([4, 0, 0, 0, 0, 0, 0, 0]);
+        compound.extend(header(LOGOFF, false, 0, 0));
+        compound.extend([4, 0, 0, 0]);
+        let p = decode(&mut Smb2State::default(), &compound);
+        assert_eq!(p.info, "Tree Disconnect Request;Session Logoff Request");
+    }
+
+    #[test]
+    fn cut_short_headers_and_bodies_are_noted_not_fatal() {
+        let p = decode(&mut Smb2State::default(), &[0xfe, b'S', b'M', b'B', 64, 0]);
+        assert_eq!(p.info, "Malformed Packet");
+        let mut create = header(CREATE, false, 0, 0);
+        create.extend([57, 0, 0]);
+        let p = decode(&mut Smb2State::default(), &create);
+        assert_eq!(p.info, "Create Request");
+        assert!(p.notes.iter().any(|n| n.message.contains("cut short")));
+    }
+}

@@ -393,10 +393,11 @@ pub fn handshake_name(msg_type: u8) -> &'static str {
 
 fn handshake_step(msg_type: u8) -> &'static str {
     match msg_type {
-        0..=3 | 6 => STEP_HELLO,
+        // Server Hello Done closes the server's hello flight.
+        0..=3 | 6 | 14 => STEP_HELLO,
         12 | 16 => STEP_KEY_EXCHANGE,
         8 | 11 | 13 | 15 | 21 | 22 | 25 => STEP_CERTIFICATES,
-        20 => STEP_FINISHED,
+        4 | 5 | 20 => STEP_FINISHED,
         _ => STEP_APPLICATION,
     }
 }
@@ -469,5 +470,80 @@ mod tests {
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0].0, 14);
         assert_eq!(messages[1], (20, &body[4..10]));
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+    use crate::decode::app::testing::{packet, values};
+
+    fn record(content_type: u8, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![content_type, 3, 3];
+        r.extend((body.len() as u16).to_be_bytes());
+        r.extend(body);
+        r
+    }
+
+    fn feed(conv: &mut Conversation, dir: Dir, bytes: &[u8]) -> crate::decode::packet::Packet {
+        let mut p = packet(1);
+        conv.feed(dir, bytes, &mut Out::new(&mut p, 0, 0));
+        p
+    }
+
+    #[test]
+    fn records_split_and_joined_across_segments() {
+        let mut conv = Conversation::default();
+        // Server Hello Done (type 14, empty) and Change Cipher Spec in one go, split oddly.
+        let mut bytes = record(HANDSHAKE, &[14, 0, 0, 0]);
+        bytes.extend(record(CHANGE_CIPHER_SPEC, &[1]));
+        let first = feed(&mut conv, Dir::ToClient, &bytes[..3]);
+        assert_eq!(first.protocol, "", "an incomplete record reports nothing");
+        let second = feed(&mut conv, Dir::ToClient, &bytes[3..]);
+        assert_eq!(second.info, "Server Hello Done, Change Cipher Spec");
+        assert_eq!(second.protocol, "TLSv1.2");
+        assert_eq!(values(&second, Field::TlsRecordContentType), ["22", "20"]);
+        assert_eq!(values(&second, Field::WirelabTlsStep), [STEP_HELLO, STEP_FINISHED]);
+        // After its Change Cipher Spec, the same side's handshake records are encrypted.
+        let finished = feed(&mut conv, Dir::ToClient, &record(HANDSHAKE, &[0x9a; 40]));
+        assert_eq!(finished.info, "Encrypted Handshake Message");
+    }
+
+    #[test]
+    fn alerts_are_named() {
+        let mut conv = Conversation::default();
+        let p = feed(&mut conv, Dir::ToClient, &record(ALERT, &[2, 70]));
+        assert_eq!(p.info, "Alert (Level: Fatal, Description: Protocol Version)");
+        assert_eq!(values(&p, Field::TlsAlertMessageDesc), ["70"]);
+    }
+
+    #[test]
+    fn hostile_records_do_not_panic() {
+        let mut conv = Conversation::default();
+        // A Client Hello whose inner lengths lie.
+        let p = feed(
+            &mut conv,
+            Dir::ToServer,
+            &record(HANDSHAKE, &[1, 0, 0, 6, 3, 3, 0xff, 0xff, 0xff, 0xff]),
+        );
+        assert_eq!(p.info, "Client Hello");
+        assert!(p.notes.iter().any(|n| n.message.contains("could not be parsed")));
+        // Not TLS at all: continuation, then everything after it too.
+        let mut conv = Conversation::default();
+        assert_eq!(
+            feed(&mut conv, Dir::ToServer, b"SSH-2.0-OpenSSH_9.2\r\n").info,
+            "Continuation Data"
+        );
+        assert_eq!(
+            feed(&mut conv, Dir::ToServer, &record(HANDSHAKE, &[14, 0, 0, 0])).info,
+            "Continuation Data"
+        );
+    }
+
+    #[test]
+    fn the_hinted_version_labels_the_client_hello() {
+        let mut conv = Conversation::with_hint(Some(0x0304));
+        let p = feed(&mut conv, Dir::ToServer, &record(HANDSHAKE, &[1, 0, 0, 0]));
+        assert_eq!(p.protocol, "TLSv1.3");
     }
 }
