@@ -130,7 +130,8 @@ pub(crate) struct TcpSegment<'a> {
 enum Analyzer {
     /// No payload seen yet, or none recognised (heuristics are tried again).
     Undecided,
-    Http(http::Conversation),
+    /// Boxed: an HTTP conversation is much larger than the others.
+    Http(Box<http::Conversation>),
     Tls(tls::Conversation),
     Ftp(ftp::Control),
     FtpData(ftp::DataChannel),
@@ -344,7 +345,7 @@ fn choose(
     for port in server_port.into_iter().chain([low, high]) {
         if let Some(protocol) = tcp_port_protocol(port) {
             return match protocol {
-                PortProtocol::Http => Analyzer::Http(http::Conversation::default()),
+                PortProtocol::Http => Analyzer::Http(Box::default()),
                 PortProtocol::Tls => Analyzer::Tls(tls::Conversation::with_hint(tls_hint)),
                 PortProtocol::Ftp => Analyzer::Ftp(ftp::Control::new(port)),
                 PortProtocol::FtpData => Analyzer::FtpData(ftp::DataChannel::unannounced(first_frame)),
@@ -354,7 +355,7 @@ fn choose(
         }
     }
     if http::looks_like_http(seg.delivered) {
-        return Analyzer::Http(http::Conversation::default());
+        return Analyzer::Http(Box::default());
     }
     if tls::looks_like_tls(seg.delivered) {
         return Analyzer::Tls(tls::Conversation::with_hint(tls_hint));
