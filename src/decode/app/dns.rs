@@ -642,3 +642,24 @@ mod message_tests {
         assert_eq!(values(&p, Field::NbnsName), ["WPAD<00>"]);
     }
 }
+
+#[cfg(test)]
+mod tcp_tests {
+    use super::*;
+    use crate::decode::app::testing::packet;
+
+    #[test]
+    fn dns_over_tcp_is_length_prefixed_and_reassembled() {
+        let mut msg = vec![0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+        msg.extend(b"\x04mail\x04test\x00\x00\x0f\x00\x01");
+        let mut framed = (msg.len() as u16).to_be_bytes().to_vec();
+        framed.extend(&msg);
+        let (mut conv, mut t) = (TcpConversation::default(), Transactions::default());
+        let mut first = packet(1);
+        conv.feed(Dir::ToServer, &framed[..5], &mut t, &mut Out::new(&mut first, 0, 0));
+        assert_eq!(first.protocol, "");
+        let mut second = packet(2);
+        conv.feed(Dir::ToServer, &framed[5..], &mut t, &mut Out::new(&mut second, 0, 0));
+        assert_eq!(second.info, "Standard query 0xabcd MX mail.test");
+    }
+}

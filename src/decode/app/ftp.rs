@@ -439,3 +439,77 @@ mod tests {
         assert_eq!(quoted("\"/pub\" is the current directory"), Some("/pub".into()));
     }
 }
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+    use crate::decode::app::testing::{packet, values};
+
+    const CLIENT: Endpoint = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), 50000);
+    const SERVER: Endpoint = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), 21);
+
+    fn segment(
+        control: &mut Control,
+        expected: &mut Expectations,
+        request: bool,
+        text: &[u8],
+        n: u64,
+    ) -> crate::decode::packet::Packet {
+        let mut p = packet(n);
+        let ends = if request { (CLIENT, SERVER) } else { (SERVER, CLIENT) };
+        control.segment(request, text, ends, expected, &mut Out::new(&mut p, 0, 0));
+        p
+    }
+
+    #[test]
+    fn a_passive_retrieval_labels_its_data_connection() {
+        let (mut control, mut expected) = (Control::new(21), Expectations::default());
+        let reply = segment(
+            &mut control,
+            &mut expected,
+            false,
+            b"227 Entering Passive Mode (10,0,0,2,117,49).\r\n",
+            5,
+        );
+        assert_eq!(reply.info, "Response: 227 Entering Passive Mode (10,0,0,2,117,49).");
+        assert_eq!(values(&reply, Field::FtpPassivePort), ["30001"]);
+        let retr = segment(&mut control, &mut expected, true, b"RETR secrets.txt\r\n", 6);
+        assert_eq!(values(&retr, Field::FtpSetupFrame), ["5"]);
+        let data_client = (CLIENT.0, 50001);
+        let mut channel = expected.take(data_client, (SERVER.0, 30001)).expect("announced");
+        let mut p = packet(9);
+        channel.segment(b"46 bytes of secrets", &expected, &mut Out::new(&mut p, 0, 0));
+        assert_eq!(p.info, "FTP Data: 19 bytes (PASV) (RETR secrets.txt)");
+        assert!(expected.take(data_client, (SERVER.0, 30001)).is_none(), "claimed once");
+    }
+
+    #[test]
+    fn an_impossible_tuple_is_a_note_and_no_channel() {
+        let (mut control, mut expected) = (Control::new(21), Expectations::default());
+        let reply = segment(
+            &mut control,
+            &mut expected,
+            false,
+            b"227 Entering Passive Mode (172,16,146,2,287,99).\r\n",
+            1,
+        );
+        assert!(values(&reply, Field::FtpPassivePort).is_empty());
+        assert!(reply.notes.iter().any(|n| n.message.contains("287 is above 255")));
+        assert!(expected.channels.is_empty());
+    }
+
+    #[test]
+    fn multi_line_replies_show_their_first_line() {
+        let (mut control, mut expected) = (Control::new(21), Expectations::default());
+        let p = segment(
+            &mut control,
+            &mut expected,
+            false,
+            b"220-Welcome\r\n220-Rules apply\r\n220 Ready\r\n",
+            1,
+        );
+        assert_eq!(p.info, "Response: 220-Welcome");
+        assert_eq!(values(&p, Field::FtpResponseCode), ["220"]);
+        assert_eq!(values(&p, Field::FtpResponseArg), ["Welcome"]);
+    }
+}

@@ -308,7 +308,7 @@ impl Conversation {
         }
     }
 
-    fn build(&mut self, parsed: Parsed, first_line: &[u8], out: &Out) -> (Head, Framing) {
+    fn build(&mut self, parsed: Parsed, first_line: &[u8], out: &mut Out) -> (Head, Framing) {
         let mut info = String::new();
         escape_bytes(first_line, &mut info);
         info.push(' ');
@@ -331,6 +331,14 @@ impl Conversation {
             } => {
                 fields.push((Field::HttpRequest, Value::Bool(true)));
                 fields.push((Field::HttpRequestMethod, Value::Str(method.clone())));
+                if !STANDARD_METHODS.contains(&method.as_str()) {
+                    // Any token is a valid method (WebDAV adds PROPFIND, MKCOL...): say so.
+                    out.note(
+                        Severity::Note,
+                        Proto::Http,
+                        format!("{method} is not one of the eight methods RFC 9110 defines"),
+                    );
+                }
                 fields.push((Field::HttpRequestUri, Value::Str(uri.clone())));
                 fields.push((Field::HttpRequestVersion, Value::Str(format!("HTTP/1.{version}"))));
                 let full = match header("host") {

@@ -88,3 +88,40 @@ impl Conversation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::app::testing::packet;
+
+    #[test]
+    fn a_message_spanning_segments_and_smb1() {
+        let mut smb1 = vec![0xff, b'S', b'M', b'B', 0x72, 0, 0, 0, 0, 0x00];
+        smb1.resize(32, 0);
+        let mut framed = vec![0, 0, 0, smb1.len() as u8];
+        framed.extend(&smb1);
+        let mut conv = Conversation::default();
+        let mut first = packet(1);
+        conv.feed(Dir::ToServer, &framed[..10], &mut Out::new(&mut first, 0, 0));
+        assert_eq!(first.protocol, "");
+        let mut second = packet(2);
+        conv.feed(Dir::ToServer, &framed[10..], &mut Out::new(&mut second, 0, 0));
+        assert_eq!(second.protocol, "SMB");
+        assert_eq!(second.info, "Negotiate Protocol Request");
+    }
+
+    #[test]
+    fn keep_alives_and_garbage() {
+        let mut conv = Conversation::default();
+        let mut p = packet(1);
+        conv.feed(Dir::ToServer, &[0x85, 0, 0, 0], &mut Out::new(&mut p, 0, 0));
+        assert_eq!(p.info, "Session keep-alive");
+        let mut p = packet(2);
+        conv.feed(
+            Dir::ToClient,
+            b"\x42 not a session message",
+            &mut Out::new(&mut p, 0, 0),
+        );
+        assert_eq!(p.info, "NBSS Continuation Message");
+    }
+}
