@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::capture::CaptureReader;
 use crate::decode::{Decoder, Field};
+use crate::filter::Filter;
 use crate::view::fields::{FieldOptions, Fields};
 use crate::view::json::JsonLines;
 use crate::view::table::Table;
@@ -65,7 +66,10 @@ pub struct ReplayArgs {
     /// Field output option, as tshark: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C
     #[arg(short = 'E', value_name = "KEY=VALUE")]
     pub field_options: Vec<String>,
-    /// Stop after this many frames
+    /// Display filter, in Wireshark's syntax: -Y 'ftp.request.command == "RETR"'
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// Stop after this many frames (read, as tshark's -c)
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
@@ -110,29 +114,8 @@ pub fn resolve_fields(names: &[String]) -> anyhow::Result<Vec<Field>> {
         .collect()
 }
 
-/// The registered field name closest to `name`, if any is close.
 fn nearest_field(name: &str) -> Option<&'static str> {
-    Field::ALL
-        .iter()
-        .map(|f| (edit_distance(name, f.name()), f.name()))
-        .filter(|(d, _)| *d <= 3.max(name.len() / 4))
-        .min()
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    crate::decode::field::nearest(name, Field::ALL.iter().map(|f| f.name()))
 }
 
 fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
@@ -172,6 +155,10 @@ fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
 
 fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut format = formatter(args)?;
+    let filter = match &args.filter {
+        Some(text) => Some(Filter::parse(text).map_err(|e| anyhow::anyhow!("invalid filter '{text}': {e}"))?),
+        None => None,
+    };
     let limit = args.count.unwrap_or(u64::MAX);
     // Two passes, as `tshark -2`: the first learns how each TLS session ends up, so
     // that its first packets are labelled with the version it settles on.
@@ -197,6 +184,9 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let packet = decoder.decode(&frame);
+        if filter.as_ref().is_some_and(|f| !f.matches(&packet)) {
+            continue;
+        }
         format.packet(&packet, &mut buf);
         if write_all(&mut out, &buf)?.is_none() {
             return Ok(ExitCode::SUCCESS);

@@ -1,12 +1,13 @@
 //! wirelab: a terminal lab for learning network traffic analysis.
 //!
 //! Data flows one way: [`capture`] reads frames, [`decode`] turns each into a
-//! [`decode::Packet`] of named fields (Wireshark's display-filter names), and [`view`]
-//! prints packets. See DESIGN.md in the shared docs for the whole map.
+//! [`decode::Packet`] of named fields (Wireshark's display-filter names), [`filter`]
+//! selects packets with Wireshark's display-filter language, and [`view`] prints them. See DESIGN.md in the shared docs for the whole map.
 
 pub mod capture;
 pub mod cli;
 pub mod decode;
+pub mod filter;
 pub mod view;
 
 /// An I/O error as a short sentence, without Rust's "(os error N)" suffix.

@@ -233,6 +233,7 @@ fields! {
     TlsHandshakeExtensionsServerName = "tls.handshake.extensions_server_name", Str, "Server Name Indication";
     TlsHandshakeExtensionsSupportedVersion = "tls.handshake.extensions.supported_version", Hex(4), "supported_versions: offered, or chosen (0x0304 is TLS 1.3)";
     TlsHandshakeExtensionsAlpnStr = "tls.handshake.extensions_alpn_str", Str, "ALPN protocol";
+    TlsAlertMessage = "tls.alert_message", Flag, "An Alert record readable in clear";
     TlsAlertMessageLevel = "tls.alert_message.level", Dec, "Alert level: 1 warning, 2 fatal";
     TlsAlertMessageDesc = "tls.alert_message.desc", Dec, "Alert description code";
     WirelabTlsStep = "wirelab.tls.step", Str, "Handshake step of the message (wirelab's own field, not in Wireshark)";
@@ -341,6 +342,31 @@ impl Field {
             .get(name)
             .copied()
     }
+}
+
+/// The candidate closest to `name` by edit distance, if any is close enough to be a
+/// likely typo.
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= 3.max(name.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// A decoded value.

@@ -4,6 +4,7 @@ mod bad_input;
 mod bundled_captures;
 mod cli;
 mod common;
+mod filters;
 mod linktypes;
 mod streams;
 mod tshark_diff;

@@ -190,6 +190,7 @@ impl Conversation {
                 if self.ccs_seen[d] || body.len() != 2 || self.version == Some(0x0304) {
                     out.info_part("Encrypted Alert");
                 } else {
+                    out.field(Field::TlsAlertMessage, Value::Flag);
                     out.uint(Field::TlsAlertMessageLevel, body[0]);
                     out.uint(Field::TlsAlertMessageDesc, body[1]);
                     out.info_part(&format!(

@@ -1,0 +1,244 @@
+//! Literals typed by their field, and evaluation of a parsed filter over a packet.
+
+use std::cmp::Ordering;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::parser::{CmpOp, Expr, RawValue, SetItem};
+use super::FilterError;
+use crate::decode::field::{Field, Kind, Value};
+use crate::decode::Packet;
+
+/// A value to compare with, already in its field's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    U(u64),
+    Bool(bool),
+    /// An address and a prefix length (32 for a plain address).
+    Ipv4(Ipv4Addr, u8),
+    Ipv6(Ipv6Addr, u8),
+    Ether([u8; 6]),
+    Str(Vec<u8>),
+    Bytes(Vec<u8>),
+    /// Nanoseconds.
+    Time(i64),
+}
+
+/// Reads `value` as a literal of `field`'s type.
+pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal, FilterError> {
+    let bad = |what: &str| {
+        FilterError::new(
+            column,
+            format!("{} is not {what}, as {} needs", shown(value), field.name()),
+        )
+    };
+    let word = match value {
+        RawValue::Word(w) => w.as_str(),
+        RawValue::Quoted(bytes) => {
+            return match field.kind() {
+                Kind::Str => Ok(Literal::Str(bytes.clone())),
+                Kind::Bytes => Ok(Literal::Bytes(bytes.clone())),
+                _ => Err(bad("a quoted string's type")),
+            }
+        }
+    };
+    match field.kind() {
+        Kind::Dec | Kind::Hex(_) => parse_uint(word).map(Literal::U).ok_or_else(|| bad("an integer")),
+        Kind::Bool => match word {
+            "1" | "True" | "TRUE" | "true" => Ok(Literal::Bool(true)),
+            "0" | "False" | "FALSE" | "false" => Ok(Literal::Bool(false)),
+            _ => Err(bad("a boolean (1, 0, True, False)")),
+        },
+        Kind::Ipv4 => {
+            let (addr, prefix) = split_prefix(word, 32).ok_or_else(|| bad("an IPv4 address"))?;
+            Ok(Literal::Ipv4(addr.parse().map_err(|_| bad("an IPv4 address"))?, prefix))
+        }
+        Kind::Ipv6 => {
+            let (addr, prefix) = split_prefix(word, 128).ok_or_else(|| bad("an IPv6 address"))?;
+            Ok(Literal::Ipv6(addr.parse().map_err(|_| bad("an IPv6 address"))?, prefix))
+        }
+        Kind::Ether => {
+            let bytes = parse_hex_bytes(word)
+                .filter(|b| b.len() == 6)
+                .ok_or_else(|| bad("a MAC address"))?;
+            Ok(Literal::Ether(bytes.try_into().expect("six bytes")))
+        }
+        Kind::Str => Ok(Literal::Str(word.as_bytes().to_vec())),
+        Kind::Bytes => parse_hex_bytes(word)
+            .map(Literal::Bytes)
+            .ok_or_else(|| bad("bytes (aa:bb:cc)")),
+        Kind::RelTime | Kind::AbsTime => {
+            let seconds: f64 = word.parse().map_err(|_| bad("a number of seconds"))?;
+            Ok(Literal::Time((seconds * 1e9).round() as i64))
+        }
+        Kind::Flag => Err(FilterError::new(
+            column,
+            format!("{} has no value to compare: test it alone", field.name()),
+        )),
+    }
+}
+
+fn shown(value: &RawValue) -> String {
+    match value {
+        RawValue::Word(w) => format!("'{w}'"),
+        RawValue::Quoted(q) => format!("\"{}\"", String::from_utf8_lossy(q)),
+    }
+}
+
+/// Decimal, `0x` hexadecimal or `0`-prefixed octal, as Wireshark reads integers.
+fn parse_uint(word: &str) -> Option<u64> {
+    if let Some(hex) = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
+        u64::from_str_radix(hex, 16).ok()
+    } else if word.len() > 1 && word.starts_with('0') {
+        u64::from_str_radix(&word[1..], 8).ok()
+    } else {
+        word.parse().ok()
+    }
+}
+
+fn split_prefix(word: &str, max: u8) -> Option<(&str, u8)> {
+    match word.split_once('/') {
+        Some((addr, prefix)) => {
+            let prefix: u8 = prefix.parse().ok()?;
+            (prefix <= max).then_some((addr, prefix))
+        }
+        None => Some((word, max)),
+    }
+}
+
+/// `aa:bb:cc`, `aa-bb-cc`, `aabb.cc00` or `aabbcc`.
+fn parse_hex_bytes(word: &str) -> Option<Vec<u8>> {
+    let digits: String = word.chars().filter(|c| !matches!(c, ':' | '-' | '.')).collect();
+    if digits.is_empty() || digits.len() % 2 != 0 {
+        return None;
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).ok())
+        .collect()
+}
+
+pub fn matches(expr: &Expr, p: &Packet) -> bool {
+    match expr {
+        Expr::And(a, b) => matches(a, p) && matches(b, p),
+        Expr::Or(a, b) => matches(a, p) || matches(b, p),
+        Expr::Not(a) => !matches(a, p),
+        Expr::Proto(proto) => p.has_proto(*proto),
+        Expr::Exists(field) => p.values(*field).next().is_some(),
+        Expr::Compare(field, op, lit) => {
+            let mut values = p.values(*field).peekable();
+            if values.peek().is_none() {
+                return false;
+            }
+            match op {
+                CmpOp::AllNe => values.all(|v| compare(v, lit) != Some(Ordering::Equal)),
+                CmpOp::AnyNe => values.any(|v| compare(v, lit) != Some(Ordering::Equal)),
+                _ => values.any(|v| {
+                    compare(v, lit).is_some_and(|ord| match op {
+                        CmpOp::Eq => ord == Ordering::Equal,
+                        CmpOp::Lt => ord == Ordering::Less,
+                        CmpOp::Le => ord != Ordering::Greater,
+                        CmpOp::Gt => ord == Ordering::Greater,
+                        CmpOp::Ge => ord != Ordering::Less,
+                        CmpOp::AllNe | CmpOp::AnyNe => unreachable!("handled above"),
+                    })
+                }),
+            }
+        }
+        Expr::Contains(field, needle) => p.values(*field).any(|v| {
+            let hay = bytes_of(v);
+            needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice())
+        }),
+        Expr::Matches(field, regex) => p.values(*field).any(|v| regex.is_match(&bytes_of(v))),
+        Expr::In(field, items) => p.values(*field).any(|v| {
+            items.iter().any(|item| match item {
+                SetItem::One(lit) => compare(v, lit) == Some(Ordering::Equal),
+                SetItem::Range(low, high) => {
+                    compare(v, low).is_some_and(|o| o != Ordering::Less)
+                        && compare(v, high).is_some_and(|o| o != Ordering::Greater)
+                }
+            })
+        }),
+    }
+}
+
+/// The value's bytes, for `contains` and `matches`.
+fn bytes_of(value: &Value) -> Vec<u8> {
+    match value {
+        Value::Str(s) => s.as_bytes().to_vec(),
+        Value::Bytes(b) => b.clone(),
+        other => other.to_field_string(Kind::Str).into_bytes(),
+    }
+}
+
+/// How a decoded value orders against a literal; `None` when they cannot compare.
+/// An address with a prefix compares Equal when the value lies in the network.
+fn compare(value: &Value, lit: &Literal) -> Option<Ordering> {
+    match (value, lit) {
+        (Value::U(v), Literal::U(l)) => Some(v.cmp(l)),
+        (Value::Bool(v), Literal::Bool(l)) => Some(v.cmp(l)),
+        (Value::U(v), Literal::Bool(l)) => Some((*v != 0).cmp(l)),
+        (Value::Ipv4(v), Literal::Ipv4(net, prefix)) => {
+            let mask = if *prefix == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(*prefix))
+            };
+            let (v, net) = (u32::from(*v), u32::from(*net));
+            Some(if v & mask == net & mask {
+                Ordering::Equal
+            } else {
+                v.cmp(&net)
+            })
+        }
+        (Value::Ipv6(v), Literal::Ipv6(net, prefix)) => {
+            let mask = if *prefix == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(*prefix))
+            };
+            let (v, net) = (u128::from(*v), u128::from(*net));
+            Some(if v & mask == net & mask {
+                Ordering::Equal
+            } else {
+                v.cmp(&net)
+            })
+        }
+        (Value::Ether(v), Literal::Ether(l)) => Some(v.cmp(l)),
+        (Value::Str(v), Literal::Str(l)) => Some(v.as_bytes().cmp(l.as_slice())),
+        (Value::Bytes(v), Literal::Str(l) | Literal::Bytes(l)) => Some(v.as_slice().cmp(l.as_slice())),
+        (Value::Time(v), Literal::Time(l)) => Some(v.cmp(l)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_read_as_wireshark_reads_them() {
+        assert_eq!(parse_uint("80"), Some(80));
+        assert_eq!(parse_uint("0x50"), Some(80));
+        assert_eq!(parse_uint("0120"), Some(80));
+        assert_eq!(parse_uint("eighty"), None);
+    }
+
+    #[test]
+    fn networks_and_macs() {
+        let net = Literal::Ipv4("10.20.30.0".parse().unwrap(), 24);
+        assert_eq!(
+            compare(&Value::Ipv4("10.20.30.7".parse().unwrap()), &net),
+            Some(Ordering::Equal)
+        );
+        assert_ne!(
+            compare(&Value::Ipv4("10.20.31.7".parse().unwrap()), &net),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            parse_hex_bytes("00-50-56-a1-10-15"),
+            Some(vec![0, 0x50, 0x56, 0xa1, 0x10, 0x15])
+        );
+        assert_eq!(parse_hex_bytes("0050.56a1.1015").map(|b| b.len()), Some(6));
+        assert_eq!(parse_hex_bytes("abc"), None);
+    }
+}

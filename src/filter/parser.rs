@@ -1,0 +1,329 @@
+//! Recursive-descent parsing of display filters into an [`Expr`], with every literal
+//! checked against its field's type at parse time (errors carry the column).
+//!
+//! Precedence, as in Wireshark 4.0: `not` binds tightest, then `and`, then `or`.
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use super::eval::{literal, Literal};
+use super::lexer::{Spanned, Token};
+use super::FilterError;
+use crate::decode::field::Field;
+use crate::decode::packet::Proto;
+
+/// The largest compiled regex a `matches` may build (bytes of automaton).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    /// Wireshark 4.0's `!=`: every value differs.
+    AllNe,
+    /// `~=`: some value differs.
+    AnyNe,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone)]
+pub enum SetItem {
+    One(Literal),
+    Range(Literal, Literal),
+}
+
+#[derive(Debug, Clone)]
+pub enum Expr {
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    /// A protocol layer is present.
+    Proto(Proto),
+    /// A field has at least one value.
+    Exists(Field),
+    Compare(Field, CmpOp, Literal),
+    Contains(Field, Vec<u8>),
+    Matches(Field, Regex),
+    In(Field, Vec<SetItem>),
+}
+
+struct Parser<'t> {
+    tokens: &'t [Spanned],
+    at: usize,
+    /// Column just past the end of the text, for "something is missing" errors.
+    end_column: usize,
+}
+
+pub fn parse(tokens: &[Spanned], text_len: usize) -> Result<Expr, FilterError> {
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        end_column: text_len + 1,
+    };
+    if tokens.is_empty() {
+        return Err(FilterError::new(1, "the filter is empty"));
+    }
+    let expr = parser.or()?;
+    if let Some(extra) = parser.peek() {
+        return Err(FilterError::new(
+            extra.column,
+            format!("unexpected {} after a complete expression", describe(&extra.token)),
+        ));
+    }
+    Ok(expr)
+}
+
+fn describe(token: &Token) -> String {
+    match token {
+        Token::Word(w) => format!("'{w}'"),
+        Token::Quoted(_) => "a string".into(),
+        Token::Op(op) => format!("'{op}'"),
+        Token::LParen => "'('".into(),
+        Token::RParen => "')'".into(),
+        Token::LBrace => "'{'".into(),
+        Token::RBrace => "'}'".into(),
+        Token::Comma => "','".into(),
+        Token::DotDot => "'..'".into(),
+    }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Spanned> {
+        self.tokens.get(self.at)
+    }
+
+    fn next(&mut self) -> Option<&Spanned> {
+        let token = self.tokens.get(self.at);
+        self.at += 1;
+        token
+    }
+
+    /// Is the next token one of these operators or words?
+    fn at_any(&self, ops: &[&str]) -> bool {
+        match self.peek().map(|s| &s.token) {
+            Some(Token::Op(op)) => ops.contains(op),
+            Some(Token::Word(w)) => ops.contains(&w.as_str()),
+            _ => false,
+        }
+    }
+
+    fn or(&mut self) -> Result<Expr, FilterError> {
+        let mut left = self.and()?;
+        while self.at_any(&["or", "||"]) {
+            self.at += 1;
+            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, FilterError> {
+        let mut left = self.unary()?;
+        while self.at_any(&["and", "&&"]) {
+            self.at += 1;
+            left = Expr::And(Box::new(left), Box::new(self.unary()?));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, FilterError> {
+        if self.at_any(&["not", "!"]) {
+            self.at += 1;
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, FilterError> {
+        let end = self.end_column;
+        let Some(token) = self.next().cloned() else {
+            return Err(FilterError::new(
+                end,
+                "the filter ends where a field or '(' is expected",
+            ));
+        };
+        match token.token {
+            Token::LParen => {
+                let inner = self.or()?;
+                match self.next() {
+                    Some(Spanned {
+                        token: Token::RParen, ..
+                    }) => Ok(inner),
+                    Some(other) => Err(FilterError::new(
+                        other.column,
+                        format!("expected ')' but found {}", describe(&other.token)),
+                    )),
+                    None => Err(FilterError::new(
+                        end,
+                        format!("the '(' at column {} is never closed", token.column),
+                    )),
+                }
+            }
+            Token::Word(name) => self.test(&name, token.column),
+            other => Err(FilterError::new(
+                token.column,
+                format!("expected a field or protocol name, found {}", describe(&other)),
+            )),
+        }
+    }
+
+    /// A field or protocol, alone (existence) or with a comparison.
+    fn test(&mut self, name: &str, column: usize) -> Result<Expr, FilterError> {
+        let field = Field::from_name(name);
+        let proto = Proto::ALL.iter().copied().find(|p| p.filter_name() == name);
+        let op = match self.peek().map(|s| s.token.clone()) {
+            Some(Token::Op(op)) if !matches!(op, "&&" | "||" | "!") => Some(op.to_string()),
+            Some(Token::Word(w))
+                if matches!(
+                    w.as_str(),
+                    "eq" | "ne" | "any_ne" | "lt" | "le" | "gt" | "ge" | "contains" | "matches" | "in"
+                ) =>
+            {
+                Some(w)
+            }
+            _ => None,
+        };
+        let Some(field) = field else {
+            if let (Some(proto), None) = (proto, &op) {
+                return Ok(Expr::Proto(proto));
+            }
+            return Err(FilterError::new(column, unknown_name(name)));
+        };
+        let Some(op) = op else {
+            return Ok(Expr::Exists(field));
+        };
+        let op_column = self.next().map(|s| s.column).unwrap_or(self.end_column);
+        match op.as_str() {
+            "contains" => {
+                let (value, column) = self.value(&op)?;
+                let needle = match literal(field, &value, column)? {
+                    Literal::Str(bytes) | Literal::Bytes(bytes) => bytes,
+                    _ => {
+                        return Err(FilterError::new(
+                            op_column,
+                            format!("{} is not text or bytes: 'contains' does not apply", field.name()),
+                        ))
+                    }
+                };
+                Ok(Expr::Contains(field, needle))
+            }
+            "matches" | "~" => {
+                let (value, column) = self.value(&op)?;
+                let pattern = match value {
+                    RawValue::Quoted(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    RawValue::Word(word) => word,
+                };
+                let regex = RegexBuilder::new(&pattern)
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| {
+                        FilterError::new(
+                            column,
+                            format!("invalid regular expression: {}", first_line(&e.to_string())),
+                        )
+                    })?;
+                Ok(Expr::Matches(field, regex))
+            }
+            "in" => Ok(Expr::In(field, self.set(field)?)),
+            _ => {
+                let cmp = match op.as_str() {
+                    "==" | "eq" => CmpOp::Eq,
+                    "!=" | "ne" => CmpOp::AllNe,
+                    "~=" | "any_ne" => CmpOp::AnyNe,
+                    "<" | "lt" => CmpOp::Lt,
+                    "<=" | "le" => CmpOp::Le,
+                    ">" | "gt" => CmpOp::Gt,
+                    ">=" | "ge" => CmpOp::Ge,
+                    other => return Err(FilterError::new(op_column, format!("'{other}' is not a comparison"))),
+                };
+                let (value, column) = self.value(&op)?;
+                Ok(Expr::Compare(field, cmp, literal(field, &value, column)?))
+            }
+        }
+    }
+
+    fn value(&mut self, after: &str) -> Result<(RawValue, usize), FilterError> {
+        let end = self.end_column;
+        match self.next() {
+            Some(Spanned {
+                token: Token::Word(w),
+                column,
+            }) => Ok((RawValue::Word(w.clone()), *column)),
+            Some(Spanned {
+                token: Token::Quoted(q),
+                column,
+            }) => Ok((RawValue::Quoted(q.clone()), *column)),
+            Some(other) => Err(FilterError::new(
+                other.column,
+                format!("expected a value after '{after}', found {}", describe(&other.token)),
+            )),
+            None => Err(FilterError::new(end, format!("a value is needed after '{after}'"))),
+        }
+    }
+
+    /// `{a, b, c..d}`
+    fn set(&mut self, field: Field) -> Result<Vec<SetItem>, FilterError> {
+        let end = self.end_column;
+        match self.next() {
+            Some(Spanned {
+                token: Token::LBrace, ..
+            }) => {}
+            Some(other) => {
+                return Err(FilterError::new(
+                    other.column,
+                    "expected '{' to open the set after 'in'",
+                ));
+            }
+            None => return Err(FilterError::new(end, "expected '{' to open the set after 'in'")),
+        }
+        let mut items = Vec::new();
+        loop {
+            let (value, column) = self.value("{")?;
+            let first = literal(field, &value, column)?;
+            if matches!(self.peek().map(|s| &s.token), Some(Token::DotDot)) {
+                self.at += 1;
+                let (value, column) = self.value("..")?;
+                items.push(SetItem::Range(first, literal(field, &value, column)?));
+            } else {
+                items.push(SetItem::One(first));
+            }
+            match self.next() {
+                Some(Spanned {
+                    token: Token::Comma, ..
+                }) => continue,
+                Some(Spanned {
+                    token: Token::RBrace, ..
+                }) => return Ok(items),
+                Some(other) => {
+                    return Err(FilterError::new(
+                        other.column,
+                        format!("expected ',' or '}}' in the set, found {}", describe(&other.token)),
+                    ))
+                }
+                None => return Err(FilterError::new(end, "the set is never closed with '}'")),
+            }
+        }
+    }
+}
+
+/// A value as written: a bare word or a quoted string.
+#[derive(Debug, Clone)]
+pub enum RawValue {
+    Word(String),
+    Quoted(Vec<u8>),
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim()
+}
+
+/// "unknown field or protocol 'tcp.prot' (did you mean tcp.port?)"
+fn unknown_name(name: &str) -> String {
+    let protocols = Proto::ALL.iter().map(|p| p.filter_name());
+    let candidates = Field::ALL.iter().map(|f| f.name()).chain(protocols);
+    match crate::decode::field::nearest(name, candidates) {
+        Some(near) => format!("unknown field or protocol '{name}' (did you mean {near}?)"),
+        None => format!("unknown field or protocol '{name}'"),
+    }
+}

@@ -1,0 +1,266 @@
+//! Display filters: the frames a filter selects equal the frames `tshark -2 -Y` selects
+//! on the bundled captures, and bad filters are refused with the column and a hint.
+
+use super::common::{bundled, require_tshark, stdout_of, tshark, wirelab};
+
+/// (capture in captures/, filter)
+const CASES: &[(&str, &str)] = &[
+    ("http-methods", r#"http"#),
+    ("http-methods", r#"http.request"#),
+    ("http-methods", r#"http.request.method == "PUT""#),
+    ("http-methods", r#"http.request.method in {"PUT", "DELETE"}"#),
+    ("http-methods", r#"http.response.code == 405"#),
+    ("http-methods", r#"http.response.code >= 400"#),
+    (
+        "http-methods",
+        r#"http.response.code ge 200 and http.response.code lt 300"#,
+    ),
+    ("http-methods", r#"http.request.uri contains "dav""#),
+    ("http-methods", r#"http.request.uri matches "^/DAV/""#),
+    ("http-methods", r#"http.host == "www.wirelab.test""#),
+    ("http-methods", r#"http.content_type contains "html""#),
+    ("http-methods", r#"http.location"#),
+    ("http-methods", r#"tcp.flags.syn == 1 && tcp.flags.ack == 0"#),
+    ("http-methods", r#"tcp.port == 80"#),
+    ("http-methods", r#"tcp.stream == 3"#),
+    ("http-methods", r#"tcp.len > 100"#),
+    ("http-methods", r#"!tcp.len == 0"#),
+    ("http-methods", r#"tcp.len != 0"#),
+    ("http-methods", r#"not http and tcp.len > 0"#),
+    ("http-methods", r#"frame.number <= 10"#),
+    ("http-methods", r#"frame.len > 300 || arp"#),
+    ("http-methods", r#"eth.src == 00:50:56:a1:10:15"#),
+    ("http-methods", r#"eth.addr == 00-0c-29-5e-10-0a and arp"#),
+    ("http-methods", r#"ip.src == 10.20.30.10"#),
+    ("http-methods", r#"ip.addr == 10.20.30.0/24 and tcp.flags.fin == 1"#),
+    (
+        "http-methods",
+        r#"http.request.version == "HTTP/1.1" and http.request.method != "GET""#,
+    ),
+    ("http-methods", r#"tcp.analysis.flags"#),
+    ("http-proxy-connect", r#"http.request.method == "CONNECT""#),
+    ("http-proxy-connect", r#"tls"#),
+    ("http-proxy-connect", r#"tls.handshake.type == 1"#),
+    ("http-proxy-connect", r#"tcp.port == 8888 and tls"#),
+    ("http-proxy-connect", r#"tls.record.opaque_type == 23"#),
+    ("tls12-handshake", r#"tls.handshake.type == 11"#),
+    ("tls12-handshake", r#"tls.handshake.type in {12, 14, 16}"#),
+    ("tls12-handshake", r#"tls.record.content_type == 20"#),
+    ("tls12-handshake", r#"tls.handshake.ciphersuite == 0xc02f"#),
+    (
+        "tls12-handshake",
+        r#"tls.handshake.extensions_server_name == "www.wirelab.test""#,
+    ),
+    ("tls12-handshake", r#"tls.record.version == 0x0303"#),
+    ("tls12-handshake", r#"tls.handshake.version >= 0x0303"#),
+    (
+        "tls13-handshake",
+        r#"tls.handshake.extensions.supported_version == 0x0304"#,
+    ),
+    (
+        "tls13-handshake",
+        r#"tls.handshake.type == 2 and tls.handshake.extensions.supported_version == 0x0304"#,
+    ),
+    ("tls13-handshake", r#"tls.handshake.extensions_alpn_str == "h2""#),
+    ("tls13-handshake", r#"tls.record.content_type == 23"#),
+    ("tls-alerts", r#"tls.alert_message"#),
+    ("tls-alerts", r#"tls.alert_message.desc == 70"#),
+    (
+        "tls-alerts",
+        r#"tls.alert_message.level == 2 and tls.alert_message.desc == 40"#,
+    ),
+    ("ftp-passive", r#"ftp"#),
+    ("ftp-passive", r#"ftp-data"#),
+    ("ftp-passive", r#"ftp.request.command == "RETR""#),
+    ("ftp-passive", r#"ftp.request.command == "USER""#),
+    ("ftp-passive", r#"ftp.response.code == 227"#),
+    ("ftp-passive", r#"ftp.response.code in {227, 229}"#),
+    ("ftp-passive", r#"ftp.passive.port > 30000"#),
+    ("ftp-passive", r#"ftp.passive.ip == 10.20.30.10"#),
+    ("ftp-passive", r#"ftp-data.command contains "RETR""#),
+    ("ftp-passive", r#"ftp-data.setup-method == "PASV""#),
+    ("ftp-passive", r#"ftp.request.arg matches "secret""#),
+    ("ftp-passive", r#"ftp.response.arg contains "Passive""#),
+    ("ftp-passive", r#"ftp.current-working-directory == "/reports""#),
+    ("ftp-active", r#"ftp.request.command == "PORT""#),
+    ("ftp-active", r#"ftp.active.port"#),
+    ("ftp-active", r#"tcp.srcport == 20"#),
+    ("ftp-active", r#"ftp-data and tcp.srcport == 20"#),
+    ("ftp-active", r#"ftp.eprt.port"#),
+    ("ftp-errors", r#"ftp.response.code == 530"#),
+    ("ftp-errors", r#"ftp.response.code >= 400"#),
+    ("smb-logon-failures", r#"smb2"#),
+    ("smb-logon-failures", r#"smb2.nt_status == 0xc000006d"#),
+    ("smb-logon-failures", r#"smb2.cmd == 1"#),
+    (
+        "smb-logon-failures",
+        r#"smb2.cmd == 1 and smb2.flags.response == 1 and smb2.nt_status == 0"#,
+    ),
+    ("smb-logon-failures", r#"ntlmssp.messagetype == 0x00000003"#),
+    ("smb-logon-failures", r#"ntlmssp.auth.username == "jdoe""#),
+    (
+        "smb-logon-failures",
+        r#"ntlmssp.auth.domain == "LAB" && ntlmssp.auth.hostname == "WS01""#,
+    ),
+    ("smb-logon-failures", r#"smb2.tree contains "projects""#),
+    ("smb-logon-failures", r#"smb2.filename contains "2026""#),
+    ("smb-logon-failures", r#"smb2.cmd == 8"#),
+    ("smb-logon-failures", r#"nbss.length > 200"#),
+    ("smb-logon-failures", r#"smb2.dialect == 0x0311"#),
+    ("smb-logon-failures", r#"smb2.sesid != 0"#),
+    ("smb-logon-failures", r#"smb2.nt_status ~= 0"#),
+    ("name-services", r#"dns"#),
+    ("name-services", r#"nbns"#),
+    ("name-services", r#"arp"#),
+    ("name-services", r#"dns.qry.type == 28"#),
+    ("name-services", r#"dns.flags.response == 0"#),
+    ("name-services", r#"dns.flags.rcode == 3"#),
+    ("name-services", r#"dns.a == 10.20.30.10"#),
+    ("name-services", r#"dns.aaaa == fd20:30::10"#),
+    ("name-services", r#"dns.cname"#),
+    ("name-services", r#"nbns.name contains "WPAD""#),
+    ("name-services", r#"udp.port == 137"#),
+    ("name-services", r#"ip.dst == 10.20.30.255"#),
+    ("name-services", r#"ip.addr != 10.20.30.10"#),
+    ("name-services", r#"eth.dst == ff:ff:ff:ff:ff:ff"#),
+    ("name-services", r#"arp.opcode == 2"#),
+    (
+        "investigation",
+        r#"smb2.nt_status == 0xc000006d and ip.dst == 10.20.30.22"#,
+    ),
+    ("investigation", r#"ip.src == 10.20.30.22 and smb2.cmd == 5"#),
+    ("investigation", r#"(dns or nbns) and ip.src == 10.20.30.21"#),
+    ("investigation", r#"not (tcp or udp)"#),
+    ("investigation", r#"http.request or ftp.request"#),
+    ("investigation", r#"udp.stream == 0"#),
+    ("investigation", r#"frame.time_relative > 0.5"#),
+    ("investigation", r#"tcp.stream in {1..3}"#),
+];
+
+fn frames_ours(capture: &str, filter: &str) -> String {
+    let file = bundled(&format!("{capture}.pcapng"));
+    stdout_of(
+        wirelab()
+            .args(["replay", "-Y", filter, "-T", "fields", "-e", "frame.number"])
+            .arg(&file),
+    )
+}
+
+#[test]
+fn filters_select_the_frames_tshark_selects() {
+    if !require_tshark() {
+        return;
+    }
+    assert!(CASES.len() >= 60);
+    let mut failures = Vec::new();
+    let mut empty = 0;
+    for (capture, filter) in CASES {
+        let file = bundled(&format!("{capture}.pcapng"));
+        let theirs = tshark(&file, &["-2", "-Y", filter, "-T", "fields", "-e", "frame.number"]);
+        let ours = frames_ours(capture, filter);
+        if theirs.trim().is_empty() {
+            empty += 1;
+        }
+        if ours != theirs {
+            failures.push(format!(
+                "{capture}: {filter}\n  wirelab: {}\n  tshark:  {}",
+                ours.replace('\n', " "),
+                theirs.replace('\n', " ")
+            ));
+        }
+    }
+    assert!(
+        empty * 10 < CASES.len(),
+        "too many filters select nothing: the cases would prove little"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} filters differ from tshark:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn error_of(filter: &str) -> String {
+    let output = wirelab()
+        .args(["replay", "-Y", filter])
+        .arg(bundled("name-services.pcapng"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{filter} should be refused");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    stderr.trim_end().to_string()
+}
+
+#[test]
+fn bad_filters_are_refused_with_the_column_and_a_hint() {
+    let cases = [
+        (
+            "tcp.prot == 80",
+            "column 1: unknown field or protocol 'tcp.prot' (did you mean tcp.port?)",
+        ),
+        (
+            "ip.src == 10.0.0.300",
+            "column 11: '10.0.0.300' is not an IPv4 address, as ip.src needs",
+        ),
+        (
+            "tcp.port == 80 and",
+            "column 19: the filter ends where a field or '(' is expected",
+        ),
+        ("(dns or arp", "column 12: the '(' at column 1 is never closed"),
+        (
+            "ip.src = 10.0.0.1",
+            "column 8: '=' is not an operator: compare with '=='",
+        ),
+        (
+            "tcp.port == eighty",
+            "column 13: 'eighty' is not an integer, as tcp.port needs",
+        ),
+        ("http.host matches \"(\"", "column 19: invalid regular expression"),
+        ("dns dns", "column 5: unexpected 'dns' after a complete expression"),
+        (
+            "udp.port in {53 137}",
+            "column 17: expected ',' or '}' in the set, found '137'",
+        ),
+        ("", "column 1: the filter is empty"),
+        (
+            "tcp.flags.syn == yes",
+            "column 18: 'yes' is not a boolean (1, 0, True, False), as tcp.flags.syn needs",
+        ),
+    ];
+    for (filter, expected) in cases {
+        let message = error_of(filter);
+        assert!(
+            message.contains(expected),
+            "filter {filter:?}\n  got:      {message}\n  expected: {expected}"
+        );
+        assert!(
+            message.starts_with(&format!("wirelab: invalid filter '{filter}'")),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn every_output_format_is_filtered() {
+    let file = bundled("ftp-passive.pcapng");
+    let filter = "ftp.request.command == \"RETR\"";
+    for format in ["table", "tsv", "json", "fields"] {
+        let mut cmd = wirelab();
+        cmd.args(["replay", "-Y", filter, "-T", format, "--color", "never"])
+            .arg(&file);
+        if format == "fields" {
+            cmd.args(["-e", "ftp.request.arg"]);
+        }
+        let out = stdout_of(&mut cmd);
+        let lines: Vec<&str> = out.lines().collect();
+        // Three RETRs: two by ftplib, one by curl.
+        let expected = if format == "table" { 4 } else { 3 };
+        assert_eq!(lines.len(), expected, "{format}: {out}");
+        assert!(
+            out.contains("secrets.txt") && out.contains("Shield-prototype-plans"),
+            "{format}: {out}"
+        );
+    }
+}
