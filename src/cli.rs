@@ -15,7 +15,7 @@ use crate::view::fields::{FieldOptions, Fields};
 use crate::view::json::JsonLines;
 use crate::view::table::Table;
 use crate::view::tsv::Tsv;
-use crate::view::{names, MacNames, PacketFormat};
+use crate::view::{detail, hexdump, names, MacNames, PacketFormat};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +69,15 @@ pub struct ReplayArgs {
     /// Display filter, in Wireshark's syntax: -Y 'ftp.request.command == "RETR"'
     #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
     pub filter: Option<String>,
+    /// Print the detail of frame N (every layer with its fields and notes), as tshark -V
+    #[arg(long, value_name = "N")]
+    pub detail: Option<u64>,
+    /// Print the detail of every frame shown
+    #[arg(short = 'V')]
+    pub verbose: bool,
+    /// Add each frame's bytes in hex and ASCII, as tshark -x
+    #[arg(short = 'x')]
+    pub hex: bool,
     /// Stop after this many frames (read, as tshark's -c)
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
@@ -118,12 +127,16 @@ fn nearest_field(name: &str) -> Option<&'static str> {
     crate::decode::field::nearest(name, Field::ALL.iter().map(|f| f.name()))
 }
 
-fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
-    let names = if args.no_resolve {
+fn mac_names(args: &ReplayArgs) -> MacNames {
+    if args.no_resolve {
         MacNames::none()
     } else {
         MacNames::load(Path::new(names::DEFAULT_DIR))
-    };
+    }
+}
+
+fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
+    let names = mac_names(args);
     let format = if !args.fields.is_empty() && args.format == Format::Table {
         Format::Fields
     } else {
@@ -172,7 +185,10 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
     };
     let mut buf = Vec::with_capacity(4096);
-    format.header(&mut buf);
+    let names = mac_names(args);
+    if args.detail.is_none() && !args.verbose {
+        format.header(&mut buf);
+    }
     let mut damage = None;
     while reader.frames_read() < limit {
         let frame = match reader.next_frame() {
@@ -187,7 +203,21 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         if filter.as_ref().is_some_and(|f| !f.matches(&packet)) {
             continue;
         }
-        format.packet(&packet, &mut buf);
+        match args.detail {
+            Some(n) if packet.number != n => continue,
+            _ => {}
+        }
+        if args.detail.is_some() || args.verbose {
+            detail::render(&packet, &names, &mut buf);
+        } else {
+            format.packet(&packet, &mut buf);
+        }
+        if args.hex {
+            hexdump::render(frame.data, &mut buf);
+            buf.push(b'\n');
+        } else if args.detail.is_some() || args.verbose {
+            buf.push(b'\n');
+        }
         if write_all(&mut out, &buf)?.is_none() {
             return Ok(ExitCode::SUCCESS);
         }

@@ -1,7 +1,9 @@
 //! Printing packets. Each output format is one [`PacketFormat`] in its own file; a format
 //! writes bytes into a buffer, so it is tested without a terminal or a file.
 
+pub mod detail;
 pub mod fields;
+pub mod hexdump;
 pub mod json;
 pub mod names;
 pub mod table;

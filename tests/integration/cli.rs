@@ -116,3 +116,26 @@ fn names_resolve_like_tshark_unless_disabled() {
         assert!(named.lines().nth(4).unwrap().contains("\tBroadcast\tARP"), "{named}");
     }
 }
+
+#[test]
+fn detail_shows_one_frame_layer_by_layer_and_hex_on_request() {
+    let file = super::common::bundled("smb-logon-failures.pcapng");
+    let out = stdout_of(wirelab().args(["replay", "--detail", "26", "-x"]).arg(&file));
+    assert!(out.starts_with("Frame 26: 564 bytes on wire"), "{out}");
+    assert_eq!(out.matches("\nFrame ").count(), 0, "only frame 26");
+    for expected in [
+        "\nNetBIOS Session Service\n",
+        "\nNTLM Secure Service Provider\n    ntlmssp.messagetype: 0x00000003\n",
+        "    ntlmssp.auth.username: jdoe\n",
+        "\n0000  00 0c 29 5e 10 0a 00 50  56 a1 10 15 08 00 45 00   ..)^...PV.....E.\n",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    // -V with a filter: the detail of each frame the filter keeps.
+    let out = stdout_of(
+        wirelab()
+            .args(["replay", "-V", "-Y", "smb2.nt_status == 0xc000006d"])
+            .arg(&file),
+    );
+    assert_eq!(out.matches("Frame ").count(), 4, "four failed logons");
+}

@@ -68,6 +68,14 @@ impl<'p> Out<'p> {
         self.messages += 1;
     }
 
+    /// Adds a layer inside the current message (NTLMSSP inside SMB2) without changing
+    /// the Protocol column.
+    pub fn layer(&mut self, proto: Proto) {
+        if self.packet.layers.last().map(|l| l.proto) != Some(proto) {
+            self.packet.push_layer(proto, self.offset);
+        }
+    }
+
     /// Appends Info text as it is (the analyzer supplies any separator).
     pub fn info(&mut self, text: &str) {
         self.packet.info.push_str(text);

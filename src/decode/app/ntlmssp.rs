@@ -23,6 +23,7 @@ pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     };
     let message_type = le32(8)?;
+    out.layer(Proto::Ntlmssp);
     out.uint(Field::NtlmsspMessagetype, message_type);
     match message_type {
         1 => {

@@ -247,7 +247,7 @@ impl Conversation {
 
     fn handshake(&mut self, dir: Dir, body: &[u8], out: &mut Out) {
         let messages = handshake_messages(body);
-        let consumed: usize = messages.iter().map(|(_, m)| m.len() + 4).sum();
+        let consumed: usize = messages.iter().map(|(_, m)| m.len()).sum();
         if messages.is_empty() || consumed != body.len() {
             if messages.is_empty() {
                 // Not a sequence of handshake messages: encrypted (renegotiation, or a
