@@ -13,9 +13,6 @@ pub fn render(bytes: &[u8], out: &mut Vec<u8>) {
                 }
                 None => text.push_str("   "),
             }
-            if i == 7 {
-                text.push(' ');
-            }
         }
         text.push_str("  ");
         for &b in chunk {
@@ -43,7 +40,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "0000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a   GET / HTTP/1.1..\n\
+            "0000  47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a   GET / HTTP/1.1..\n\
              0010  1b                                                .\n"
         );
     }

@@ -127,7 +127,7 @@ fn detail_shows_one_frame_layer_by_layer_and_hex_on_request() {
         "\nNetBIOS Session Service\n",
         "\nNTLM Secure Service Provider\n    ntlmssp.messagetype: 0x00000003\n",
         "    ntlmssp.auth.username: jdoe\n",
-        "\n0000  00 0c 29 5e 10 0a 00 50  56 a1 10 15 08 00 45 00   ..)^...PV.....E.\n",
+        "\n0000  00 0c 29 5e 10 0a 00 50 56 a1 10 15 08 00 45 00   ..)^...PV.....E.\n",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
