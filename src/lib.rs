@@ -7,6 +7,7 @@
 pub mod capture;
 pub mod cli;
 pub mod decode;
+pub mod export;
 pub mod filter;
 pub mod view;
 

@@ -262,6 +262,7 @@ fields! {
     FtpDataCommand = "ftp-data.command", Str, "Command that used this data connection";
     FtpDataCommandFrame = "ftp-data.command-frame", Dec, "Frame of that command";
     FtpDataCurrentWorkingDirectory = "ftp-data.current-working-directory", Str, "Working directory when the command was sent";
+    WirelabFtpDataTransfer = "wirelab.ftp-data.transfer", Str, "The transfer command that used this data connection, RETR/STOR/LIST... (wirelab's own field)";
 
     NbssType = "nbss.type", Hex(2), "NetBIOS session message type";
     NbssLength = "nbss.length", Dec, "NetBIOS session message length";

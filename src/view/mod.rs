@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod fields;
+pub mod follow;
 pub mod hexdump;
 pub mod json;
 pub mod names;

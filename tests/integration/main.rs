@@ -5,6 +5,7 @@ mod bundled_captures;
 mod cli;
 mod common;
 mod filters;
+mod follow_export;
 mod linktypes;
 mod streams;
 mod tshark_diff;

@@ -15,6 +15,9 @@ use crate::decode::text::escape_bytes;
 
 type Endpoint = (IpAddr, u16);
 
+/// Commands that move data over a data connection.
+const TRANSFER_COMMANDS: [&str; 7] = ["RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD"];
+
 /// Data channels remembered (announced or open); the oldest are forgotten.
 const MAX_CHANNELS: usize = 4096;
 
@@ -26,8 +29,10 @@ pub struct ChannelInfo {
     /// The endpoint that will be connected to, and the address connecting to it.
     listener: Endpoint,
     connector: IpAddr,
-    /// The first command after the setup, and its frame.
+    /// The first command after the setup, and its frame (what tshark labels it with).
     command: Option<(String, u64)>,
+    /// The transfer command that used the channel (RETR, STOR, LIST...): names the file.
+    transfer: Option<String>,
     cwd: Option<String>,
     /// Has a connection claimed this announcement?
     claimed: bool,
@@ -61,6 +66,15 @@ impl Expectations {
 
     fn by_setup(&self, frame: u64) -> Option<&ChannelInfo> {
         self.channels.iter().rev().find(|c| c.setup_frame == frame)
+    }
+
+    /// The latest announcement of a control connection no transfer command used yet.
+    fn awaiting_transfer(&mut self, control_server: IpAddr, client: IpAddr) -> Option<&mut ChannelInfo> {
+        self.channels.iter_mut().rev().find(|c| {
+            c.transfer.is_none()
+                && ((c.listener.0 == control_server && c.connector == client)
+                    || (c.listener.0 == client && c.connector == control_server))
+        })
     }
 
     /// The latest announcement of a control connection still waiting for its command.
@@ -149,6 +163,14 @@ impl Control {
         out: &mut Out,
     ) {
         let upper = command.to_ascii_uppercase();
+        if TRANSFER_COMMANDS.contains(&upper.as_str()) {
+            if let Some(channel) = expected.awaiting_transfer(server.0, client.0) {
+                channel.transfer = Some(match arg {
+                    Some(arg) => format!("{upper} {arg}"),
+                    None => upper.clone(),
+                });
+            }
+        }
         if let Some(channel) = expected.awaiting_command(server.0, client.0) {
             let whole = match arg {
                 Some(arg) => format!("{command} {arg}"),
@@ -174,6 +196,7 @@ impl Control {
                                 listener: (IpAddr::V4(ip), port),
                                 connector: server.0,
                                 command: None,
+                                transfer: None,
                                 cwd: None,
                                 claimed: false,
                             });
@@ -226,6 +249,7 @@ impl Control {
                         listener: (IpAddr::V4(ip), port),
                         connector: client.0,
                         command: None,
+                        transfer: None,
                         cwd: None,
                         claimed: false,
                     });
@@ -245,6 +269,7 @@ impl Control {
                         listener: (server.0, port),
                         connector: client.0,
                         command: None,
+                        transfer: None,
                         cwd: None,
                         claimed: false,
                     });
@@ -303,6 +328,9 @@ impl DataChannel {
             }
             if let Some(cwd) = &info.cwd {
                 out.str(Field::FtpDataCurrentWorkingDirectory, cwd.clone());
+            }
+            if let Some(transfer) = &info.transfer {
+                out.str(Field::WirelabFtpDataTransfer, transfer.clone());
             }
         }
         let mut escaped = String::new();

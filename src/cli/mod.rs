@@ -28,10 +28,17 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+mod export;
+mod follow;
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the packet list of a capture file (pcap or pcapng), as tshark -r does
     Replay(ReplayArgs),
+    /// Print a TCP or UDP conversation's bytes turn by turn, as tshark -z follow does
+    Follow(follow::FollowArgs),
+    /// Write the files a capture carries (FTP transfers, HTTP bodies) into a folder
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +99,8 @@ pub struct ReplayArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Replay(args)) => replay(&args),
+        Some(Command::Follow(args)) => follow::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();
@@ -102,7 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+pub(crate) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -178,12 +187,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let hints = crate::decode::first_pass(&mut CaptureReader::open(&args.file)?, limit);
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
-    let stdout = io::stdout();
-    let mut out: Box<dyn Write> = if stdout.is_terminal() {
-        Box::new(io::LineWriter::new(stdout.lock()))
-    } else {
-        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
-    };
+    let mut out = stdout_writer();
     let mut buf = Vec::with_capacity(4096);
     let names = mac_names(args);
     if args.detail.is_none() && !args.verbose {
@@ -238,8 +242,19 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Standard output: line-buffered on a terminal (a student sees packets as they come),
+/// block-buffered into pipes and files.
+pub(crate) fn stdout_writer() -> Box<dyn Write> {
+    let stdout = io::stdout();
+    if stdout.is_terminal() {
+        Box::new(io::LineWriter::new(stdout.lock()))
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    }
+}
+
 /// Writes, treating a closed pipe (`wirelab replay x | head`) as a normal end: `None`.
-fn write_all(out: &mut dyn Write, bytes: &[u8]) -> anyhow::Result<Option<()>> {
+pub(crate) fn write_all(out: &mut dyn Write, bytes: &[u8]) -> anyhow::Result<Option<()>> {
     match out.write_all(bytes) {
         Ok(()) => Ok(Some(())),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(None),
@@ -247,7 +262,7 @@ fn write_all(out: &mut dyn Write, bytes: &[u8]) -> anyhow::Result<Option<()>> {
     }
 }
 
-fn flush(out: &mut dyn Write) -> anyhow::Result<Option<()>> {
+pub(crate) fn flush(out: &mut dyn Write) -> anyhow::Result<Option<()>> {
     match out.flush() {
         Ok(()) => Ok(Some(())),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(None),

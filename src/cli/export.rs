@@ -1,0 +1,116 @@
+//! `wirelab export FILE DIR`: writes the files carried by FTP data connections and
+//! the bodies of HTTP messages, under safe names, and says what it wrote.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::capture::CaptureReader;
+use crate::decode::{Decoder, Field, Packet, Value};
+use crate::export::{ftp_name, http_name, UniqueNames};
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The capture file
+    pub file: PathBuf,
+    /// The folder to write into (created if missing; existing files are never overwritten)
+    pub dir: PathBuf,
+}
+
+struct Written {
+    path: PathBuf,
+    file: File,
+    bytes: u64,
+    what: String,
+}
+
+fn text(p: &Packet, field: Field) -> Option<String> {
+    match p.value(field)? {
+        Value::Str(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    fs::create_dir_all(&args.dir).with_context(|| format!("cannot create {}", args.dir.display()))?;
+    let hints = crate::decode::first_pass(&mut CaptureReader::open(&args.file)?, u64::MAX);
+    let mut reader = CaptureReader::open(&args.file)?;
+    let mut decoder = Decoder::with_hints(hints);
+    let mut names = UniqueNames::default();
+    let mut ftp: HashMap<u64, Written> = HashMap::new();
+    let mut written: Vec<(PathBuf, u64, String)> = Vec::new();
+    let dir = args.dir.clone();
+    let create = |names: &mut UniqueNames, name: &str| -> anyhow::Result<(PathBuf, File)> {
+        let name = names.claim(name, |n| dir.join(n).exists());
+        let path = dir.join(name);
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        Ok((path, file))
+    };
+    while let Some(frame) = reader.next_frame()? {
+        let mut delivered = Vec::new();
+        let packet = decoder.decode_with(&frame, |_, analysis| delivered = analysis.delivered.clone());
+        if packet.value(Field::FtpDataSetupFrame).is_some() || packet.protocol == "FTP-DATA" {
+            let stream = packet.uint(Field::TcpStream).unwrap_or(0);
+            if delivered.is_empty() {
+                continue;
+            }
+            let entry = match ftp.entry(stream) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let command =
+                        text(&packet, Field::WirelabFtpDataTransfer).or_else(|| text(&packet, Field::FtpDataCommand));
+                    let (path, file) = create(&mut names, &ftp_name(command.as_deref(), stream))?;
+                    let what = format!(
+                        "FTP-DATA tcp.stream {stream}{}",
+                        command.map(|c| format!(", {c}")).unwrap_or_default()
+                    );
+                    slot.insert(Written {
+                        path,
+                        file,
+                        bytes: 0,
+                        what,
+                    })
+                }
+            };
+            entry
+                .file
+                .write_all(&delivered)
+                .with_context(|| format!("cannot write {}", entry.path.display()))?;
+            entry.bytes += delivered.len() as u64;
+        }
+        if let Some(Value::Bytes(body)) = packet.value(Field::HttpFileData) {
+            let target = text(&packet, Field::HttpResponseForUri).or_else(|| text(&packet, Field::HttpRequestUri));
+            let name = http_name(target.as_deref().unwrap_or(""));
+            let (path, mut file) = create(&mut names, &name)?;
+            file.write_all(body)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let what = format!(
+                "HTTP body in frame {}{}",
+                packet.number,
+                target.map(|t| format!(", {t}")).unwrap_or_default()
+            );
+            written.push((path, body.len() as u64, what));
+        }
+    }
+    let mut all: Vec<(PathBuf, u64, String)> = ftp.into_values().map(|w| (w.path, w.bytes, w.what)).collect();
+    all.append(&mut written);
+    all.sort();
+    for (path, bytes, what) in &all {
+        println!("wrote {} ({bytes} bytes): {what}", path.display());
+    }
+    if all.is_empty() {
+        println!(
+            "nothing to export: no FTP data connection and no HTTP body in {}",
+            args.file.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,126 @@
+//! `wirelab follow`: one conversation's bytes, turn by turn.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+
+use super::{flush, stdout_writer, use_color, write_all, ColorChoice};
+use crate::capture::CaptureReader;
+use crate::decode::{Decoder, Field, Packet, Value};
+use crate::view::follow::{Follow, Mode};
+
+#[derive(Debug, clap::Args)]
+pub struct FollowArgs {
+    /// The capture file
+    pub file: PathBuf,
+    /// The conversation: its tcp.stream (or udp.stream with --udp) number
+    #[arg(long, value_name = "N")]
+    pub stream: u64,
+    /// Follow a UDP conversation instead of a TCP one
+    #[arg(long)]
+    pub udp: bool,
+    /// ascii (text, other bytes as '.'), hex (offsets, hex and ASCII) or raw (hex per turn)
+    #[arg(long, value_enum, default_value_t = FollowMode::Ascii)]
+    pub mode: FollowMode,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FollowMode {
+    Ascii,
+    Hex,
+    Raw,
+}
+
+fn endpoint(p: &Packet, port: Field, which: usize) -> String {
+    let address = match which {
+        0 => &p.src,
+        _ => &p.dst,
+    };
+    let port = p.values(port).nth(which).and_then(|v| match v {
+        Value::U(n) => Some(*n),
+        _ => None,
+    });
+    let address = crate::view::address_text(address, &crate::view::MacNames::none());
+    match (address.contains(':'), port) {
+        (true, Some(port)) => format!("[{address}]:{port}"),
+        (false, Some(port)) => format!("{address}:{port}"),
+        (_, None) => address,
+    }
+}
+
+pub fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
+    let mode = match args.mode {
+        FollowMode::Ascii => Mode::Ascii,
+        FollowMode::Hex => Mode::Hex,
+        FollowMode::Raw => Mode::Raw,
+    };
+    let (transport, stream_field, port_field) = if args.udp {
+        ("udp", Field::UdpStream, Field::UdpPort)
+    } else {
+        ("tcp", Field::TcpStream, Field::TcpPort)
+    };
+    let mut reader = CaptureReader::open(&args.file)?;
+    let mut decoder = Decoder::new();
+    let mut follow = Follow::new(mode, use_color(args.color));
+    let mut out = stdout_writer();
+    let mut buf = Vec::new();
+    let mut node0: Option<String> = None;
+    let mut damage = None;
+    loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(e) => {
+                damage = Some(e);
+                break;
+            }
+        };
+        let mut delivered = Vec::new();
+        let packet = decoder.decode_with(&frame, |_, analysis| delivered = analysis.delivered.clone());
+        if packet.uint(stream_field) != Some(args.stream) {
+            continue;
+        }
+        let src = endpoint(&packet, port_field, 0);
+        let first = node0.get_or_insert_with(|| {
+            let dst = endpoint(&packet, port_field, 1);
+            follow.header(transport, args.stream, [&src, &dst], &mut buf);
+            src.clone()
+        });
+        let node = usize::from(*first != src);
+        let bytes = if args.udp {
+            match packet.value(Field::UdpPayload) {
+                Some(Value::Bytes(b)) => b.clone(),
+                _ => Vec::new(),
+            }
+        } else {
+            delivered
+        };
+        follow.turn(node, &bytes, &mut buf);
+        if write_all(&mut out, &buf)?.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        buf.clear();
+    }
+    if node0.is_none() {
+        if let Some(e) = damage {
+            return Err(e.into());
+        }
+        bail!(
+            "{}: there is no {transport}.stream {}",
+            args.file.display(),
+            args.stream
+        );
+    }
+    follow.footer(&mut buf);
+    if write_all(&mut out, &buf)?.is_none() || flush(&mut out)?.is_none() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(e) = damage {
+        eprintln!("wirelab: note: {e} (the stream up to it is shown)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
