@@ -30,6 +30,7 @@ pub struct Cli {
 
 mod export;
 mod follow;
+mod ladder;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -39,6 +40,8 @@ pub enum Command {
     Follow(follow::FollowArgs),
     /// Write the files a capture carries (FTP transfers, HTTP bodies) into a folder
     Export(export::ExportArgs),
+    /// Draw who said what to whom: a sequence diagram of the packets
+    Ladder(ladder::LadderArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Replay(args)) => replay(&args),
         Some(Command::Follow(args)) => follow::run(&args),
         Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Ladder(args)) => ladder::run(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();
@@ -240,6 +244,37 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Decodes a capture in two passes (as `tshark -2`) and hands each packet the filter
+/// keeps to `each`, until it returns false. Returns the damage that ended the file
+/// early, if any (an error when no frame could be read at all).
+pub(crate) fn read_packets(
+    file: &Path,
+    filter: Option<&str>,
+    mut each: impl FnMut(&crate::decode::Packet) -> bool,
+) -> anyhow::Result<Option<String>> {
+    let filter = match filter {
+        Some(text) => Some(Filter::parse(text).map_err(|e| anyhow::anyhow!("invalid filter '{text}': {e}"))?),
+        None => None,
+    };
+    let hints = crate::decode::first_pass(&mut CaptureReader::open(file)?, u64::MAX);
+    let mut reader = CaptureReader::open(file)?;
+    let mut decoder = Decoder::with_hints(hints);
+    loop {
+        let read_before = reader.frames_read();
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                let packet = decoder.decode(&frame);
+                if filter.as_ref().is_none_or(|f| f.matches(&packet)) && !each(&packet) {
+                    return Ok(None);
+                }
+            }
+            Ok(None) => return Ok(None),
+            Err(e) if read_before == 0 => return Err(e.into()),
+            Err(e) => return Ok(Some(format!("{e} (the frames before it are used)"))),
+        }
+    }
 }
 
 /// Standard output: line-buffered on a terminal (a student sees packets as they come),

@@ -6,6 +6,7 @@ pub mod fields;
 pub mod follow;
 pub mod hexdump;
 pub mod json;
+pub mod ladder;
 pub mod names;
 pub mod table;
 pub mod tsv;

@@ -139,3 +139,34 @@ fn detail_shows_one_frame_layer_by_layer_and_hex_on_request() {
     );
     assert_eq!(out.matches("Frame ").count(), 4, "four failed logons");
 }
+
+/// Compares a command's output with a golden file in tests/data/golden (rewrite them
+/// with WIRELAB_BLESS=1 after a deliberate change, and review the diff).
+fn assert_golden(args: &[&str], golden: &str) {
+    let out = stdout_of(wirelab().args(args));
+    let path = data(&format!("golden/{golden}"));
+    if std::env::var_os("WIRELAB_BLESS").is_some() {
+        std::fs::write(&path, &out).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(out, expected, "{args:?} differs from {golden}");
+}
+
+#[test]
+fn ladders_match_their_golden_drawings() {
+    let tls = super::common::bundled("tls12-handshake.pcapng");
+    let ftp = super::common::bundled("ftp-active.pcapng");
+    let smb = super::common::bundled("smb-logon-failures.pcapng");
+    let (tls, ftp, smb) = (tls.to_str().unwrap(), ftp.to_str().unwrap(), smb.to_str().unwrap());
+    assert_golden(&["ladder", tls, "-Y", "tls", "--width", "80"], "ladder-tls12-80.txt");
+    assert_golden(
+        &["ladder", ftp, "-Y", "tcp.stream <= 1", "--width", "120"],
+        "ladder-ftp-active-120.txt",
+    );
+    assert_golden(
+        &["ladder", smb, "-Y", "smb2.cmd == 1", "--format", "mermaid"],
+        "ladder-smb-logons.mmd",
+    );
+    let out = stdout_of(wirelab().args(["ladder", ftp, "--width", "80"]));
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{out}");
+}

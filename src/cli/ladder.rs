@@ -1,0 +1,58 @@
+//! `wirelab ladder`: a capture (or what a filter keeps of it) as a sequence diagram.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{flush, read_packets, stdout_writer, write_all};
+use crate::view::ladder::{render_mermaid, render_text, Step};
+use crate::view::MacNames;
+
+#[derive(Debug, clap::Args)]
+pub struct LadderArgs {
+    /// The capture file
+    pub file: PathBuf,
+    /// Display filter: draw only the packets it keeps (e.g. -Y 'tcp.stream == 0')
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// text (for the terminal) or mermaid (for slides and web pages)
+    #[arg(long, value_enum, default_value_t = LadderFormat::Text)]
+    pub format: LadderFormat,
+    /// Columns to fit (default: $COLUMNS, else 80)
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+    /// Draw at most this many packets
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LadderFormat {
+    Text,
+    Mermaid,
+}
+
+pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
+    let names = MacNames::none();
+    let mut steps = Vec::new();
+    let damage = read_packets(&args.file, args.filter.as_deref(), |packet| {
+        steps.push(Step::of(packet, &names));
+        steps.len() < args.max
+    })?;
+    let width = args
+        .width
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(80);
+    let mut buf = Vec::new();
+    match args.format {
+        LadderFormat::Text => render_text(&steps, width, &mut buf),
+        LadderFormat::Mermaid => render_mermaid(&steps, &mut buf),
+    }
+    let mut out = stdout_writer();
+    if write_all(&mut out, &buf)?.is_some() {
+        flush(&mut out)?;
+    }
+    if let Some(note) = damage {
+        eprintln!("wirelab: note: {note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
