@@ -180,7 +180,6 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         syn: flags & SYN != 0,
         ack: flags & ACK != 0,
         fin_or_rst: flags & (FIN | RST) != 0,
-        payload,
         delivered: &analysis.delivered,
     };
     let claimed = ctx

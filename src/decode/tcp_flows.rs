@@ -110,7 +110,9 @@ impl Direction {
         Direction {
             base_seq: None,
             win_scale: -1,
-            window: 0,
+            // Unknown until this direction sends (tshark starts at G_MAXUINT32), so that
+            // a 1-byte segment before that is no zero-window probe.
+            window: u32::MAX,
             nextseq: 0,
             nextseq_time: 0,
             maxseqtobeacked: 0,

@@ -4,17 +4,45 @@
 
 use std::fmt::Write as _;
 
-/// Appends `bytes` to `out`: valid UTF-8 stays, invalid bytes become U+FFFD, and control
-/// characters become C escapes (`\n`, `\t`...) or octal (`\033`, `\177`). C1 controls
-/// (U+0080..U+009F), which some terminals obey, are written as octal of their bytes.
+/// Appends `bytes` to `out`: valid UTF-8 stays, invalid sequences become U+FFFD, and
+/// control characters become C escapes (`\n`, `\t`...) or octal (`\033`, `\177`). C1
+/// controls (U+0080..U+009F), which some terminals obey, are written as octal of their
+/// bytes.
+///
+/// Invalid sequences are counted as Wireshark counts them: a lead byte (including the
+/// old 5- and 6-byte ones) with the continuation bytes that follow it is one U+FFFD.
 pub fn escape_bytes(bytes: &[u8], out: &mut String) {
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            push_char(c, out);
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        let len = match lead {
+            0x00..=0x7f => {
+                push_char(lead as char, out);
+                i += 1;
+                continue;
+            }
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            0xf8..=0xfb => 5,
+            0xfc..=0xfd => 6,
+            _ => {
+                out.push('\u{fffd}');
+                i += 1;
+                continue;
+            }
+        };
+        let continuation = bytes[i + 1..]
+            .iter()
+            .take(len - 1)
+            .take_while(|b| (0x80..=0xbf).contains(*b))
+            .count();
+        let sequence = &bytes[i..i + 1 + continuation];
+        match std::str::from_utf8(sequence) {
+            Ok(text) if continuation == len - 1 => text.chars().for_each(|c| push_char(c, out)),
+            _ => out.push('\u{fffd}'),
         }
-        if !chunk.invalid().is_empty() {
-            out.push('\u{fffd}');
-        }
+        i += 1 + continuation;
     }
 }
 
@@ -65,6 +93,10 @@ mod tests {
         assert_eq!(escaped(b"\x01\x7f"), "\\001\\177");
         assert_eq!(escaped("caf\u{e9}".as_bytes()), "caf\u{e9}");
         assert_eq!(escaped(b"ab\xffcd"), "ab\u{fffd}cd");
+        // A 5-byte lead and its continuation byte are one replacement, as in Wireshark.
+        assert_eq!(escaped(b"n\xfb\xbdQ"), "n\u{fffd}Q");
+        assert_eq!(escaped(b"\xe2\x82"), "\u{fffd}");
+        assert_eq!(escaped(b"\xbf\xbf"), "\u{fffd}\u{fffd}");
         assert_eq!(escaped("\u{9b}31m".as_bytes()), "\\302\\23331m");
     }
 }

@@ -38,32 +38,86 @@ fn is_app(protocol: &str) -> bool {
     APP_PROTOCOLS.contains(&protocol) || protocol == "NBNS"
 }
 
-/// Differences accepted on purpose: (capture, field or "" for the columns, reason).
-const KNOWN_GAPS: &[(&str, &str, &str)] = &[
-    (
-        "rawip4_tls12_dsb.pcapng",
-        "",
-        "the file embeds its TLS keys (a Decryption Secrets Block) and tshark decrypts with them; \
-         wirelab shows TLS as it travels, encrypted",
-    ),
-    (
-        "rawip4_tls12_dsb.pcapng",
-        "*",
-        "fields of the TLS records tshark decrypts with the embedded keys",
-    ),
-    (
-        "ftp-errors.pcapng",
-        "ftp.active.",
-        "`PORT 10,20,30,21,287,99` holds a byte above 255: wirelab calls the tuple invalid and \
-         sets up no port, tshark computes one anyway (287*256+99, truncated)",
-    ),
+/// A difference accepted on purpose: in `capture`, on `frames` (empty: every frame),
+/// for fields starting with `field` ("" means the list columns, "*" every field).
+struct Gap {
+    capture: &'static str,
+    frames: &'static [u64],
+    field: &'static str,
+    reason: &'static str,
+}
+
+const LOSSY_WEIBO: &str = "a lossy capture (segments lost and late): tshark 4.0 does not reassemble \
+     out-of-order TCP data (tcp.reassemble_out_of_order is off) and hands the bytes after a hole to \
+     HTTP at once, while wirelab waits for the hole to fill, so the '[TCP segment of a reassembled \
+     PDU]' tags around the losses differ; and for late segments tshark says Spurious \
+     Retransmission where wirelab's round-trip estimate says Out-Of-Order";
+
+/// Every difference accepted on purpose, with its reason. Keep it short and honest.
+const KNOWN_GAPS: &[Gap] = &[
+    Gap {
+        capture: "rawip4_tls12_dsb.pcapng",
+        frames: &[],
+        field: "",
+        reason: "the file embeds its TLS keys (a Decryption Secrets Block) and tshark decrypts with \
+                 them; wirelab shows TLS as it travels, encrypted",
+    },
+    Gap {
+        capture: "rawip4_tls12_dsb.pcapng",
+        frames: &[],
+        field: "*",
+        reason: "fields of the TLS records tshark decrypts with the embedded keys",
+    },
+    Gap {
+        capture: "ftp-errors.pcapng",
+        frames: &[33],
+        field: "ftp.active.",
+        reason: "`PORT 10,20,30,21,287,99` holds a byte above 255: wirelab calls the tuple invalid and \
+                 sets up no port, tshark computes one anyway (287*256+99, truncated)",
+    },
+    Gap {
+        capture: "eth_dns_ipfrag_tcp.pcap",
+        frames: &[3, 6, 9, 12, 17, 39, 42],
+        field: "*",
+        reason: "DNS answers in fragmented IPv4/IPv6 datagrams: tshark reassembles IP fragments, \
+                 wirelab lists each fragment with a note and does not reassemble them",
+    },
+    Gap {
+        capture: "eth_dns_ipfrag_tcp.pcap",
+        frames: &[3, 6, 9, 12, 17, 39, 42],
+        field: "",
+        reason: "the same fragmented datagrams, in the list columns",
+    },
+    Gap {
+        capture: "eth_http_weibo.pcap",
+        frames: &[54, 93, 102, 165, 105, 186, 212, 214, 216, 218, 220, 433, 452],
+        field: "",
+        reason: LOSSY_WEIBO,
+    },
+    Gap {
+        capture: "eth_http_weibo.pcap",
+        frames: &[105, 186, 212, 214, 216, 218, 220, 433, 452],
+        field: "tcp.analysis.",
+        reason: LOSSY_WEIBO,
+    },
+    Gap {
+        capture: "eth_ftp_authtls.pcap",
+        frames: &[19],
+        field: "",
+        reason: "tshark appends its own reassembly-error text ('New fragment overlaps old data') to a \
+                 segment that overlaps data already reassembled",
+    },
 ];
 
-fn known_gap(file: &str, field: &str) -> Option<&'static str> {
+fn known_gap(capture: &str, frame: u64, field: &str) -> Option<&'static str> {
     KNOWN_GAPS
         .iter()
-        .find(|(f, prefix, _)| *f == file && ((*prefix == "*" && !field.is_empty()) || field_matches(field, prefix)))
-        .map(|(_, _, reason)| *reason)
+        .find(|g| {
+            g.capture == capture
+                && (g.frames.is_empty() || g.frames.contains(&frame))
+                && ((g.field == "*" && !field.is_empty()) || field_matches(field, g.field))
+        })
+        .map(|g| g.reason)
 }
 
 fn field_matches(field: &str, prefix: &str) -> bool {
@@ -290,7 +344,10 @@ fn list_columns_match_tshark() {
     let mut app_failures = Vec::new();
     let mut gaps = 0;
     let mut app_frames = 0;
+    // Captures nobody here wrote, counted apart: the issue's bar is set on them.
+    let (mut theirs_frames, mut theirs_failures) = (0usize, 0usize);
     for file in all_captures() {
+        let third_party = file.to_string_lossy().contains("thirdparty");
         let ours = stdout_of(wirelab().args(["replay", "-T", "tsv"]).arg(&file));
         let theirs = tshark_columns(&file);
         let name = file.file_name().unwrap().to_string_lossy().to_string();
@@ -318,21 +375,27 @@ fn list_columns_match_tshark() {
             let line = format!("{name}:\n  wirelab: {}\n  tshark:  {}", a.join(" | "), b.join(" | "));
             if app {
                 app_frames += 1;
+                theirs_frames += usize::from(third_party);
             }
             if addressing && text_same {
                 continue;
             }
-            if known_gap(&name, "").is_some() && app {
+            let frame: u64 = a[0].parse().unwrap_or(0);
+            if known_gap(&name, frame, "").is_some() {
                 gaps += 1;
             } else if app && addressing {
+                theirs_failures += usize::from(third_party);
                 app_failures.push(line);
             } else {
                 failures.push(line);
             }
         }
     }
-    for (file, field, reason) in KNOWN_GAPS {
-        eprintln!("known gap: {file} {field}: {reason}");
+    for gap in KNOWN_GAPS {
+        eprintln!(
+            "known gap: {} {:?} {}: {}",
+            gap.capture, gap.frames, gap.field, gap.reason
+        );
     }
     eprintln!(
         "application frames: {app_frames}, equal to tshark: {}, known gaps: {gaps}",
@@ -344,7 +407,13 @@ fn list_columns_match_tshark() {
         failures.len(),
         failures.join("\n")
     );
-    // At least 99% of application frames equal tshark's (and every difference is shown).
+    eprintln!("of them in third-party captures: {theirs_frames}, differing: {theirs_failures}");
+    // At least 99% of application frames equal tshark's, over all captures and over the
+    // third-party ones alone (and every difference is shown).
+    assert!(
+        theirs_failures * 100 <= theirs_frames,
+        "{theirs_failures} of {theirs_frames} application frames of third-party captures differ (more than 1%)"
+    );
     assert!(
         app_failures.len() * 100 <= app_frames,
         "{} of {app_frames} application frames differ from tshark (more than 1%):\n{}",
@@ -390,7 +459,7 @@ fn fields_match_tshark() {
                 if is_app_field && !(x.is_empty() && y.is_empty()) {
                     app_values += 1;
                 }
-                if x == y || known_gap(&name, field).is_some() {
+                if x == y || known_gap(&name, number.parse().unwrap_or(0), field).is_some() {
                     continue;
                 }
                 let line = format!("{name} #{number}: {field}: wirelab {x:?}, tshark {y:?}");

@@ -50,6 +50,27 @@ impl TcpConversation {
     }
 }
 
+/// tshark's DNS heuristic for UDP on other ports: a standard query or its answer with
+/// plausible counts (one question; few records) and room for them.
+pub fn looks_like_dns(msg: &[u8]) -> bool {
+    if msg.len() <= 12 {
+        return false;
+    }
+    let be16 = |at: usize| usize::from(u16::from_be_bytes([msg[at], msg[at + 1]]));
+    let (flags, questions, answers, authority, additional) = (be16(2), be16(4), be16(6), be16(8), be16(10));
+    let response = flags & 0x8000 != 0;
+    let plausible = if response {
+        questions <= 1 && answers <= 100 && authority <= 10
+    } else {
+        questions == 1 && answers == 0 && authority == 0
+    };
+    (flags >> 11) & 0xf == 0
+        && plausible
+        && additional <= 10
+        && questions + answers > 0
+        && questions * 6 + (answers + authority + additional) * 11 <= msg.len() - 12
+}
+
 /// Decodes one UDP datagram; always claims it (a damaged message is noted).
 pub fn udp(flavor: Flavor, payload: &[u8], transactions: &mut Transactions, out: &mut Out) -> bool {
     message(flavor, payload, transactions, out);
@@ -551,6 +572,10 @@ fn dns_resource(
             let _ = write!(info, " {preference} {text}");
             out.uint(Field::DnsMxPreference, preference);
             out.str(Field::DnsMxMailExchange, text);
+        }
+        // tshark names the owner again for a NULL record.
+        10 => {
+            let _ = write!(info, " {}", name_text(name));
         }
         33 if rdata.len() >= 7 => {
             let be16 = |i: usize| u16::from_be_bytes([rdata[i], rdata[i + 1]]);

@@ -109,7 +109,8 @@ impl Control {
         self.server_port
     }
 
-    /// Decodes one segment of the control connection.
+    /// Decodes one segment of the control connection. Returns true when the server
+    /// accepted AUTH TLS/SSL (234): what follows is TLS.
     pub fn segment(
         &mut self,
         is_request: bool,
@@ -117,8 +118,9 @@ impl Control {
         (src, dst): (Endpoint, Endpoint),
         expected: &mut Expectations,
         out: &mut Out,
-    ) {
+    ) -> bool {
         out.message(Proto::Ftp, "FTP");
+        let mut starts_tls = false;
         let line_end = payload.iter().position(|&b| b == b'\n').unwrap_or(payload.len());
         let line = payload[..line_end].strip_suffix(b"\r").unwrap_or(&payload[..line_end]);
         let mut text = String::new();
@@ -145,6 +147,7 @@ impl Control {
                     let arg = lossy[3..].strip_prefix([' ', '-']).unwrap_or(&lossy[3..]);
                     out.str(Field::FtpResponseArg, arg);
                     self.response(code, arg, (src, dst), expected, out);
+                    starts_tls = code == 234;
                 }
                 None => out.str(Field::FtpResponseArg, lossy.as_str()),
             }
@@ -152,6 +155,7 @@ impl Control {
         if let Some(cwd) = &self.cwd {
             out.str(Field::FtpCurrentWorkingDirectory, cwd.clone());
         }
+        starts_tls
     }
 
     fn request(

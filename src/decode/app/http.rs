@@ -22,7 +22,7 @@ pub const STANDARD_METHODS: [&str; 8] = ["GET", "HEAD", "POST", "PUT", "DELETE",
 
 /// Does this look like the start of an HTTP message (tshark's heuristic)?
 pub fn looks_like_http(bytes: &[u8]) -> bool {
-    let line_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len()).min(256);
+    let line_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
     let line = &bytes[..line_end];
     if line.starts_with(b"HTTP/1.") {
         return true;
@@ -220,7 +220,7 @@ impl Conversation {
         let d = dir as usize;
         let buf = self.pending[d].bytes();
         if !looks_like_http(buf) {
-            if !buf.contains(&b'\n') && buf.len() < 256 && plausible_start(buf) {
+            if !buf.contains(&b'\n') && buf.len() < 64 * 1024 && plausible_start(buf) {
                 // The first line is still arriving.
                 return (Body::Head, false);
             }
@@ -628,10 +628,23 @@ fn emit(head: Head, ssdp: bool, out: &mut Out) {
     } else {
         out.message(Proto::Http, column);
     }
-    out.info_part(&head.info);
-    if head.body_len > 0 {
-        if let Some(text) = media_info {
-            out.info(&format!(" ({text})"));
+    match (head.media.as_deref(), head.body_len > 0) {
+        // The OCSP dissector takes over the columns for its messages.
+        (Some("application/ocsp-request"), true) => {
+            out.message(Proto::Http, "OCSP");
+            out.info_part("Request");
+        }
+        (Some("application/ocsp-response"), true) => {
+            out.message(Proto::Http, "OCSP");
+            out.info_part("Response");
+        }
+        _ => {
+            out.info_part(&head.info);
+            if head.body_len > 0 {
+                if let Some(text) = media_info {
+                    out.info(&format!(" ({text})"));
+                }
+            }
         }
     }
     for (field, value) in head.fields {
@@ -657,7 +670,8 @@ fn media_column(media: Option<&str>, body: &[u8]) -> (&'static str, Option<Strin
     };
     match media {
         "application/json" => ("HTTP/JSON", Some(media.to_string())),
-        m if m == "text/xml" || m == "application/xml" || m.ends_with("+xml") => ("HTTP/XML", Some(media.to_string())),
+        // The XML dissector names no media type in Info.
+        m if m == "text/xml" || m == "application/xml" || m.ends_with("+xml") => ("HTTP/XML", None),
         "image/png" => ("HTTP", Some("PNG".into())),
         "image/gif" if body.starts_with(b"GIF89a") => ("HTTP", Some("GIF89a".into())),
         "image/gif" if body.starts_with(b"GIF87a") => ("HTTP", Some("GIF87a".into())),

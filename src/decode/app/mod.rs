@@ -76,6 +76,11 @@ impl<'p> Out<'p> {
         }
     }
 
+    /// Drops the Info text reported so far in this frame (keeping analysis tags).
+    pub fn clear_info(&mut self) {
+        self.packet.info.truncate(self.keep);
+    }
+
     /// Appends Info text as it is (the analyzer supplies any separator).
     pub fn info(&mut self, text: &str) {
         self.packet.info.push_str(text);
@@ -84,6 +89,16 @@ impl<'p> Out<'p> {
     /// Appends an Info part, after ", " unless it is the first text of the frame.
     pub fn info_part(&mut self, text: &str) {
         if self.packet.info.len() > self.keep {
+            self.packet.info.push_str(", ");
+        }
+        self.packet.info.push_str(text);
+    }
+
+    /// Appends an Info part after ", " whenever the column holds anything, the TCP
+    /// analysis tags included (`[TCP ACKed unseen segment] , Application Data`): the
+    /// way tshark's TLS dissector appends.
+    pub fn info_sep(&mut self, text: &str) {
+        if !self.packet.info.is_empty() {
             self.packet.info.push_str(", ");
         }
         self.packet.info.push_str(text);
@@ -127,8 +142,6 @@ pub(crate) struct TcpSegment<'a> {
     pub syn: bool,
     pub ack: bool,
     pub fin_or_rst: bool,
-    /// The segment's payload as captured.
-    pub payload: &'a [u8],
     /// The bytes it added to its direction's ordered stream (empty for a retransmission).
     pub delivered: &'a [u8],
 }
@@ -142,6 +155,8 @@ enum Analyzer {
     Http(Box<http::Conversation>),
     Tls(tls::Conversation),
     Ftp(ftp::Control),
+    /// FTP after AUTH TLS: TLS records, and clear FTP again if the client ends TLS (CCC).
+    FtpTls(ftp::Control, tls::Conversation),
     FtpData(ftp::DataChannel),
     Nbss(nbss::Conversation),
     Dns(dns::TcpConversation),
@@ -164,6 +179,12 @@ pub struct AppLayer {
     dns: dns::Transactions,
     hints: Hints,
 }
+
+/// UDP ports tshark gives to protocols wirelab does not decode (mDNS, LLMNR, DHCP,
+/// NTP, NetBIOS datagrams, SNMP, ...): the DNS heuristic stays off them.
+const OTHER_UDP_PORTS: [u16; 20] = [
+    67, 68, 69, 123, 138, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 5353, 5355, 17500,
+];
 
 /// How tshark's port tables map a TCP port (its defaults in 4.0).
 fn tcp_port_protocol(port: u16) -> Option<PortProtocol> {
@@ -250,7 +271,9 @@ impl AppLayer {
             // SYN goes to the server, SYN-ACK comes from it.
             conv.server = Some(if seg.ack { seg.src } else { seg.dst });
         }
-        if seg.payload.is_empty() {
+        if seg.delivered.is_empty() {
+            // No new bytes: a bare ACK, or a retransmission, which tshark hands to no
+            // analyzer either (it stays "[TCP Retransmission] ..." TCP).
             if seg.fin_or_rst {
                 if let Analyzer::Http(http) = &mut conv.analyzer {
                     let dir = direction(conv.server, seg);
@@ -283,11 +306,39 @@ impl AppLayer {
             }
             Analyzer::Ftp(ftp) => {
                 let is_request = seg.dst.1 == ftp.server_port();
-                ftp.segment(is_request, seg.payload, (seg.src, seg.dst), &mut self.ftp_expected, out);
+                let starts_tls = ftp.segment(
+                    is_request,
+                    seg.delivered,
+                    (seg.src, seg.dst),
+                    &mut self.ftp_expected,
+                    out,
+                );
+                if starts_tls {
+                    // AUTH TLS answered with 234: the control connection continues in TLS.
+                    let Analyzer::Ftp(control) = std::mem::replace(&mut conv.analyzer, Analyzer::Undecided) else {
+                        unreachable!("matched above")
+                    };
+                    conv.analyzer = Analyzer::FtpTls(control, tls::Conversation::with_hint(tls_hint));
+                }
+                true
+            }
+            Analyzer::FtpTls(ftp, tls) => {
+                if tls.is_mid_record(dir) || tls::looks_like_tls(seg.delivered) {
+                    tls.feed(dir, seg.delivered, out);
+                } else {
+                    let is_request = seg.dst.1 == ftp.server_port();
+                    ftp.segment(
+                        is_request,
+                        seg.delivered,
+                        (seg.src, seg.dst),
+                        &mut self.ftp_expected,
+                        out,
+                    );
+                }
                 true
             }
             Analyzer::FtpData(data) => {
-                data.segment(seg.payload, &self.ftp_expected, out);
+                data.segment(seg.delivered, &self.ftp_expected, out);
                 true
             }
             Analyzer::Nbss(nbss) => {
@@ -322,6 +373,9 @@ impl AppLayer {
                 1900 => return http::ssdp(payload, out),
                 _ => {}
             }
+        }
+        if !ports.iter().any(|p| OTHER_UDP_PORTS.contains(p)) && dns::looks_like_dns(payload) {
+            return dns::udp(dns::Flavor::Dns, payload, &mut self.dns, out);
         }
         false
     }

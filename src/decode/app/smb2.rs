@@ -30,6 +30,7 @@ const QUERY_DIRECTORY: u16 = 14;
 const CHANGE_NOTIFY: u16 = 15;
 const QUERY_INFO: u16 = 16;
 const SET_INFO: u16 = 17;
+const BREAK: u16 = 18;
 
 /// Command names as tshark shows them.
 pub fn command_name(command: u16) -> &'static str {
@@ -134,7 +135,10 @@ impl Smb2State {
             out.message(Proto::Smb2, "SMB2");
             let text = self.command(this, out);
             if first {
-                out.info_part(&text);
+                // Each SMB2 message starts the Info afresh (tshark clears the column at
+                // the first command of a chain): with several in a segment, the last shows.
+                out.clear_info();
+                out.info(&text);
             } else {
                 out.info(&format!(";{text}"));
             }
@@ -187,6 +191,21 @@ impl Smb2State {
             command_name(command),
             if response { "Response" } else { "Request" }
         );
+        if command == BREAK {
+            // A lease body is 44 bytes (notification) or 36 (acknowledgment and its
+            // answer); an oplock one 24.
+            let kind = if matches!(m.u16(HEADER_LEN), Some(44 | 36)) {
+                "Lease"
+            } else {
+                "Oplock"
+            };
+            let what = match (response, msg_id == u64::MAX) {
+                (true, true) => "Notification",
+                (false, _) => "Acknowledgment",
+                (true, false) => "Response",
+            };
+            text = format!("{kind} Break {what}");
+        }
         if response && status != STATUS_SUCCESS {
             text.push_str(&format!(", Error: {}", ntstatus::name(status)));
         }
@@ -221,9 +240,17 @@ impl Smb2State {
         out: &mut Out,
     ) -> Option<String> {
         let b = HEADER_LEN;
-        let name_of = |state: &Smb2State, at: usize| -> Option<String> {
+        // " File: name" for a FileId a Create named; nothing for one it did not (the
+        // related-operation id of a compound, or an open from before the capture).
+        let file_of = |state: &Smb2State, at: usize| -> Option<String> {
             let id = m.file_id(at)?;
-            Some(state.files.get(&id).cloned().unwrap_or_default())
+            Some(
+                state
+                    .files
+                    .get(&id)
+                    .map(|name| format!(" File: {name}"))
+                    .unwrap_or_default(),
+            )
         };
         match (command, response) {
             (NEGOTIATE, false) => {
@@ -275,13 +302,10 @@ impl Smb2State {
                 bounded_insert(&mut self.files, id, name.clone());
                 Some(format!(" File: {name}"))
             }
-            (CLOSE, false) => {
-                let name = name_of(self, b + 8)?;
-                Some(format!(" File: {name}"))
-            }
+            (CLOSE, false) => file_of(self, b + 8),
             (READ, false) | (WRITE, false) => {
                 let (len, offset) = (m.u32(b + 4)?, m.u64(b + 8)?);
-                let name = name_of(self, b + 16)?;
+                let file = file_of(self, b + 16)?;
                 let field = if command == READ {
                     Field::Smb2ReadLength
                 } else {
@@ -289,16 +313,16 @@ impl Smb2State {
                 };
                 out.uint(field, len);
                 out.uint(Field::Smb2FileOffset, offset);
-                Some(format!(" Len:{len} Off:{offset} File: {name}"))
+                Some(format!(" Len:{len} Off:{offset}{file}"))
             }
             (QUERY_DIRECTORY, false) => {
                 let level = m.u8(b + 2)?;
-                let name = name_of(self, b + 8)?;
+                let file = file_of(self, b + 8)?;
                 let (offset, len) = (usize::from(m.u16(b + 24)?), usize::from(m.u16(b + 26)?));
                 let pattern = m.utf16(offset, len).unwrap_or_default();
                 out.str(Field::Smb2FindPattern, pattern.clone());
                 bounded_insert(&mut self.requests, msg_id, Pending::Find(level));
-                Some(format!(" File: {name} {} Pattern: {pattern}", find_level_name(level)))
+                Some(format!("{file} {} Pattern: {pattern}", find_level_name(level)))
             }
             (QUERY_DIRECTORY, true) => {
                 if let Some(Pending::Find(level)) = pending {
@@ -313,12 +337,12 @@ impl Smb2State {
             (QUERY_INFO, false) | (SET_INFO, false) => {
                 let (class, level) = (m.u8(b + 2)?, m.u8(b + 3)?);
                 let fid_at = if command == QUERY_INFO { b + 24 } else { b + 16 };
-                let name = name_of(self, fid_at)?;
+                let file = file_of(self, fid_at)?;
                 out.uint(Field::Smb2Class, class);
                 if command == QUERY_INFO {
                     bounded_insert(&mut self.requests, msg_id, Pending::GetInfo(class, level));
                 }
-                Some(format!(" {} File: {name}", info_level_name(class, level)))
+                Some(format!(" {}{file}", info_level_name(class, level)))
             }
             (QUERY_INFO, true) => {
                 if let Some(Pending::GetInfo(class, level)) = pending {
@@ -344,13 +368,10 @@ impl Smb2State {
                     let path = path.trim_end_matches('\0').to_string();
                     return Some(format!(" {fsctl}, File: {path}"));
                 }
-                let name = name_of(self, b + 8)?;
-                Some(format!(" {fsctl} File: {name}"))
+                let file = file_of(self, b + 8)?;
+                Some(format!(" {fsctl}{file}"))
             }
-            (CHANGE_NOTIFY, false) => {
-                let name = name_of(self, b + 8)?;
-                Some(format!(" File: {name}"))
-            }
+            (CHANGE_NOTIFY, false) => file_of(self, b + 8),
             _ => Some(String::new()),
         }
     }

@@ -62,9 +62,16 @@ fn sslv2_message_name(msg_type: u8) -> &'static str {
     }
 }
 
+/// TLS 1.3, final or a draft.
+fn is_tls13(version: Option<u16>) -> bool {
+    version.is_some_and(|v| version_column(v) == "TLSv1.3")
+}
+
 /// The Protocol column for a version.
 pub fn version_column(version: u16) -> &'static str {
     match version {
+        // TLS 1.3 drafts (0x7f00 + n) and Facebook's experiment (0xfb1a).
+        0x7f00..=0x7fff | 0xfb00..=0xfbff => "TLSv1.3",
         0x0300 => "SSLv3",
         0x0301 => "TLSv1",
         0x0302 => "TLSv1.1",
@@ -88,7 +95,12 @@ pub struct Conversation {
     server_hello_seen: bool,
     /// Bytes are not TLS (a record header made no sense): shown as continuation.
     lost: [bool; 2],
+    /// Handshake bytes of a message that continues in the next record.
+    partial_handshake: [Vec<u8>; 2],
 }
+
+/// The longest handshake message reassembled across records (a certificate chain fits).
+const MAX_HANDSHAKE_MESSAGE: usize = 1 << 20;
 
 impl Conversation {
     pub fn with_hint(version: Option<u16>) -> Self {
@@ -96,6 +108,11 @@ impl Conversation {
             hinted_version: version,
             ..Conversation::default()
         }
+    }
+
+    /// Is a record of this direction waiting for more bytes?
+    pub fn is_mid_record(&self, dir: Dir) -> bool {
+        !self.pending[dir as usize].is_empty()
     }
 
     /// The session version learnt so far.
@@ -108,7 +125,7 @@ impl Conversation {
         if self.lost[d] {
             if !bytes.is_empty() {
                 out.message(Proto::Tls, self.column(0));
-                out.info_part("Continuation Data");
+                out.info_sep("Continuation Data");
             }
             return;
         }
@@ -127,14 +144,14 @@ impl Conversation {
                     let msg_type = buf[2];
                     self.pending[d].consume(len);
                     out.message(Proto::Tls, "SSLv2");
-                    out.info_part(sslv2_message_name(msg_type));
+                    out.info_sep(sslv2_message_name(msg_type));
                     continue;
                 }
                 let n = buf.len();
                 self.pending[d].consume(n);
                 self.lost[d] = true;
                 out.message(Proto::Tls, self.column(0));
-                out.info_part("Continuation Data");
+                out.info_sep("Continuation Data");
                 out.note(
                     Severity::Warning,
                     Proto::Tls,
@@ -166,12 +183,19 @@ impl Conversation {
             // Server Hello names one.
             self.version = Some(record_version);
         }
-        if content_type == HANDSHAKE && !self.ccs_seen[d] {
+        // A handshake message may span records: join this record to what waits.
+        let handshake = if content_type == HANDSHAKE && !self.ccs_seen[d] {
+            let mut joined = std::mem::take(&mut self.partial_handshake[d]);
+            let continues = !joined.is_empty();
+            joined.extend_from_slice(body);
             // Server Hello may set the version: parse before choosing the column.
-            self.learn_version(body);
-        }
+            self.learn_version(&joined);
+            Some((joined, continues))
+        } else {
+            None
+        };
         out.message(Proto::Tls, self.column(record_version));
-        let tls13 = self.hinted_version.or(self.version) == Some(0x0304);
+        let tls13 = is_tls13(self.hinted_version.or(self.version));
         if tls13 && content_type == APPLICATION_DATA {
             // TLS 1.3 hides the real type inside the encryption: the outer one is opaque.
             out.uint(Field::TlsRecordOpaqueType, content_type);
@@ -183,34 +207,33 @@ impl Conversation {
         match content_type {
             CHANGE_CIPHER_SPEC => {
                 self.ccs_seen[d] = true;
-                out.info_part("Change Cipher Spec");
+                out.info_sep("Change Cipher Spec");
                 out.str(Field::WirelabTlsStep, STEP_FINISHED);
             }
             ALERT => {
-                if self.ccs_seen[d] || body.len() != 2 || self.version == Some(0x0304) {
-                    out.info_part("Encrypted Alert");
+                if self.ccs_seen[d] || body.len() != 2 || is_tls13(self.version) {
+                    out.info_sep("Encrypted Alert");
                 } else {
                     out.field(Field::TlsAlertMessage, Value::Flag);
                     out.uint(Field::TlsAlertMessageLevel, body[0]);
                     out.uint(Field::TlsAlertMessageDesc, body[1]);
-                    out.info_part(&format!(
+                    out.info_sep(&format!(
                         "Alert (Level: {}, Description: {})",
                         alert_level(body[0]),
                         alert_description(body[1])
                     ));
                 }
             }
-            HANDSHAKE => {
-                if self.ccs_seen[d] {
-                    out.info_part("Encrypted Handshake Message");
+            HANDSHAKE => match handshake {
+                Some((joined, continues)) => self.handshake(dir, &joined, continues, out),
+                None => {
+                    out.info_sep("Encrypted Handshake Message");
                     out.str(Field::WirelabTlsStep, STEP_FINISHED);
-                } else {
-                    self.handshake(dir, body, out);
                 }
-            }
+            },
             APPLICATION_DATA => {
-                out.info_part("Application Data");
-                let step = if self.version == Some(0x0304) && self.server_hello_seen {
+                out.info_sep("Application Data");
+                let step = if is_tls13(self.version) && self.server_hello_seen {
                     self.tls13_records[d] += 1;
                     match dir {
                         // The server's flight after its Hello: Encrypted Extensions,
@@ -224,12 +247,12 @@ impl Conversation {
                 };
                 out.str(Field::WirelabTlsStep, step);
             }
-            HEARTBEAT => out.info_part(if self.ccs_seen[d] {
+            HEARTBEAT => out.info_sep(if self.ccs_seen[d] {
                 "Encrypted Heartbeat"
             } else {
                 "Heartbeat"
             }),
-            _ => out.info_part("Ignored Unknown Record"),
+            _ => out.info_sep("Ignored Unknown Record"),
         }
     }
 
@@ -245,22 +268,34 @@ impl Conversation {
         }
     }
 
-    fn handshake(&mut self, dir: Dir, body: &[u8], out: &mut Out) {
-        let messages = handshake_messages(body);
+    /// Handshake messages in `bytes` (this record, after any part a previous record
+    /// left); a message still incomplete waits for the next record.
+    fn handshake(&mut self, dir: Dir, bytes: &[u8], continues: bool, out: &mut Out) {
+        let d = dir as usize;
+        let messages = handshake_messages(bytes);
         let consumed: usize = messages.iter().map(|(_, m)| m.len()).sum();
-        if messages.is_empty() || consumed != body.len() {
-            if messages.is_empty() {
-                // Not a sequence of handshake messages: encrypted (renegotiation, or a
-                // record tshark also cannot read).
-                out.info_part("Encrypted Handshake Message");
+        if consumed < bytes.len() {
+            let rest = &bytes[consumed..];
+            let declared = rest
+                .get(1..4)
+                .map(|l| usize::from(l[0]) << 16 | usize::from(l[1]) << 8 | usize::from(l[2]));
+            let plausible = handshake_name(rest[0]) != "Encrypted Handshake Message"
+                && declared.is_none_or(|len| len <= MAX_HANDSHAKE_MESSAGE);
+            if !plausible {
+                // Not a handshake message: encrypted (tshark cannot read it either).
+                out.info_sep("Encrypted Handshake Message");
                 out.str(Field::WirelabTlsStep, STEP_FINISHED);
                 return;
             }
-            out.note(
-                Severity::Warning,
-                Proto::Tls,
-                "handshake message continues in a later record",
-            );
+            self.partial_handshake[d] = rest.to_vec();
+            if messages.is_empty() {
+                // As tshark: the record that starts a split message names it; the
+                // records in its middle add nothing.
+                if !continues {
+                    out.info_sep(&format!("[{} Fragment]", handshake_name(rest[0])));
+                }
+                return;
+            }
         }
         for (msg_type, msg) in messages {
             let retry = msg_type == 2 && msg.get(6..38) == Some(&HELLO_RETRY_RANDOM[..]);
@@ -269,7 +304,7 @@ impl Conversation {
             } else {
                 handshake_name(msg_type)
             };
-            out.info_part(name);
+            out.info_sep(name);
             out.uint(Field::TlsHandshakeType, msg_type);
             out.uint(Field::TlsHandshakeLength, (msg.len() - 4) as u64);
             out.str(Field::WirelabTlsStep, handshake_step(msg_type));
@@ -296,13 +331,19 @@ fn handshake_messages(body: &[u8]) -> Vec<(u8, &[u8])> {
 }
 
 fn server_hello_version(msg: &[u8]) -> Option<u16> {
-    let Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHello(hello)))) =
-        tls_parser::parse_tls_message_handshake(msg)
-    else {
-        return None;
+    let (version, ext) = match tls_parser::parse_tls_message_handshake(msg) {
+        Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHello(hello)))) => (hello.version.0, hello.ext),
+        // TLS 1.3 drafts before 22 named their version in the Server Hello itself.
+        Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHelloV13Draft18(hello)))) => {
+            (hello.version.0, hello.ext)
+        }
+        // Drafts tls-parser does not know: the version is still the first field.
+        _ => {
+            let version = u16::from_be_bytes([*msg.get(4)?, *msg.get(5)?]);
+            return (version_column(version) != "SSL").then_some(version);
+        }
     };
-    let chosen = hello
-        .ext
+    let chosen = ext
         .and_then(|ext| tls_parser::parse_tls_extensions(ext).ok())
         .and_then(|(_, exts)| {
             exts.iter().find_map(|e| match e {
@@ -310,7 +351,7 @@ fn server_hello_version(msg: &[u8]) -> Option<u16> {
                 _ => None,
             })
         });
-    Some(chosen.unwrap_or(hello.version.0))
+    Some(chosen.unwrap_or(version))
 }
 
 /// Client and Server Hello fields: versions, cipher suites, SNI, ALPN, supported_versions.
@@ -321,6 +362,9 @@ fn hello(_dir: Dir, msg: &[u8], out: &mut Out) {
             (h.version.0, h.ciphers.iter().map(|c| c.0).collect::<Vec<_>>(), h.ext)
         }
         Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHello(h)))) => (h.version.0, vec![h.cipher.0], h.ext),
+        Ok((_, TlsMessage::Handshake(TlsMessageHandshake::ServerHelloV13Draft18(h)))) => {
+            (h.version.0, vec![h.cipher.0], h.ext)
+        }
         _ => {
             out.note(Severity::Warning, Proto::Tls, "hello message could not be parsed");
             return;
@@ -546,5 +590,20 @@ mod stream_tests {
         let mut conv = Conversation::with_hint(Some(0x0304));
         let p = feed(&mut conv, Dir::ToServer, &record(HANDSHAKE, &[1, 0, 0, 0]));
         assert_eq!(p.protocol, "TLSv1.3");
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    /// A TLS 1.3 draft-20 Server Hello (from Wireshark's test captures), which
+    /// tls-parser does not parse.
+    #[test]
+    fn draft_20_server_hello_names_its_version() {
+        let hex = "0200004e7f1455c823eb5524fee16cd69e1607ee2966bc8a44ced3dd3956abdb7bdde12069f81303002800280024001d00204b094e6bb575855801b0661ac7e588a1fdd8579e718b0fb795515ad6116944471703";
+        let msg: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(super::server_hello_version(&msg), Some(0x7f14));
     }
 }
