@@ -31,6 +31,7 @@ pub struct Cli {
 mod export;
 mod follow;
 mod ladder;
+mod stats;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -42,6 +43,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Draw who said what to whom: a sequence diagram of the packets
     Ladder(ladder::LadderArgs),
+    /// Summarise a capture: protocol hierarchy, conversations, endpoints, frames over time
+    Stats(stats::StatsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Follow(args)) => follow::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Ladder(args)) => ladder::run(&args),
+        Some(Command::Stats(args)) => stats::run(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();

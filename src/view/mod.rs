@@ -8,6 +8,7 @@ pub mod hexdump;
 pub mod json;
 pub mod ladder;
 pub mod names;
+pub mod stats;
 pub mod table;
 pub mod tsv;
 

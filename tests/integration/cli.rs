@@ -170,3 +170,30 @@ fn ladders_match_their_golden_drawings() {
     let out = stdout_of(wirelab().args(["ladder", ftp, "--width", "80"]));
     assert!(out.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{out}");
 }
+
+#[test]
+fn stats_count_protocols_and_conversations_as_tshark_does() {
+    if !super::common::require_tshark() {
+        return;
+    }
+    let file = super::common::bundled("investigation.pcapng");
+    let out = stdout_of(wirelab().arg("stats").arg(&file));
+    for protocol in ["tcp", "udp", "arp", "smb2", "dns", "ftp", "http"] {
+        let tshark_count = super::common::tshark(&file, &["-Y", protocol]).lines().count();
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{protocol} ")))
+            .unwrap_or_else(|| panic!("no {protocol} line in:\n{out}"));
+        assert!(
+            line.contains(&format!("frames:{tshark_count} ")),
+            "{protocol}: tshark counts {tshark_count}: {line}"
+        );
+    }
+    let tcp_streams = super::common::tshark(&file, &["-T", "fields", "-e", "tcp.stream", "-Y", "tcp"]);
+    let distinct: std::collections::BTreeSet<&str> = tcp_streams.lines().collect();
+    assert_eq!(
+        out.lines().filter(|l| l.trim_start().starts_with("TCP ")).count(),
+        distinct.len()
+    );
+    assert!(out.contains("Frames over time"), "{out}");
+}
