@@ -11,11 +11,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::capture::CaptureReader;
 use crate::decode::{Decoder, Field};
 use crate::filter::Filter;
+use crate::view::annotate::{self, Annotator};
 use crate::view::fields::{FieldOptions, Fields};
 use crate::view::json::JsonLines;
 use crate::view::table::Table;
 use crate::view::tsv::Tsv;
 use crate::view::{detail, hexdump, names, MacNames, PacketFormat};
+use colored::Colorize as _;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,6 +93,12 @@ pub struct ReplayArgs {
     /// Add each frame's bytes in hex and ASCII, as tshark -x
     #[arg(short = 'x')]
     pub hex: bool,
+    /// Explain what happens as it passes: handshakes, TLS steps, FTP modes, logons...
+    #[arg(long)]
+    pub annotate: bool,
+    /// Columns to wrap --annotate notes to (default: $COLUMNS, else 80)
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
     /// Stop after this many frames (read, as tshark's -c)
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
@@ -198,6 +206,15 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout_writer();
     let mut buf = Vec::with_capacity(4096);
     let names = mac_names(args);
+    if args.annotate && (args.format != Format::Table || !args.fields.is_empty()) {
+        bail!("--annotate works with the table format only");
+    }
+    let mut annotator = args.annotate.then(Annotator::default);
+    let note_color = use_color(args.color);
+    let width = args
+        .width
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(80);
     if args.detail.is_none() && !args.verbose {
         format.header(&mut buf);
     }
@@ -223,6 +240,15 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             detail::render(&packet, &names, &mut buf);
         } else {
             format.packet(&packet, &mut buf);
+        }
+        if let Some(annotator) = annotator.as_mut() {
+            for note in annotator.notes(&packet) {
+                for line in annotate::wrap(&note, width) {
+                    let line = if note_color { line.cyan().to_string() } else { line };
+                    buf.extend_from_slice(line.as_bytes());
+                    buf.push(b'\n');
+                }
+            }
         }
         if args.hex {
             hexdump::render(frame.data, &mut buf);

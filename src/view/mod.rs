@@ -1,6 +1,7 @@
 //! Printing packets. Each output format is one [`PacketFormat`] in its own file; a format
 //! writes bytes into a buffer, so it is tested without a terminal or a file.
 
+pub mod annotate;
 pub mod detail;
 pub mod fields;
 pub mod follow;

@@ -197,3 +197,34 @@ fn stats_count_protocols_and_conversations_as_tshark_does() {
     );
     assert!(out.contains("Frames over time"), "{out}");
 }
+
+#[test]
+fn annotated_replays_match_their_golden_texts() {
+    let tls = super::common::bundled("tls12-handshake.pcapng");
+    let ftp = super::common::bundled("ftp-passive.pcapng");
+    let (tls, ftp) = (tls.to_str().unwrap(), ftp.to_str().unwrap());
+    let common = ["replay", "--annotate", "--color", "never", "-n"];
+    let mut args = common.to_vec();
+    args.extend([tls, "--width", "80"]);
+    assert_golden(&args, "annotate-tls12-80.txt");
+    let mut args = common.to_vec();
+    args.extend([ftp, "-Y", "tcp.stream <= 2", "--width", "120"]);
+    assert_golden(&args, "annotate-ftp-passive-120.txt");
+    // The burst of failed logons in the investigation capture is called out.
+    let inv = super::common::bundled("investigation.pcapng");
+    let out = stdout_of(
+        wirelab()
+            .args(["replay", "--annotate", "--color", "never", "--width", "200"])
+            .arg(&inv),
+    );
+    assert!(
+        out.contains("Suspicious: 5 failed SMB logons from 10.20.30.22 for LAB\\jdoe"),
+        "{out}"
+    );
+    // Notes need the table.
+    let output = wirelab()
+        .args(["replay", "--annotate", "-T", "tsv", tls])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
