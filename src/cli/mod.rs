@@ -33,6 +33,7 @@ pub struct Cli {
 mod export;
 mod follow;
 mod ladder;
+mod pace;
 mod stats;
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +97,10 @@ pub struct ReplayArgs {
     /// Explain what happens as it passes: handshakes, TLS steps, FTP modes, logons...
     #[arg(long)]
     pub annotate: bool,
+    /// Print frames at the capture's own pace (--pace), or SPEED times faster (--pace=10); gaps capped at 2 s;
+    /// any key stops
+    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1", require_equals = true)]
+    pub pace: Option<f64>,
     /// Columns to wrap --annotate notes to (default: $COLUMNS, else 80)
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
@@ -210,6 +215,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         bail!("--annotate works with the table format only");
     }
     let mut annotator = args.annotate.then(Annotator::default);
+    let mut pacer = args.pace.map(pace::Pacer::new);
     let note_color = use_color(args.color);
     let width = args
         .width
@@ -235,6 +241,16 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         match args.detail {
             Some(n) if packet.number != n => continue,
             _ => {}
+        }
+        if let Some(pacer) = pacer.as_mut() {
+            // Show what is printed so far, then wait for this frame's time.
+            if write_all(&mut out, &buf)?.is_none() || flush(&mut out)?.is_none() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            buf.clear();
+            if !pacer.wait(packet.ts_ns) {
+                break;
+            }
         }
         if args.detail.is_some() || args.verbose {
             detail::render(&packet, &names, &mut buf);

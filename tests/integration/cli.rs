@@ -228,3 +228,17 @@ fn annotated_replays_match_their_golden_texts() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn paced_replay_prints_the_same_frames() {
+    let file = super::common::bundled("tls12-handshake.pcapng");
+    let plain = stdout_of(wirelab().args(["replay", "-n", "--color", "never"]).arg(&file));
+    let paced = stdout_of(
+        wirelab()
+            .args(["replay", "-n", "--color", "never", "--pace=1000"])
+            .arg(&file),
+    );
+    assert_eq!(plain, paced);
+    let output = wirelab().args(["replay", "--pace=fast"]).arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "a speed must be a number");
+}
