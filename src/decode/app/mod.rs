@@ -253,7 +253,7 @@ impl AppLayer {
         self.tcp
             .iter()
             .filter_map(|(stream, conv)| match &conv.analyzer {
-                Analyzer::Tls(tls) => tls.version().map(|v| (*stream, v)),
+                Analyzer::Tls(tls) | Analyzer::FtpTls(_, tls) => tls.version().map(|v| (*stream, v)),
                 _ => None,
             })
             .collect()
