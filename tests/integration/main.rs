@@ -7,5 +7,6 @@ mod common;
 mod filters;
 mod follow_export;
 mod linktypes;
+mod readme_questions;
 mod streams;
 mod tshark_diff;
