@@ -9,6 +9,7 @@ pub mod cli;
 pub mod decode;
 pub mod export;
 pub mod filter;
+pub mod lesson;
 pub mod view;
 
 /// An I/O error as a short sentence, without Rust's "(os error N)" suffix.

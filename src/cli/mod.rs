@@ -30,6 +30,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+mod check;
 mod export;
 mod follow;
 mod ladder;
@@ -48,6 +49,8 @@ pub enum Command {
     Ladder(ladder::LadderArgs),
     /// Summarise a capture: protocol hierarchy, conversations, endpoints, frames over time
     Stats(stats::StatsArgs),
+    /// Check a course or lesson before students see it: every problem with file:line:column
+    Check(check::CheckArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Ladder(args)) => ladder::run(&args),
         Some(Command::Stats(args)) => stats::run(&args),
+        Some(Command::Check(args)) => check::run(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();

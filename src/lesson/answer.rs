@@ -1,0 +1,278 @@
+//! Is an answer right? Pure matching for the written kinds; the capture-derived kinds
+//! decode the capture they name, through a [`Captures`] source.
+
+use std::io::Read;
+
+use super::{Answer, Question, Take};
+use crate::capture::CaptureReader;
+use crate::decode::{first_pass, Decoder, Field};
+use crate::filter::Filter;
+
+/// Where lesson captures come from (a course folder, or the bundled set).
+pub trait Captures {
+    /// The capture's bytes as a reader, and a name for messages.
+    fn open(&self, name: &str) -> Result<Box<dyn Read>, String>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub correct: bool,
+    /// What the author prepared for this particular wrong answer, if anything.
+    pub feedback: Option<String>,
+}
+
+/// Case-insensitive, spaces trimmed and folded.
+pub fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn tokens(text: &str) -> Vec<String> {
+    let mut t: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_lowercase())
+        .collect();
+    t.sort();
+    t
+}
+
+fn number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok().map(|n| n as f64),
+        None => t.parse().ok(),
+    }
+}
+
+fn boolean(text: &str) -> Option<bool> {
+    match normalize(text).as_str() {
+        "true" | "t" | "yes" | "y" | "1" => Some(true),
+        "false" | "f" | "no" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Grades a student's answer to a question.
+pub fn grade(question: &Question, given: &str, captures: &dyn Captures) -> Result<Verdict, String> {
+    let correct = match &question.answer {
+        Answer::Text { accept, regex } => {
+            let given_n = normalize(given);
+            accept.iter().any(|a| normalize(a) == given_n)
+                || match regex {
+                    Some(re) => regex::RegexBuilder::new(&format!("^(?:{re})$"))
+                        .case_insensitive(true)
+                        .size_limit(1 << 20)
+                        .build()
+                        .map_err(|e| format!("the question's regex does not compile: {e}"))?
+                        .is_match(given.trim()),
+                    None => false,
+                }
+        }
+        Answer::Set(expected) => {
+            let mut expected: Vec<String> = expected.iter().map(|e| e.to_lowercase()).collect();
+            expected.sort();
+            tokens(given) == expected
+        }
+        Answer::Choice(right) => {
+            let mut right: Vec<String> = right.iter().map(|r| normalize(r)).collect();
+            right.sort();
+            let mut picked: Vec<String> = given
+                .split([',', ';', '\n'])
+                .map(normalize)
+                .filter(|s| !s.is_empty())
+                .collect();
+            picked.sort();
+            picked.dedup();
+            picked == right
+        }
+        Answer::Number { value, tolerance } => match (number(given), number(value), number(tolerance)) {
+            (Some(g), Some(v), Some(t)) => (g - v).abs() <= t,
+            (None, _, _) => false,
+            _ => {
+                return Err(format!(
+                    "the question's number '{value}' or tolerance '{tolerance}' is not a number"
+                ))
+            }
+        },
+        Answer::Bool(expected) => boolean(given) == Some(*expected),
+        Answer::FromCapture {
+            capture,
+            filter,
+            field,
+            take,
+            ..
+        } => {
+            let expected = from_capture(captures, capture, filter, field, *take)?;
+            match take {
+                Take::First | Take::Count => expected.first().is_some_and(|e| normalize(e) == normalize(given)),
+                Take::All | Take::Distinct => {
+                    let mut expected: Vec<String> = expected.iter().map(|e| e.to_lowercase()).collect();
+                    expected.sort();
+                    tokens(given) == expected
+                }
+            }
+        }
+        Answer::FilterMatches { capture, reference, .. } => {
+            let Ok(student) = Filter::parse(given) else {
+                return Ok(Verdict {
+                    correct: false,
+                    feedback: Some("that is not a display filter wirelab can read".into()),
+                });
+            };
+            let reference = Filter::parse(reference).map_err(|e| format!("the reference filter: {e}"))?;
+            frames(captures, capture, &student)? == frames(captures, capture, &reference)?
+        }
+    };
+    let feedback = if correct {
+        None
+    } else {
+        question
+            .feedback
+            .iter()
+            .find(|(wrong, _)| normalize(wrong) == normalize(given))
+            .map(|(_, f)| f.clone())
+    };
+    Ok(Verdict { correct, feedback })
+}
+
+/// Decodes a capture (two passes, as replay shows it) and calls `each` per packet.
+fn decode_all(captures: &dyn Captures, name: &str, mut each: impl FnMut(&crate::decode::Packet)) -> Result<(), String> {
+    let hints = first_pass(
+        &mut CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?,
+        u64::MAX,
+    );
+    let mut reader = CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?;
+    let mut decoder = Decoder::with_hints(hints);
+    while let Some(frame) = reader.next_frame().map_err(|e| e.to_string())? {
+        each(&decoder.decode(&frame));
+    }
+    Ok(())
+}
+
+/// The frame numbers a filter keeps.
+pub fn frames(captures: &dyn Captures, name: &str, filter: &Filter) -> Result<Vec<u64>, String> {
+    let mut kept = Vec::new();
+    decode_all(captures, name, |p| {
+        if filter.matches(p) {
+            kept.push(p.number);
+        }
+    })?;
+    Ok(kept)
+}
+
+/// The expected answer of a from_capture question: the field's values (as `-T fields`
+/// prints them) in the frames the filter keeps, taken as the question says.
+pub fn from_capture(
+    captures: &dyn Captures,
+    name: &str,
+    filter: &str,
+    field: &str,
+    take: Take,
+) -> Result<Vec<String>, String> {
+    let filter = Filter::parse(filter).map_err(|e| format!("filter '{filter}': {e}"))?;
+    let field = Field::from_name(field).ok_or_else(|| format!("unknown field '{field}'"))?;
+    let mut values = Vec::new();
+    let mut frames = 0u64;
+    decode_all(captures, name, |p| {
+        if filter.matches(p) {
+            frames += 1;
+            values.extend(p.values(field).map(|v| v.to_field_string(field.kind())));
+        }
+    })?;
+    Ok(match take {
+        Take::First => values.into_iter().take(1).collect(),
+        Take::All => values,
+        Take::Count => vec![frames.to_string()],
+        Take::Distinct => {
+            let mut seen = Vec::new();
+            for v in values {
+                if !seen.contains(&v) {
+                    seen.push(v);
+                }
+            }
+            seen
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::yaml::Pos;
+
+    struct NoCaptures;
+    impl Captures for NoCaptures {
+        fn open(&self, name: &str) -> Result<Box<dyn Read>, String> {
+            Err(format!("no capture {name}"))
+        }
+    }
+
+    fn q(answer: Answer) -> Question {
+        Question {
+            id: "q".into(),
+            prompt: "?".into(),
+            points: 1,
+            options: vec![],
+            answer,
+            hints: vec![],
+            solution: vec![],
+            feedback: vec![("passive".into(), "Passive is the other mode.".into())],
+            pos: Pos::default(),
+        }
+    }
+
+    fn right(answer: &Answer, given: &str) -> bool {
+        grade(&q(answer.clone()), given, &NoCaptures).unwrap().correct
+    }
+
+    #[test]
+    fn the_pages_eight_answers_are_accepted() {
+        let text = |t: &str| Answer::Text {
+            accept: vec![t.into()],
+            regex: None,
+        };
+        assert!(right(&text("active"), " Active "));
+        assert!(right(&Answer::Set(vec!["20".into(), "21".into()]), "21 20"));
+        assert!(right(&Answer::Set(vec!["20".into(), "21".into()]), "20, 21"));
+        assert!(!right(&Answer::Set(vec!["20".into(), "21".into()]), "20 21 22"));
+        assert!(right(&text("TCP"), "tcp"));
+        assert!(right(
+            &Answer::Number {
+                value: "445".into(),
+                tolerance: "0".into()
+            },
+            "445"
+        ));
+        assert!(right(&Answer::Bool(true), "True"));
+        assert!(right(&Answer::Bool(true), "yes"));
+        assert!(!right(&Answer::Bool(true), "maybe"));
+    }
+
+    #[test]
+    fn regexes_are_anchored_and_feedback_is_given() {
+        let a = Answer::Text {
+            accept: vec![],
+            regex: Some("https?".into()),
+        };
+        assert!(right(&a, "HTTPS"));
+        assert!(!right(&a, "xhttps"));
+        let verdict = grade(
+            &q(Answer::Text {
+                accept: vec!["active".into()],
+                regex: None,
+            }),
+            "Passive",
+            &NoCaptures,
+        )
+        .unwrap();
+        assert_eq!(verdict.feedback.as_deref(), Some("Passive is the other mode."));
+        assert!(right(
+            &Answer::Number {
+                value: "0x50".into(),
+                tolerance: "0".into()
+            },
+            "80"
+        ));
+        assert!(right(&Answer::Choice(vec!["TLS 1.3".into()]), "tls 1.3"));
+    }
+}

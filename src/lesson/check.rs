@@ -1,0 +1,216 @@
+//! `wirelab check`: everything wrong with a course that can be found before a student
+//! meets it, each with file:line:column. Capture-derived answers are recomputed from
+//! their captures, so a re-recorded capture that no longer fits a lesson is caught.
+
+use std::collections::HashSet;
+
+use super::answer::{frames, from_capture, Captures};
+use super::yaml::Pos;
+use super::{Answer, Course, Lesson, Problem, Severity, Take};
+use crate::filter::Filter;
+
+fn push(problems: &mut Vec<Problem>, lesson: &Lesson, pos: Pos, severity: Severity, message: String) {
+    problems.push(Problem {
+        file: lesson.file.clone(),
+        pos,
+        severity,
+        message,
+    });
+}
+
+/// Checks a loaded course; problems are appended.
+pub fn course(course: &Course, captures: &dyn Captures, problems: &mut Vec<Problem>) {
+    let mut lesson_ids = HashSet::new();
+    for lesson in &course.lessons {
+        if !lesson_ids.insert(lesson.id.clone()) {
+            push(
+                problems,
+                lesson,
+                Pos { line: 1, column: 1 },
+                Severity::Error,
+                format!("lesson id '{}' is used twice", lesson.id),
+            );
+        }
+        self::lesson(lesson, captures, problems);
+    }
+}
+
+/// Checks one lesson.
+pub fn lesson(lesson: &Lesson, captures: &dyn Captures, problems: &mut Vec<Problem>) {
+    for section in &lesson.sections {
+        if let Some(replay) = &section.replay {
+            if let Err(e) = captures.open(&replay.capture) {
+                push(
+                    problems,
+                    lesson,
+                    replay.pos,
+                    Severity::Error,
+                    format!("capture {}: {e}", replay.capture),
+                );
+            }
+            if let Some(filter) = &replay.filter {
+                if let Err(e) = Filter::parse(filter) {
+                    push(
+                        problems,
+                        lesson,
+                        replay.pos,
+                        Severity::Error,
+                        format!("filter '{filter}' does not parse: {e}"),
+                    );
+                }
+            }
+        }
+    }
+    let mut ids = HashSet::new();
+    for q in &lesson.questions {
+        let mut problem = |severity: Severity, message: String| push(problems, lesson, q.pos, severity, message);
+        if !ids.insert(q.id.clone()) {
+            problem(
+                Severity::Error,
+                format!("question id '{}' is used twice in this lesson", q.id),
+            );
+        }
+        if q.hints.is_empty() {
+            problem(Severity::Warning, format!("question '{}' has no hint", q.id));
+        }
+        if q.solution.is_empty() {
+            problem(
+                Severity::Warning,
+                format!("question '{}' has no step-by-step solution", q.id),
+            );
+        }
+        match &q.answer {
+            Answer::Text { accept, regex } => {
+                if accept.is_empty() && regex.is_none() {
+                    problem(Severity::Error, format!("question '{}' accepts no answer", q.id));
+                }
+                if let Some(re) = regex {
+                    if let Err(e) = regex::Regex::new(re) {
+                        problem(
+                            Severity::Error,
+                            format!("question '{}': regex does not compile: {e}", q.id),
+                        );
+                    }
+                }
+            }
+            Answer::Set(members) => {
+                let mut seen = HashSet::new();
+                for m in members {
+                    if !seen.insert(m.to_lowercase()) {
+                        problem(
+                            Severity::Error,
+                            format!("question '{}': '{m}' is in the set twice", q.id),
+                        );
+                    }
+                }
+                if members.is_empty() {
+                    problem(Severity::Error, format!("question '{}': the set is empty", q.id));
+                }
+            }
+            Answer::Choice(right) => {
+                if q.options.is_empty() {
+                    problem(
+                        Severity::Error,
+                        format!("question '{}' is a choice without options", q.id),
+                    );
+                }
+                for r in right {
+                    if !q
+                        .options
+                        .iter()
+                        .any(|o| super::answer::normalize(o) == super::answer::normalize(r))
+                    {
+                        problem(
+                            Severity::Error,
+                            format!("question '{}': the answer '{r}' is not among its options", q.id),
+                        );
+                    }
+                }
+            }
+            Answer::Number { value, tolerance } => {
+                for (what, text) in [("number", value), ("tolerance", tolerance)] {
+                    if text.trim().parse::<f64>().is_err() && !text.starts_with("0x") {
+                        problem(
+                            Severity::Error,
+                            format!("question '{}': {what} '{text}' is not a number", q.id),
+                        );
+                    }
+                }
+            }
+            Answer::Bool(_) => {}
+            Answer::FromCapture {
+                capture,
+                filter,
+                field,
+                take,
+                pos,
+            } => {
+                match from_capture(captures, capture, filter, field, *take) {
+                    Err(e) => push(
+                        problems,
+                        lesson,
+                        *pos,
+                        Severity::Error,
+                        format!("question '{}': {e}", q.id),
+                    ),
+                    Ok(values) if values.is_empty() || values == ["0"] && *take == Take::Count => push(
+                        problems,
+                        lesson,
+                        *pos,
+                        Severity::Error,
+                        format!("question '{}': '{filter}' finds no {field} in {capture}", q.id),
+                    ),
+                    Ok(_) if *take == Take::First => {
+                        // One value is expected: several different ones make the question ambiguous.
+                        if let Ok(distinct) = from_capture(captures, capture, filter, field, Take::Distinct) {
+                            if distinct.len() > 1 {
+                                push(
+                                    problems,
+                                    lesson,
+                                    *pos,
+                                    Severity::Error,
+                                    format!(
+                                        "question '{}': '{filter}' finds several values of {field} ({}); narrow the filter or say take: distinct",
+                                        q.id,
+                                        distinct.join(", ")
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                }
+            }
+            Answer::FilterMatches {
+                capture,
+                reference,
+                pos,
+            } => match Filter::parse(reference) {
+                Err(e) => push(
+                    problems,
+                    lesson,
+                    *pos,
+                    Severity::Error,
+                    format!("question '{}': reference filter: {e}", q.id),
+                ),
+                Ok(filter) => match frames(captures, capture, &filter) {
+                    Err(e) => push(
+                        problems,
+                        lesson,
+                        *pos,
+                        Severity::Error,
+                        format!("question '{}': {e}", q.id),
+                    ),
+                    Ok(kept) if kept.is_empty() => push(
+                        problems,
+                        lesson,
+                        *pos,
+                        Severity::Error,
+                        format!("question '{}': the reference filter keeps no frame of {capture}", q.id),
+                    ),
+                    Ok(_) => {}
+                },
+            },
+        }
+    }
+}

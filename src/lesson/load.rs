@@ -1,0 +1,503 @@
+//! From YAML nodes to lessons: every key checked (unknown and missing keys reported with
+//! their positions), every expected answer kept as text, YAML 1.1 traps warned about.
+
+use super::yaml::{self, Node, Pos};
+use super::{Answer, Course, Lesson, Problem, Question, Replay, Section, Severity, Take, FORMAT_VERSION};
+
+/// Collects problems while reading one file.
+pub struct Reader<'p> {
+    file: String,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl<'p> Reader<'p> {
+    pub fn new(file: &str, problems: &'p mut Vec<Problem>) -> Self {
+        Reader {
+            file: file.to_string(),
+            problems,
+        }
+    }
+
+    fn error(&mut self, pos: Pos, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: self.file.clone(),
+            pos,
+            severity: Severity::Error,
+            message: message.into(),
+        });
+    }
+
+    fn warning(&mut self, pos: Pos, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: self.file.clone(),
+            pos,
+            severity: Severity::Warning,
+            message: message.into(),
+        });
+    }
+
+    /// The mapping's entries, after reporting keys that are not among `allowed`.
+    fn map<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<&'n [(Node, Node)]> {
+        let Node::Map { entries, .. } = node else {
+            self.error(node.pos(), format!("{what} must be a mapping, not {}", node.kind()));
+            return None;
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, _) in entries {
+            let name = key.text().unwrap_or("");
+            if !allowed.contains(&name) {
+                let hint = crate::decode::field::nearest(name, allowed.iter().copied())
+                    .map(|n| format!(" (did you mean {n}?)"))
+                    .unwrap_or_else(|| format!(" (known: {})", allowed.join(", ")));
+                self.error(key.pos(), format!("unknown key '{name}' in {what}{hint}"));
+            } else if seen.contains(&name) {
+                self.error(key.pos(), format!("'{name}' appears twice in {what}"));
+            }
+            seen.push(name);
+        }
+        Some(entries)
+    }
+
+    /// A scalar's text, warning about plain scalars YAML 1.1 tools would not read as text.
+    fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node {
+            Node::Scalar { text, quoted, pos } => {
+                if !quoted {
+                    self.yaml11_trap(text, *pos);
+                }
+                Some(text.clone())
+            }
+            other => {
+                self.error(other.pos(), format!("{what} must be a value, not {}", other.kind()));
+                None
+            }
+        }
+    }
+
+    fn yaml11_trap(&mut self, text: &str, pos: Pos) {
+        let lower = text.to_ascii_lowercase();
+        let trap = if matches!(lower.as_str(), "yes" | "no" | "on" | "off" | "y" | "n") {
+            Some("is a boolean to YAML 1.1 tools")
+        } else if text.len() > 1 && text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit()) {
+            Some("has a leading zero: YAML 1.1 tools read it as an octal number")
+        } else if text.contains(':')
+            && text
+                .split(':')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && text.split(':').count() > 1
+        {
+            Some("looks like a YAML 1.1 sexagesimal number (21:20 is 1280 there)")
+        } else {
+            None
+        };
+        if let Some(why) = trap {
+            self.warning(pos, format!("unquoted '{text}' {why}: quote it"));
+        }
+    }
+
+    fn required<'n>(&mut self, entries: &'n [(Node, Node)], key: &str, what: &str, at: Pos) -> Option<&'n Node> {
+        let found = entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v);
+        if found.is_none() {
+            self.error(at, format!("{what} needs '{key}'"));
+        }
+        found
+    }
+
+    fn optional<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
+        entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v)
+    }
+
+    /// A list of texts (a single value counts as a list of one).
+    fn texts(&mut self, node: &Node, what: &str) -> Vec<String> {
+        match node {
+            Node::Seq { items, .. } => items.iter().filter_map(|i| self.text(i, what)).collect(),
+            other => self.text(other, what).into_iter().collect(),
+        }
+    }
+
+    fn format_version(&mut self, entries: &[(Node, Node)], at: Pos) {
+        let Some(node) = self.required(entries, "format_version", "the file", at) else {
+            return;
+        };
+        match node.text().and_then(|t| t.parse::<u32>().ok()) {
+            Some(v) if v <= FORMAT_VERSION => {}
+            Some(v) => self.error(
+                node.pos(),
+                format!("format_version {v} is newer than this wirelab reads ({FORMAT_VERSION}): update wirelab"),
+            ),
+            None => self.error(node.pos(), "format_version must be a whole number"),
+        }
+    }
+}
+
+/// The lesson files a course lists, in order, and its title.
+pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<(String, Vec<(String, Pos)>)> {
+    let mut r = Reader::new(file, problems);
+    let root = match yaml::parse(source) {
+        Ok(root) => root,
+        Err(e) => {
+            r.error(e.pos, e.message);
+            return None;
+        }
+    };
+    let entries = r.map(&root, "the course", &["format_version", "title", "lessons"])?;
+    r.format_version(entries, root.pos());
+    let title = r
+        .required(entries, "title", "the course", root.pos())
+        .and_then(|n| r.text(n, "title"))?;
+    let lessons = match r.required(entries, "lessons", "the course", root.pos()) {
+        Some(Node::Seq { items, .. }) => items
+            .iter()
+            .filter_map(|i| r.text(i, "a lesson file").map(|t| (t, i.pos())))
+            .collect(),
+        Some(other) => {
+            r.error(other.pos(), "lessons must be a list of lesson files");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    Some((title, lessons))
+}
+
+/// Reads one lesson; problems go to `problems`. Returns what could be read.
+pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<Lesson> {
+    let mut r = Reader::new(file, problems);
+    let root = match yaml::parse(source) {
+        Ok(root) => root,
+        Err(e) => {
+            r.error(e.pos, e.message);
+            return None;
+        }
+    };
+    let keys = ["format_version", "id", "title", "summary", "sections", "questions"];
+    let entries = r.map(&root, "the lesson", &keys)?;
+    r.format_version(entries, root.pos());
+    let at = root.pos();
+    let id = r
+        .required(entries, "id", "the lesson", at)
+        .and_then(|n| r.text(n, "id"))
+        .unwrap_or_default();
+    let title = r
+        .required(entries, "title", "the lesson", at)
+        .and_then(|n| r.text(n, "title"))
+        .unwrap_or_default();
+    let summary = Reader::optional(entries, "summary")
+        .and_then(|n| r.text(n, "summary"))
+        .unwrap_or_default();
+    let mut sections = Vec::new();
+    if let Some(node) = r.required(entries, "sections", "the lesson", at) {
+        match node {
+            Node::Seq { items, .. } => sections = items.iter().filter_map(|i| section(&mut r, i)).collect(),
+            other => r.error(other.pos(), "sections must be a list"),
+        }
+    }
+    let mut questions = Vec::new();
+    if let Some(node) = Reader::optional(entries, "questions") {
+        match node {
+            Node::Seq { items, .. } => questions = items.iter().filter_map(|i| question(&mut r, i)).collect(),
+            other => r.error(other.pos(), "questions must be a list"),
+        }
+    }
+    Some(Lesson {
+        file: file.to_string(),
+        id,
+        title,
+        summary,
+        sections,
+        questions,
+    })
+}
+
+fn section(r: &mut Reader, node: &Node) -> Option<Section> {
+    let entries = r.map(node, "a section", &["title", "body", "replay"])?;
+    let title = r
+        .required(entries, "title", "a section", node.pos())
+        .and_then(|n| r.text(n, "title"))
+        .unwrap_or_default();
+    let body = r
+        .required(entries, "body", "a section", node.pos())
+        .and_then(|n| r.text(n, "body"))
+        .unwrap_or_default();
+    let replay = Reader::optional(entries, "replay").and_then(|n| {
+        let e = r.map(n, "a replay", &["capture", "filter", "annotate"])?;
+        let capture = r
+            .required(e, "capture", "a replay", n.pos())
+            .and_then(|c| r.text(c, "capture"))?;
+        let filter = Reader::optional(e, "filter").and_then(|f| r.text(f, "filter"));
+        let annotate = match Reader::optional(e, "annotate").and_then(|a| a.text()) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                r.error(n.pos(), format!("annotate must be true or false, not '{other}'"));
+                false
+            }
+        };
+        Some(Replay {
+            capture,
+            filter,
+            annotate,
+            pos: n.pos(),
+        })
+    });
+    Some(Section { title, body, replay })
+}
+
+fn question(r: &mut Reader, node: &Node) -> Option<Question> {
+    let keys = [
+        "id", "prompt", "points", "options", "answer", "hints", "solution", "feedback",
+    ];
+    let entries = r.map(node, "a question", &keys)?;
+    let at = node.pos();
+    let id = r
+        .required(entries, "id", "a question", at)
+        .and_then(|n| r.text(n, "id"))
+        .unwrap_or_default();
+    let prompt = r
+        .required(entries, "prompt", "a question", at)
+        .and_then(|n| r.text(n, "prompt"))
+        .unwrap_or_default();
+    let points = match Reader::optional(entries, "points") {
+        None => 1,
+        Some(n) => match n.text().and_then(|t| t.parse().ok()) {
+            Some(p) => p,
+            None => {
+                r.error(n.pos(), "points must be a whole number");
+                1
+            }
+        },
+    };
+    let options = Reader::optional(entries, "options")
+        .map(|n| r.texts(n, "an option"))
+        .unwrap_or_default();
+    let hints = Reader::optional(entries, "hints")
+        .map(|n| r.texts(n, "a hint"))
+        .unwrap_or_default();
+    let solution = Reader::optional(entries, "solution")
+        .map(|n| r.texts(n, "a solution step"))
+        .unwrap_or_default();
+    let mut feedback = Vec::new();
+    if let Some(n) = Reader::optional(entries, "feedback") {
+        if let Node::Map { entries, .. } = n {
+            for (k, v) in entries {
+                if let (Some(k), Some(v)) = (r.text(k, "a wrong answer"), r.text(v, "feedback")) {
+                    feedback.push((k, v));
+                }
+            }
+        } else {
+            r.error(n.pos(), "feedback must map wrong answers to what to say");
+        }
+    }
+    let answer_node = r.required(entries, "answer", "a question", at)?;
+    let answer = answer(r, answer_node)?;
+    Some(Question {
+        id,
+        prompt,
+        points,
+        options,
+        answer,
+        hints,
+        solution,
+        feedback,
+        pos: at,
+    })
+}
+
+const ANSWER_KINDS: [&str; 8] = [
+    "text",
+    "regex",
+    "set",
+    "choice",
+    "number",
+    "bool",
+    "from_capture",
+    "filter_matches",
+];
+
+fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
+    let allowed = [&ANSWER_KINDS[..], &["tolerance", "filter", "field", "take"]].concat();
+    let entries = r.map(node, "an answer", &allowed)?;
+    let kinds: Vec<&str> = entries
+        .iter()
+        .filter_map(|(k, _)| k.text())
+        .filter(|k| ANSWER_KINDS.contains(k))
+        .collect();
+    let kind = match kinds.as_slice() {
+        [one] => *one,
+        ["text", "regex"] | ["regex", "text"] => "text",
+        [] => {
+            r.error(
+                node.pos(),
+                format!("an answer needs one of: {}", ANSWER_KINDS.join(", ")),
+            );
+            return None;
+        }
+        many => {
+            r.error(
+                node.pos(),
+                format!("an answer has one kind, not {}", many.join(" and ")),
+            );
+            return None;
+        }
+    };
+    let value = |key: &str| Reader::optional(entries, key);
+    Some(match kind {
+        "text" | "regex" => Answer::Text {
+            accept: value("text")
+                .map(|n| r.texts(n, "an accepted answer"))
+                .unwrap_or_default(),
+            regex: value("regex").and_then(|n| r.text(n, "regex")),
+        },
+        "set" => Answer::Set(value("set").map(|n| r.texts(n, "a set member")).unwrap_or_default()),
+        "choice" => Answer::Choice(
+            value("choice")
+                .map(|n| r.texts(n, "a right option"))
+                .unwrap_or_default(),
+        ),
+        "number" => Answer::Number {
+            value: value("number").and_then(|n| r.text(n, "number")).unwrap_or_default(),
+            tolerance: value("tolerance")
+                .and_then(|n| r.text(n, "tolerance"))
+                .unwrap_or_else(|| "0".into()),
+        },
+        "bool" => {
+            let n = value("bool")?;
+            match n.text().map(str::to_ascii_lowercase).as_deref() {
+                Some("true") => Answer::Bool(true),
+                Some("false") => Answer::Bool(false),
+                _ => {
+                    r.error(n.pos(), "bool must be true or false");
+                    return None;
+                }
+            }
+        }
+        "from_capture" => {
+            let capture = value("from_capture").and_then(|n| r.text(n, "from_capture"))?;
+            let filter = r
+                .required(entries, "filter", "a from_capture answer", node.pos())
+                .and_then(|n| r.text(n, "filter"))?;
+            let field = r
+                .required(entries, "field", "a from_capture answer", node.pos())
+                .and_then(|n| r.text(n, "field"))?;
+            let take = match value("take").and_then(|n| n.text()) {
+                None | Some("first") => Take::First,
+                Some("all") => Take::All,
+                Some("count") => Take::Count,
+                Some("distinct") => Take::Distinct,
+                Some(other) => {
+                    r.error(
+                        value("take").map_or(node.pos(), Node::pos),
+                        format!("take must be first, all, count or distinct, not '{other}'"),
+                    );
+                    Take::First
+                }
+            };
+            Answer::FromCapture {
+                capture,
+                filter,
+                field,
+                take,
+                pos: node.pos(),
+            }
+        }
+        _ => {
+            let n = value("filter_matches")?;
+            let e = r.map(n, "filter_matches", &["capture", "reference"])?;
+            let capture = r
+                .required(e, "capture", "filter_matches", n.pos())
+                .and_then(|c| r.text(c, "capture"))?;
+            let reference = r
+                .required(e, "reference", "filter_matches", n.pos())
+                .and_then(|c| r.text(c, "reference"))?;
+            Answer::FilterMatches {
+                capture,
+                reference,
+                pos: n.pos(),
+            }
+        }
+    })
+}
+
+/// Reads a whole course from its index and a way to read lesson files.
+/// `display` names a lesson file in messages (its path as the user knows it).
+pub fn course(
+    index_file: &str,
+    index: &str,
+    read: impl Fn(&str) -> Result<String, String>,
+    display: impl Fn(&str) -> String,
+    problems: &mut Vec<Problem>,
+) -> Option<Course> {
+    let (title, files) = course_index(index_file, index, problems)?;
+    let mut lessons = Vec::new();
+    for (file, pos) in files {
+        match read(&file) {
+            Ok(source) => {
+                if let Some(l) = lesson(&display(&file), &source, problems) {
+                    lessons.push(l);
+                }
+            }
+            Err(why) => problems.push(Problem {
+                file: index_file.to_string(),
+                pos,
+                severity: Severity::Error,
+                message: format!("cannot read lesson {file}: {why}"),
+            }),
+        }
+    }
+    Some(Course { title, lessons })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(source: &str) -> (Option<Lesson>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let lesson = lesson("t.yaml", source, &mut problems);
+        (lesson, problems)
+    }
+
+    const GOOD: &str = "format_version: 1\nid: ftp\ntitle: FTP\nsections:\n  - title: One\n    body: Text\nquestions:\n  - id: ports\n    prompt: Which ports?\n    answer: { set: [20, 21] }\n    hints: [one]\n    solution: [a, b]\n";
+
+    #[test]
+    fn a_good_lesson_reads_with_answers_as_written() {
+        let (lesson, problems) = load(GOOD);
+        assert!(problems.is_empty(), "{problems:?}");
+        let lesson = lesson.unwrap();
+        assert_eq!(lesson.questions[0].answer, Answer::Set(vec!["20".into(), "21".into()]));
+    }
+
+    #[test]
+    fn unknown_and_missing_keys_have_positions() {
+        let source = GOOD.replace("    prompt: Which ports?\n", "    promt: Which ports?\n");
+        let (_, problems) = load(&source);
+        let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            messages
+                .contains(&"t.yaml:9:5: error: unknown key 'promt' in a question (did you mean prompt?)".to_string()),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("t.yaml:8:7: error: a question needs 'prompt'")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_traps_are_warned() {
+        let source = GOOD.replace("{ set: [20, 21] }", "{ text: [yes, 021, 21:20] }");
+        let (_, problems) = load(&source);
+        assert_eq!(
+            problems.iter().filter(|p| p.severity == Severity::Warning).count(),
+            3,
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_newer_format_is_refused() {
+        let (_, problems) = load(&GOOD.replace("format_version: 1", "format_version: 9"));
+        assert!(problems[0].message.contains("newer than this wirelab reads"));
+    }
+}

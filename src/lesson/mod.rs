@@ -1,0 +1,138 @@
+//! Lessons: the YAML schema, loading with positions, the authoring lint (`check`) and
+//! answer matching. A course is a `course.yaml` listing lesson files in order; each
+//! lesson has sections (prose and replays of captures) and questions.
+//!
+//! YAML is read by [`yaml`] (the only YAML user) into position-carrying nodes, then into
+//! the types below by [`load`], which reports every problem with its line and column
+//! rather than stopping at the first.
+
+pub mod answer;
+pub mod bundled;
+pub mod check;
+pub mod load;
+pub mod source;
+pub mod yaml;
+
+use yaml::Pos;
+
+/// The lesson format this build reads (and writes in `wirelab schema`).
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub title: String,
+    pub lessons: Vec<Lesson>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    /// The file it came from, as given to the loader (for messages).
+    pub file: String,
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub sections: Vec<Section>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub title: String,
+    pub body: String,
+    pub replay: Option<Replay>,
+}
+
+/// A capture shown inside a section.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub capture: String,
+    pub filter: Option<String>,
+    pub annotate: bool,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    pub points: u32,
+    /// Options of a choice question, in the author's order.
+    pub options: Vec<String>,
+    pub answer: Answer,
+    pub hints: Vec<String>,
+    pub solution: Vec<String>,
+    /// Feedback for known wrong answers (compared as text answers are).
+    pub feedback: Vec<(String, String)>,
+    pub pos: Pos,
+}
+
+/// What counts as right. Every expected value is kept as the author wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Any of these texts, compared without case and with spaces folded; or a regex.
+    Text {
+        accept: Vec<String>,
+        regex: Option<String>,
+    },
+    /// These tokens in any order, no more, no fewer.
+    Set(Vec<String>),
+    /// The right options (one or several).
+    Choice(Vec<String>),
+    /// A number within a tolerance.
+    Number {
+        value: String,
+        tolerance: String,
+    },
+    Bool(bool),
+    /// Computed by decoding a capture: values of `field` in frames `filter` keeps.
+    FromCapture {
+        capture: String,
+        filter: String,
+        field: String,
+        take: Take,
+        pos: Pos,
+    },
+    /// A display filter, right when it keeps the frames the reference keeps.
+    FilterMatches {
+        capture: String,
+        reference: String,
+        pos: Pos,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    First,
+    All,
+    Count,
+    Distinct,
+}
+
+/// Something wrong (or suspicious) in a lesson, and where.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub file: String,
+    pub pos: Pos,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {severity}: {}",
+            self.file, self.pos.line, self.pos.column, self.message
+        )
+    }
+}

@@ -1,0 +1,139 @@
+//! Where a course comes from: the bundled one, or a folder an instructor points at.
+//! Capture names are looked up in the course folder (and its captures/), then among
+//! the bundled captures; a name that would leave the folder is refused.
+
+use std::io::{Cursor, Read};
+use std::path::{Component, Path, PathBuf};
+
+use super::answer::Captures;
+use super::{bundled, load, Course, Problem};
+
+#[derive(Debug, Clone)]
+pub enum CourseSource {
+    Bundled,
+    Folder(PathBuf),
+}
+
+impl CourseSource {
+    /// A folder holding course.yaml, or the folder of a lesson file given directly.
+    pub fn folder(path: &Path) -> CourseSource {
+        CourseSource::Folder(path.to_path_buf())
+    }
+
+    pub fn captures(&self) -> CourseCaptures {
+        CourseCaptures {
+            dir: match self {
+                CourseSource::Bundled => None,
+                CourseSource::Folder(dir) => Some(dir.clone()),
+            },
+        }
+    }
+
+    /// Loads the course; problems (with positions) go to `problems`.
+    pub fn load(&self, problems: &mut Vec<Problem>) -> Option<Course> {
+        match self {
+            CourseSource::Bundled => {
+                let index = bundled::lesson("course.yaml").expect("the bundled course has course.yaml");
+                load::course(
+                    "lessons/course.yaml",
+                    index,
+                    |name| {
+                        bundled::lesson(name)
+                            .map(str::to_string)
+                            .ok_or_else(|| "not bundled".to_string())
+                    },
+                    |name| format!("lessons/{name}"),
+                    problems,
+                )
+            }
+            CourseSource::Folder(dir) => {
+                let index_path = dir.join("course.yaml");
+                let index_name = index_path.display().to_string();
+                let index = std::fs::read_to_string(&index_path).map_err(|e| crate::io_error_text(&e));
+                let index = match index {
+                    Ok(text) => text,
+                    Err(why) => {
+                        problems.push(Problem {
+                            file: index_name,
+                            pos: super::yaml::Pos { line: 1, column: 1 },
+                            severity: super::Severity::Error,
+                            message: format!("cannot read the course: {why}"),
+                        });
+                        return None;
+                    }
+                };
+                load::course(
+                    &index_name,
+                    &index,
+                    |name| {
+                        let path = inside(dir, name).ok_or_else(|| "the path leaves the course folder".to_string())?;
+                        std::fs::read_to_string(&path).map_err(|e| crate::io_error_text(&e))
+                    },
+                    |name| dir.join(name).display().to_string(),
+                    problems,
+                )
+            }
+        }
+    }
+}
+
+/// `dir/name`, when `name` is relative and never climbs out (no `..`, no root).
+fn inside(dir: &Path, name: &str) -> Option<PathBuf> {
+    let relative = Path::new(name);
+    relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| dir.join(relative))
+}
+
+pub struct CourseCaptures {
+    dir: Option<PathBuf>,
+}
+
+impl Captures for CourseCaptures {
+    fn open(&self, name: &str) -> Result<Box<dyn Read>, String> {
+        if let Some(dir) = &self.dir {
+            let Some(direct) = inside(dir, name) else {
+                return Err("capture paths must stay inside the course folder".into());
+            };
+            for path in [dir.join("captures").join(name), direct] {
+                if path.is_file() {
+                    let file = std::fs::File::open(&path).map_err(|e| crate::io_error_text(&e))?;
+                    return Ok(Box::new(std::io::BufReader::new(file)));
+                }
+            }
+        }
+        match bundled::capture(name) {
+            Some(bytes) => Ok(Box::new(Cursor::new(bytes))),
+            None => Err("no such capture in the course or among the bundled captures".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_leave_the_course() {
+        assert!(inside(Path::new("/c"), "a.pcapng").is_some());
+        assert!(inside(Path::new("/c"), "sub/a.pcapng").is_some());
+        assert!(inside(Path::new("/c"), "../a.pcapng").is_none());
+        assert!(inside(Path::new("/c"), "/etc/passwd").is_none());
+        let captures = CourseSource::Folder(PathBuf::from("/nonexistent")).captures();
+        assert!(captures.open("../../etc/passwd").is_err());
+        assert!(
+            captures.open("ftp-passive.pcapng").is_ok(),
+            "bundled captures are the fallback"
+        );
+    }
+
+    #[test]
+    fn the_bundled_course_loads_without_problems() {
+        let mut problems = Vec::new();
+        let course = CourseSource::Bundled.load(&mut problems).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(course.lessons[0].id, "primer");
+        assert_eq!(course.lessons[0].questions.len(), 8);
+    }
+}

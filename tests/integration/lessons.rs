@@ -1,0 +1,126 @@
+//! Lessons: the bundled course passes `wirelab check`, broken lessons produce exactly
+//! the expected problems at their positions, and the course page's answers are accepted.
+
+use super::common::{data, stdout_of, wirelab};
+use wirelab::lesson::answer::grade;
+use wirelab::lesson::source::CourseSource;
+
+#[test]
+fn the_bundled_course_passes_check() {
+    let out = stdout_of(wirelab().arg("check"));
+    assert!(out.ends_with(": 0 errors, 0 warnings\n"), "{out}");
+    // The lessons folder of the repository is the same course.
+    let out = stdout_of(
+        wirelab()
+            .arg("check")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons")),
+    );
+    assert!(out.ends_with(": 0 errors, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn broken_lessons_give_exactly_the_expected_problems() {
+    let output = wirelab()
+        .arg("check")
+        .arg("tests/data/lessons/broken")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "problems found: exit 1");
+    let expected = std::fs::read_to_string(data("golden/check-broken.txt")).unwrap();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+    // The same as JSON, for editors and CI.
+    let output = wirelab()
+        .args(["check", "--format", "json"])
+        .arg(data("lessons/broken"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["errors"], 11);
+    assert_eq!(report["problems"][0]["line"], 7);
+    assert_eq!(report["problems"][0]["column"], 13);
+}
+
+#[test]
+fn syntax_errors_and_unusable_paths() {
+    let output = wirelab()
+        .arg("check")
+        .arg(data("lessons/syntax-error.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("syntax-error.yaml:4:"), "{out}");
+    let output = wirelab().args(["check", "/no/such/course"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "wirelab: /no/such/course: no such file or folder\n"
+    );
+}
+
+#[test]
+fn the_course_pages_eight_answers_are_accepted() {
+    let source = CourseSource::Bundled;
+    let mut problems = Vec::new();
+    let course = source.load(&mut problems).unwrap();
+    let primer = &course.lessons[0];
+    let captures = source.captures();
+    let page_answers = [
+        ("ftp-default-mode", "active"),
+        ("ftp-ports", "20 21"),
+        ("ftp-ports", "21 20"),
+        ("smb-transport", "TCP"),
+        ("smb-port", "445"),
+        ("http-port", "80"),
+        ("http-get", "GET"),
+        ("https", "HTTPS"),
+        ("https-application-data", "True"),
+    ];
+    for (id, answer) in page_answers {
+        let q = primer.questions.iter().find(|q| q.id == id).unwrap();
+        assert!(grade(q, answer, &captures).unwrap().correct, "{id}: {answer}");
+    }
+    let q = primer.questions.iter().find(|q| q.id == "ftp-default-mode").unwrap();
+    let verdict = grade(q, "passive", &captures).unwrap();
+    assert!(!verdict.correct && verdict.feedback.is_some());
+}
+
+#[test]
+fn capture_derived_and_filter_questions_grade_right_and_wrong() {
+    let source = CourseSource::Bundled;
+    let mut problems = Vec::new();
+    let course = source.load(&mut problems).unwrap();
+    let http = course.lessons.iter().find(|l| l.id == "http-methods").unwrap();
+    let captures = source.captures();
+    let q = |id: &str| http.questions.iter().find(|q| q.id == id).unwrap();
+    assert!(grade(q("refused-code"), "405", &captures).unwrap().correct);
+    assert!(!grade(q("refused-code"), "404", &captures).unwrap().correct);
+    assert!(grade(q("requests"), "13", &captures).unwrap().correct);
+    assert!(
+        grade(q("redirect"), "http://www.wirelab.test/about.html", &captures)
+            .unwrap()
+            .correct
+    );
+    // Any filter that keeps the same frames is right.
+    assert!(
+        grade(
+            q("dav-writes"),
+            r#"http.request.method == "PUT" and http.request.uri matches "^/dav""#,
+            &captures
+        )
+        .unwrap()
+        .correct
+    );
+    assert!(
+        !grade(q("dav-writes"), r#"http.request.method == "PUT""#, &captures)
+            .unwrap()
+            .correct
+    );
+    assert!(!grade(q("dav-writes"), "not a filter ==", &captures).unwrap().correct);
+    assert!(
+        grade(q("client-errors"), "http.response.code in {400..499}", &captures)
+            .unwrap()
+            .correct
+    );
+}
