@@ -35,6 +35,7 @@ mod export;
 mod follow;
 mod ladder;
 mod pace;
+mod schema;
 mod stats;
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +52,8 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Check a course or lesson before students see it: every problem with file:line:column
     Check(check::CheckArgs),
+    /// Print the lesson (or course) file format as JSON Schema, for editors
+    Schema(schema::SchemaArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +129,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Ladder(args)) => ladder::run(&args),
         Some(Command::Stats(args)) => stats::run(&args),
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Schema(args)) => schema::run(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();

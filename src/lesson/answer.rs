@@ -215,6 +215,7 @@ mod tests {
             options: vec![],
             answer,
             hints: vec![],
+            hint_cost: 0,
             solution: vec![],
             feedback: vec![("passive".into(), "Passive is the other mode.".into())],
             pos: Pos::default(),

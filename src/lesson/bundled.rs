@@ -9,6 +9,12 @@ pub const LESSONS: &[(&str, &str)] = &[
         "02-http-methods.yaml",
         include_str!("../../lessons/02-http-methods.yaml"),
     ),
+    (
+        "03-tls-handshake.yaml",
+        include_str!("../../lessons/03-tls-handshake.yaml"),
+    ),
+    ("04-ftp-modes.yaml", include_str!("../../lessons/04-ftp-modes.yaml")),
+    ("05-smb-auth.yaml", include_str!("../../lessons/05-smb-auth.yaml")),
 ];
 
 /// The bundled captures by file name.
@@ -56,4 +62,25 @@ pub fn lesson(name: &str) -> Option<&'static str> {
 
 pub fn capture(name: &str) -> Option<&'static [u8]> {
     CAPTURES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_file_and_capture_is_bundled() {
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons")).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".yaml") {
+                assert!(lesson(&name).is_some(), "lessons/{name} is not in LESSONS");
+            }
+        }
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/captures")).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".pcapng") {
+                assert!(capture(&name).is_some(), "captures/{name} is not in CAPTURES");
+            }
+        }
+    }
 }

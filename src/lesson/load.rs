@@ -244,7 +244,15 @@ fn section(r: &mut Reader, node: &Node) -> Option<Section> {
 
 fn question(r: &mut Reader, node: &Node) -> Option<Question> {
     let keys = [
-        "id", "prompt", "points", "options", "answer", "hints", "solution", "feedback",
+        "id",
+        "prompt",
+        "points",
+        "options",
+        "answer",
+        "hints",
+        "hint_cost",
+        "solution",
+        "feedback",
     ];
     let entries = r.map(node, "a question", &keys)?;
     let at = node.pos();
@@ -272,6 +280,16 @@ fn question(r: &mut Reader, node: &Node) -> Option<Question> {
     let hints = Reader::optional(entries, "hints")
         .map(|n| r.texts(n, "a hint"))
         .unwrap_or_default();
+    let hint_cost = match Reader::optional(entries, "hint_cost") {
+        None => 0,
+        Some(n) => match n.text().and_then(|t| t.parse().ok()) {
+            Some(c) => c,
+            None => {
+                r.error(n.pos(), "hint_cost must be a whole number");
+                0
+            }
+        },
+    };
     let solution = Reader::optional(entries, "solution")
         .map(|n| r.texts(n, "a solution step"))
         .unwrap_or_default();
@@ -296,6 +314,7 @@ fn question(r: &mut Reader, node: &Node) -> Option<Question> {
         options,
         answer,
         hints,
+        hint_cost,
         solution,
         feedback,
         pos: at,

@@ -10,6 +10,7 @@ pub mod answer;
 pub mod bundled;
 pub mod check;
 pub mod load;
+pub mod schema;
 pub mod source;
 pub mod yaml;
 
@@ -60,10 +61,31 @@ pub struct Question {
     pub options: Vec<String>,
     pub answer: Answer,
     pub hints: Vec<String>,
+    /// Points taken off for each hint revealed.
+    pub hint_cost: u32,
     pub solution: Vec<String>,
     /// Feedback for known wrong answers (compared as text answers are).
     pub feedback: Vec<(String, String)>,
     pub pos: Pos,
+}
+
+impl Question {
+    /// The order to show a choice question's options in: shuffled, so that the right
+    /// one is not always first, but the same every time (seeded by the question id).
+    pub fn option_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.options.len()).collect();
+        // FNV-1a of the id, then a Fisher-Yates shuffle driven by xorshift.
+        let mut state = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        }) | 1;
+        for i in (1..order.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            order.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        order
+    }
 }
 
 /// What counts as right. Every expected value is kept as the author wrote it.
@@ -98,6 +120,33 @@ pub enum Answer {
         reference: String,
         pos: Pos,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_order_is_shuffled_but_stable() {
+        let q = |id: &str| Question {
+            id: id.into(),
+            prompt: String::new(),
+            points: 1,
+            options: (0..6).map(|i| i.to_string()).collect(),
+            answer: Answer::Bool(true),
+            hints: vec![],
+            hint_cost: 0,
+            solution: vec![],
+            feedback: vec![],
+            pos: Pos::default(),
+        };
+        let order = q("meaning-405").option_order();
+        assert_eq!(order, q("meaning-405").option_order(), "the same every time");
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..6).collect::<Vec<_>>(), "a permutation");
+        assert!((0..8).any(|i| q(&format!("q{i}")).option_order() != (0..6).collect::<Vec<_>>()));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -124,3 +124,73 @@ fn capture_derived_and_filter_questions_grade_right_and_wrong() {
             .correct
     );
 }
+
+#[test]
+fn every_lesson_answers_what_its_captures_show() {
+    let source = CourseSource::Bundled;
+    let mut problems = Vec::new();
+    let course = source.load(&mut problems).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let captures = source.captures();
+    let expected = [
+        ("tls-handshake", "sni", "www.wirelab.test"),
+        ("tls-handshake", "cipher-12", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+        ("tls-handshake", "version-13", "0x0304"),
+        ("tls-handshake", "failed-handshakes", "2"),
+        ("tls-handshake", "certificate-filter", "tls.handshake.type == 11"),
+        ("ftp-modes", "first-user", "anonymous"),
+        ("ftp-modes", "secrets-size", "49"),
+        ("ftp-modes", "active-port", "20"),
+        ("ftp-modes", "tuple-port", "30103"),
+        (
+            "ftp-modes",
+            "passive-replies",
+            "ftp.response.code == 227 or ftp.response.code == 229",
+        ),
+        ("smb-auth", "dialect", "0x0311"),
+        ("smb-auth", "failures", "4"),
+        ("smb-auth", "guesser", "10.20.30.22"),
+        ("smb-auth", "stolen-file", "payroll-november.txt"),
+        ("smb-auth", "ntlm-filter", "ntlmssp.messagetype"),
+    ];
+    for (lesson, id, answer) in expected {
+        let lesson = course.lessons.iter().find(|l| l.id == lesson).unwrap();
+        let q = lesson.questions.iter().find(|q| q.id == id).unwrap();
+        assert!(grade(q, answer, &captures).unwrap().correct, "{id}: {answer}");
+    }
+    // Lessons 2-5: at least six questions each, half of them answered from captures or
+    // by writing a filter; every question with a hint and a solution.
+    for lesson in &course.lessons[1..] {
+        assert!(lesson.questions.len() >= 6, "{}", lesson.id);
+        let from_captures = lesson
+            .questions
+            .iter()
+            .filter(|q| {
+                matches!(
+                    q.answer,
+                    wirelab::lesson::Answer::FromCapture { .. } | wirelab::lesson::Answer::FilterMatches { .. }
+                )
+            })
+            .count();
+        assert!(from_captures * 2 >= lesson.questions.len(), "{}", lesson.id);
+    }
+    for lesson in &course.lessons {
+        for q in &lesson.questions {
+            assert!(!q.hints.is_empty() && !q.solution.is_empty(), "{}: {}", lesson.id, q.id);
+        }
+    }
+}
+
+#[test]
+fn the_complete_example_in_lessons_readme_checks_clean() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/README.md")).unwrap();
+    let start = readme.find("## A lesson, complete").unwrap();
+    let block = &readme[start..];
+    let yaml_start = block.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let yaml = &block[yaml_start..yaml_start + block[yaml_start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("example.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let out = stdout_of(wirelab().arg("check").arg(&path));
+    assert!(out.ends_with("1 lessons, 7 questions: 0 errors, 0 warnings\n"), "{out}");
+}
