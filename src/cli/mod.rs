@@ -35,6 +35,7 @@ mod export;
 mod follow;
 mod ladder;
 mod pace;
+mod read;
 mod schema;
 mod stats;
 
@@ -54,6 +55,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the lesson (or course) file format as JSON Schema, for editors
     Schema(schema::SchemaArgs),
+    /// Read the course: the list of lessons, or one lesson with its questions
+    Read(read::ReadArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +133,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Stats(args)) => stats::run(&args),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
+        Some(Command::Read(args)) => read::run(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();

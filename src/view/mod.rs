@@ -8,6 +8,7 @@ pub mod follow;
 pub mod hexdump;
 pub mod json;
 pub mod ladder;
+pub mod markup;
 pub mod names;
 pub mod stats;
 pub mod table;

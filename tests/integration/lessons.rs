@@ -194,3 +194,37 @@ fn the_complete_example_in_lessons_readme_checks_clean() {
     let out = stdout_of(wirelab().arg("check").arg(&path));
     assert!(out.ends_with("1 lessons, 7 questions: 0 errors, 0 warnings\n"), "{out}");
 }
+
+#[test]
+fn read_lists_the_course_and_renders_a_lesson() {
+    let list = stdout_of(wirelab().args(["read", "--color", "never"]));
+    for id in ["primer", "http-methods", "tls-handshake", "ftp-modes", "smb-auth"] {
+        assert!(list.contains(id), "{list}");
+    }
+    let lesson = stdout_of(wirelab().args(["read", "ftp-modes", "--color", "never", "--width", "70"]));
+    assert!(lesson.starts_with("FTP, active and passive\n"), "{lesson}");
+    assert!(
+        lesson.contains("  ▶ wirelab replay captures/ftp-passive.pcapng -Y 'tcp.stream == 0' --annotate"),
+        "{lesson}"
+    );
+    assert!(
+        lesson.lines().all(|l| l.chars().count() <= 70 || l.contains('▶')),
+        "{lesson}"
+    );
+    let by_number = stdout_of(wirelab().args(["read", "4", "--color", "never", "--width", "70"]));
+    assert_eq!(lesson, by_number);
+    let output = wirelab().args(["read", "nope"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr)
+        .unwrap()
+        .contains("no lesson 'nope' in the course"));
+    // An instructor's course folder reads the same way.
+    let out = stdout_of(wirelab().args([
+        "read",
+        "--color",
+        "never",
+        "--course",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/lessons"),
+    ]));
+    assert_eq!(out, list);
+}
