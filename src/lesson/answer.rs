@@ -276,4 +276,21 @@ mod tests {
         ));
         assert!(right(&Answer::Choice(vec!["TLS 1.3".into()]), "tls 1.3"));
     }
+
+    #[test]
+    fn wrong_answers_are_wrong_for_every_kind() {
+        let text = Answer::Text { accept: vec!["GET".into()], regex: None };
+        assert!(!right(&text, "POST"));
+        assert!(!right(&text, "GETS"));
+        assert!(!right(&Answer::Set(vec!["20".into(), "21".into()]), "20"));
+        let choice = Answer::Choice(vec!["a".into(), "c".into()]);
+        assert!(right(&choice, "c, a"));
+        assert!(!right(&choice, "a"), "a multiple choice needs every right option");
+        assert!(!right(&choice, "a, b, c"));
+        let number = Answer::Number { value: "1.5".into(), tolerance: "0.1".into() };
+        assert!(right(&number, "1.55"));
+        assert!(!right(&number, "1.7"));
+        assert!(!right(&number, "one and a half"));
+        assert!(!right(&Answer::Bool(false), "true"));
+    }
 }
