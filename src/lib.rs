@@ -9,6 +9,7 @@ pub mod cli;
 pub mod decode;
 pub mod export;
 pub mod filter;
+pub mod grade;
 pub mod lesson;
 pub mod view;
 

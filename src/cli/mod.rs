@@ -33,6 +33,7 @@ pub struct Cli {
 mod check;
 mod export;
 mod follow;
+mod grade;
 mod ladder;
 mod pace;
 mod read;
@@ -57,6 +58,10 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Read the course: the list of lessons, or one lesson with its questions
     Read(read::ReadArgs),
+    /// Grade answer files: text, JSON, JUnit XML, TAP or CSV; exit 0 all right, 1 not
+    Grade(grade::GradeArgs),
+    /// Print a blank answers file for a lesson
+    AnswersTemplate(grade::TemplateArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,6 +139,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Schema(args)) => schema::run(&args),
         Some(Command::Read(args)) => read::run(&args),
+        Some(Command::Grade(args)) => grade::run(&args),
+        Some(Command::AnswersTemplate(args)) => grade::template(&args),
         None => {
             use clap::CommandFactory;
             let mut help = Cli::command();

@@ -1,17 +1,64 @@
 //! Is an answer right? Pure matching for the written kinds; the capture-derived kinds
 //! decode the capture they name, through a [`Captures`] source.
 
+use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use super::{Answer, Question, Take};
 use crate::capture::CaptureReader;
-use crate::decode::{first_pass, Decoder, Field};
+use crate::decode::{first_pass, Decoder, Field, Packet};
 use crate::filter::Filter;
 
 /// Where lesson captures come from (a course folder, or the bundled set).
 pub trait Captures {
     /// The capture's bytes as a reader, and a name for messages.
     fn open(&self, name: &str) -> Result<Box<dyn Read>, String>;
+}
+
+/// Decoded captures, as questions need them.
+pub trait Packets {
+    fn packets(&self, name: &str) -> Result<Arc<Vec<Packet>>, String>;
+}
+
+/// Any capture source decodes on demand (fine for a few questions; see [`Library`]).
+impl<C: Captures + ?Sized> Packets for C {
+    fn packets(&self, name: &str) -> Result<Arc<Vec<Packet>>, String> {
+        let mut all = Vec::new();
+        decode_all(self, name, |p| all.push(p.clone()))?;
+        Ok(Arc::new(all))
+    }
+}
+
+/// Captures decoded once and kept, for grading many answers (batch grading shares one
+/// across threads). Course captures are small; each is held whole.
+#[derive(Debug, Default)]
+pub struct Library {
+    decoded: HashMap<String, Result<Arc<Vec<Packet>>, String>>,
+}
+
+impl Library {
+    /// Decodes every capture the questions name.
+    pub fn for_questions<'q>(captures: &dyn Captures, questions: impl Iterator<Item = &'q Question>) -> Library {
+        let mut decoded = HashMap::new();
+        for q in questions {
+            let name = match &q.answer {
+                Answer::FromCapture { capture, .. } | Answer::FilterMatches { capture, .. } => capture,
+                _ => continue,
+            };
+            decoded.entry(name.clone()).or_insert_with(|| captures.packets(name));
+        }
+        Library { decoded }
+    }
+}
+
+impl Packets for Library {
+    fn packets(&self, name: &str) -> Result<Arc<Vec<Packet>>, String> {
+        self.decoded
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Err(format!("capture {name} was not loaded")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +99,32 @@ fn boolean(text: &str) -> Option<bool> {
     }
 }
 
+/// The expected answer as text, for reports that reveal it.
+pub fn expected(question: &Question, captures: &dyn Packets) -> Result<String, String> {
+    Ok(match &question.answer {
+        Answer::Text { accept, regex } => match (accept.first(), regex) {
+            (Some(first), _) => first.clone(),
+            (None, Some(re)) => format!("/{re}/"),
+            (None, None) => String::new(),
+        },
+        Answer::Set(members) => members.join(" "),
+        Answer::Choice(right) => right.join(", "),
+        Answer::Number { value, tolerance } if tolerance.trim() == "0" => value.clone(),
+        Answer::Number { value, tolerance } => format!("{value} ± {tolerance}"),
+        Answer::Bool(b) => if *b { "true" } else { "false" }.to_string(),
+        Answer::FromCapture {
+            capture,
+            filter,
+            field,
+            take,
+            ..
+        } => from_capture(captures, capture, filter, field, *take)?.join(" "),
+        Answer::FilterMatches { reference, .. } => reference.clone(),
+    })
+}
+
 /// Grades a student's answer to a question.
-pub fn grade(question: &Question, given: &str, captures: &dyn Captures) -> Result<Verdict, String> {
+pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result<Verdict, String> {
     let correct = match &question.answer {
         Answer::Text { accept, regex } => {
             let given_n = normalize(given);
@@ -136,7 +207,7 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Captures) -> Resul
 }
 
 /// Decodes a capture (two passes, as replay shows it) and calls `each` per packet.
-fn decode_all(captures: &dyn Captures, name: &str, mut each: impl FnMut(&crate::decode::Packet)) -> Result<(), String> {
+fn decode_all<C: Captures + ?Sized>(captures: &C, name: &str, mut each: impl FnMut(&Packet)) -> Result<(), String> {
     let hints = first_pass(
         &mut CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?,
         u64::MAX,
@@ -150,20 +221,19 @@ fn decode_all(captures: &dyn Captures, name: &str, mut each: impl FnMut(&crate::
 }
 
 /// The frame numbers a filter keeps.
-pub fn frames(captures: &dyn Captures, name: &str, filter: &Filter) -> Result<Vec<u64>, String> {
-    let mut kept = Vec::new();
-    decode_all(captures, name, |p| {
-        if filter.matches(p) {
-            kept.push(p.number);
-        }
-    })?;
-    Ok(kept)
+pub fn frames(captures: &dyn Packets, name: &str, filter: &Filter) -> Result<Vec<u64>, String> {
+    Ok(captures
+        .packets(name)?
+        .iter()
+        .filter(|p| filter.matches(p))
+        .map(|p| p.number)
+        .collect())
 }
 
 /// The expected answer of a from_capture question: the field's values (as `-T fields`
 /// prints them) in the frames the filter keeps, taken as the question says.
 pub fn from_capture(
-    captures: &dyn Captures,
+    captures: &dyn Packets,
     name: &str,
     filter: &str,
     field: &str,
@@ -173,12 +243,10 @@ pub fn from_capture(
     let field = Field::from_name(field).ok_or_else(|| format!("unknown field '{field}'"))?;
     let mut values = Vec::new();
     let mut frames = 0u64;
-    decode_all(captures, name, |p| {
-        if filter.matches(p) {
-            frames += 1;
-            values.extend(p.values(field).map(|v| v.to_field_string(field.kind())));
-        }
-    })?;
+    for p in captures.packets(name)?.iter().filter(|p| filter.matches(p)) {
+        frames += 1;
+        values.extend(p.values(field).map(|v| v.to_field_string(field.kind())));
+    }
     Ok(match take {
         Take::First => values.into_iter().take(1).collect(),
         Take::All => values,
@@ -279,7 +347,10 @@ mod tests {
 
     #[test]
     fn wrong_answers_are_wrong_for_every_kind() {
-        let text = Answer::Text { accept: vec!["GET".into()], regex: None };
+        let text = Answer::Text {
+            accept: vec!["GET".into()],
+            regex: None,
+        };
         assert!(!right(&text, "POST"));
         assert!(!right(&text, "GETS"));
         assert!(!right(&Answer::Set(vec!["20".into(), "21".into()]), "20"));
@@ -287,7 +358,10 @@ mod tests {
         assert!(right(&choice, "c, a"));
         assert!(!right(&choice, "a"), "a multiple choice needs every right option");
         assert!(!right(&choice, "a, b, c"));
-        let number = Answer::Number { value: "1.5".into(), tolerance: "0.1".into() };
+        let number = Answer::Number {
+            value: "1.5".into(),
+            tolerance: "0.1".into(),
+        };
         assert!(right(&number, "1.55"));
         assert!(!right(&number, "1.7"));
         assert!(!right(&number, "one and a half"));

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::answer::{frames, from_capture, Captures};
+use super::answer::{frames, from_capture, Captures, Library};
 use super::yaml::Pos;
 use super::{Answer, Course, Lesson, Problem, Severity, Take};
 use crate::filter::Filter;
@@ -36,10 +36,13 @@ pub fn course(course: &Course, captures: &dyn Captures, problems: &mut Vec<Probl
 }
 
 /// Checks one lesson.
-pub fn lesson(lesson: &Lesson, captures: &dyn Captures, problems: &mut Vec<Problem>) {
+pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem>) {
+    // Each capture is decoded once for all the questions that use it.
+    let library = Library::for_questions(source, lesson.questions.iter());
+    let captures = &library;
     for section in &lesson.sections {
         if let Some(replay) = &section.replay {
-            if let Err(e) = captures.open(&replay.capture) {
+            if let Err(e) = source.open(&replay.capture) {
                 push(
                     problems,
                     lesson,

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod filters;
 mod follow_export;
+mod grading;
 mod lessons;
 mod linktypes;
 mod readme_questions;

@@ -1,0 +1,200 @@
+//! `wirelab grade`: answer files graded for scripts and CI, one or a whole class.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+
+use super::{flush, stdout_writer, write_all};
+use crate::grade::report::{self, Failed};
+use crate::grade::submission::{self, Submission};
+use crate::grade::{grade_submission, lessons_for, Report};
+use crate::lesson::answer::Library;
+use crate::lesson::source::CourseSource;
+use crate::lesson::{Course, Problem, Severity};
+
+#[derive(Debug, clap::Args)]
+pub struct GradeArgs {
+    /// An answers file (YAML or JSON)
+    #[arg(required_unless_present = "submissions", conflicts_with = "submissions")]
+    pub file: Option<PathBuf>,
+    /// Grade every answers file in this folder (in parallel) into one summary
+    #[arg(long, value_name = "DIR")]
+    pub submissions: Option<PathBuf>,
+    /// text, json, junit, tap; csv for a batch summary
+    #[arg(long, value_enum, default_value_t = GradeFormat::Text)]
+    pub format: GradeFormat,
+    /// Add the expected answers to the report (off, so reports can go to students)
+    #[arg(long)]
+    pub reveal: bool,
+    /// Points that pass (exit 0) even with wrong answers
+    #[arg(long, value_name = "POINTS")]
+    pub pass_mark: Option<u32>,
+    /// The lesson the answers are for, when the file does not say
+    #[arg(long, value_name = "ID")]
+    pub lesson: Option<String>,
+    /// Grade against an instructor's course folder instead of the bundled course
+    #[arg(long, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GradeFormat {
+    Text,
+    Json,
+    Junit,
+    Tap,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// The lesson id
+    pub lesson: String,
+    /// An instructor's course folder instead of the bundled course
+    #[arg(long, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+}
+
+pub(crate) fn load_course(dir: Option<&Path>) -> anyhow::Result<(Course, CourseSource)> {
+    let source = match dir {
+        Some(dir) => CourseSource::folder(dir),
+        None => CourseSource::Bundled,
+    };
+    let mut problems: Vec<Problem> = Vec::new();
+    let course = source.load(&mut problems);
+    if let Some(p) = problems.iter().find(|p| p.severity == Severity::Error) {
+        bail!("{p} (run wirelab check for every problem)");
+    }
+    let course = course.context("the course could not be read")?;
+    Ok((course, source))
+}
+
+fn read_submission(path: &Path, lesson: Option<&String>) -> Result<Submission, String> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {}", crate::io_error_text(&e)))?;
+    let mut sub = submission::parse(&name, &text)
+        .map_err(|e| format!("{name}:{}:{}: {}", e.pos.line, e.pos.column, e.message))?;
+    if let Some(lesson) = lesson {
+        match &sub.lesson {
+            Some(own) if own != lesson => return Err(format!("{name}: answers lesson '{own}', not '{lesson}'")),
+            _ => sub.lesson = Some(lesson.clone()),
+        }
+    }
+    Ok(sub)
+}
+
+pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
+    let (course, source) = load_course(args.course.as_deref())?;
+    // Every capture the course's questions use, decoded once for the whole run.
+    let library = Library::for_questions(&source.captures(), course.lessons.iter().flat_map(|l| &l.questions));
+    let passes = |r: &Report| r.all_correct() || args.pass_mark.is_some_and(|mark| r.score >= mark);
+    if let Some(file) = &args.file {
+        let submission = read_submission(file, args.lesson.as_ref()).map_err(anyhow::Error::msg)?;
+        let lessons = lessons_for(&course, &submission).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let report = grade_submission(&lessons, &submission, &library, args.reveal);
+        let bytes = match args.format {
+            GradeFormat::Text => report::text::render(&report),
+            GradeFormat::Json => report::json::render(&report),
+            GradeFormat::Junit => report::junit::render(std::slice::from_ref(&report)),
+            GradeFormat::Tap => report::tap::render(std::slice::from_ref(&report)),
+            GradeFormat::Csv => report::csv::render(std::slice::from_ref(&report), &[]),
+        };
+        emit(&bytes)?;
+        return Ok(if passes(&report) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let dir = args
+        .submissions
+        .as_ref()
+        .expect("clap requires a file or --submissions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("{}: no answers files (*.yaml, *.yml, *.json)", dir.display());
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    let chunk = files.len().div_ceil(threads);
+    let graded: Vec<Result<Report, Failed>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let (course, library) = (&course, &library);
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| {
+                            let failed = |message: String| Failed {
+                                file: path.display().to_string(),
+                                message,
+                            };
+                            let submission = read_submission(path, args.lesson.as_ref()).map_err(failed)?;
+                            let lessons = lessons_for(course, &submission).map_err(failed)?;
+                            Ok(grade_submission(&lessons, &submission, library, args.reveal))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("grading threads do not panic"))
+            .collect()
+    });
+    let (mut reports, mut failed) = (Vec::new(), Vec::new());
+    for result in graded {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(f) => failed.push(f),
+        }
+    }
+    for f in &failed {
+        eprintln!("wirelab: {} (not graded)", f.message);
+    }
+    let bytes = match args.format {
+        GradeFormat::Csv => report::csv::render(&reports, &failed),
+        GradeFormat::Json => report::json::render_batch(&reports, &failed),
+        GradeFormat::Junit => report::junit::render(&reports),
+        GradeFormat::Tap => report::tap::render(&reports),
+        GradeFormat::Text => reports.iter().flat_map(report::text::render).collect(),
+    };
+    emit(&bytes)?;
+    if reports.is_empty() {
+        bail!("{}: no answers file could be graded", dir.display());
+    }
+    Ok(if failed.is_empty() && reports.iter().all(passes) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn emit(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = stdout_writer();
+    if write_all(&mut out, bytes)?.is_some() {
+        flush(&mut out)?;
+    }
+    Ok(())
+}
+
+pub fn template(args: &TemplateArgs) -> anyhow::Result<ExitCode> {
+    let (course, _) = load_course(args.course.as_deref())?;
+    let Some(lesson) = course.lessons.iter().find(|l| l.id == args.lesson) else {
+        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+        bail!(
+            "no lesson '{}' in the course (lessons: {})",
+            args.lesson,
+            ids.join(", ")
+        );
+    };
+    emit(submission::template(lesson).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

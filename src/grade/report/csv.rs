@@ -1,0 +1,52 @@
+//! A class summary as CSV (RFC 4180): a row per submission, a column per question.
+
+use super::Failed;
+use crate::grade::Report;
+
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn render(reports: &[Report], failed: &[Failed]) -> Vec<u8> {
+    let mut columns: Vec<String> = Vec::new();
+    for r in reports.iter().flat_map(|r| &r.results) {
+        let name = format!("{}/{}", r.lesson, r.id);
+        if !columns.contains(&name) {
+            columns.push(name);
+        }
+    }
+    let mut out = String::from("student,file,score,max");
+    for c in &columns {
+        out.push(',');
+        out.push_str(&field(c));
+    }
+    out.push_str("\r\n");
+    for report in reports {
+        out.push_str(&format!(
+            "{},{},{},{}",
+            field(report.student.as_deref().unwrap_or("")),
+            field(&report.file),
+            report.score,
+            report.max
+        ));
+        for c in &columns {
+            let result = report
+                .results
+                .iter()
+                .find(|r| format!("{}/{}", r.lesson, r.id) == *c)
+                .map(|r| r.status.name())
+                .unwrap_or("");
+            out.push(',');
+            out.push_str(result);
+        }
+        out.push_str("\r\n");
+    }
+    for f in failed {
+        out.push_str(&format!(",{},unusable,{}\r\n", field(&f.file), field(&f.message)));
+    }
+    out.into_bytes()
+}

@@ -1,0 +1,207 @@
+//! Answer files: YAML or JSON (JSON is read as the YAML it also is), with positions for
+//! every problem. One lesson:
+//!
+//! ```yaml
+//! format_version: 1
+//! lesson: ftp-modes
+//! student: s1234          # optional
+//! answers:
+//!   default-mode: active
+//!   ports: [20, 21]       # a list is joined with spaces
+//! ```
+//!
+//! or the whole course, answers grouped by lesson id (`answers: {primer: {...}, ...}`).
+
+use crate::lesson::yaml::{self, Node, Pos};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    Text(String),
+    /// An answer of the wrong shape (a mapping where text was expected): graded wrong.
+    Invalid(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub file: String,
+    pub lesson: Option<String>,
+    pub student: Option<String>,
+    /// (lesson id, question id, answer)
+    answers: Vec<(String, String, Given)>,
+}
+
+impl Submission {
+    pub fn answer(&self, lesson: &str, question: &str) -> Option<&Given> {
+        self.answers
+            .iter()
+            .find(|(l, q, _)| l == lesson && q == question)
+            .map(|(_, _, g)| g)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.answers.iter().map(|(l, q, _)| (l.clone(), q.clone()))
+    }
+}
+
+/// An answer file that cannot be used: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusable {
+    pub pos: Pos,
+    pub message: String,
+}
+
+fn unusable(pos: Pos, message: impl Into<String>) -> Unusable {
+    Unusable {
+        pos,
+        message: message.into(),
+    }
+}
+
+fn given(node: &Node) -> Given {
+    match node {
+        Node::Scalar { text, .. } => Given::Text(text.clone()),
+        Node::Seq { items, .. } => {
+            let parts: Option<Vec<&str>> = items.iter().map(Node::text).collect();
+            match parts {
+                Some(parts) => Given::Text(parts.join(" ")),
+                None => Given::Invalid(format!("line {}: a list of lists is not an answer", node.pos().line)),
+            }
+        }
+        Node::Map { .. } => Given::Invalid(format!("line {}: a mapping is not an answer", node.pos().line)),
+    }
+}
+
+pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
+    let root = yaml::parse(source).map_err(|e| unusable(e.pos, e.message))?;
+    let Node::Map { entries, .. } = &root else {
+        return Err(unusable(
+            root.pos(),
+            "an answers file is a mapping with format_version and answers",
+        ));
+    };
+    for (key, _) in entries {
+        let name = key.text().unwrap_or("");
+        if !matches!(name, "format_version" | "lesson" | "course" | "student" | "answers") {
+            return Err(unusable(
+                key.pos(),
+                format!("unknown key '{name}' (known: format_version, lesson, course, student, answers)"),
+            ));
+        }
+    }
+    match root.get("format_version").and_then(Node::text).map(str::parse::<u32>) {
+        Some(Ok(v)) if v <= crate::lesson::FORMAT_VERSION => {}
+        Some(Ok(v)) => {
+            return Err(unusable(
+                root.get("format_version").unwrap().pos(),
+                format!("format_version {v} is newer than this wirelab reads"),
+            ))
+        }
+        Some(Err(_)) => {
+            return Err(unusable(
+                root.get("format_version").unwrap().pos(),
+                "format_version must be a whole number",
+            ))
+        }
+        None => return Err(unusable(root.pos(), "format_version is missing")),
+    }
+    let text_of = |key: &str| -> Result<Option<String>, Unusable> {
+        match root.get(key) {
+            None => Ok(None),
+            Some(Node::Scalar { text, .. }) => Ok(Some(text.clone())),
+            Some(other) => Err(unusable(other.pos(), format!("{key} must be a value"))),
+        }
+    };
+    let lesson = text_of("lesson")?;
+    let student = text_of("student")?;
+    let Some(answers_node) = root.get("answers") else {
+        return Err(unusable(root.pos(), "answers is missing"));
+    };
+    let Node::Map {
+        entries: answer_entries,
+        ..
+    } = answers_node
+    else {
+        return Err(unusable(answers_node.pos(), "answers must map question ids to answers"));
+    };
+    let mut answers = Vec::new();
+    match &lesson {
+        Some(lesson) => {
+            for (key, value) in answer_entries {
+                let id = key
+                    .text()
+                    .ok_or_else(|| unusable(key.pos(), "a question id must be a value"))?;
+                answers.push((lesson.clone(), id.to_string(), given(value)));
+            }
+        }
+        None => {
+            for (lesson_key, questions) in answer_entries {
+                let lesson = lesson_key
+                    .text()
+                    .ok_or_else(|| unusable(lesson_key.pos(), "a lesson id must be a value"))?;
+                let Node::Map { entries, .. } = questions else {
+                    return Err(unusable(questions.pos(), format!("without 'lesson:', answers are grouped by lesson: '{lesson}' must map question ids to answers")));
+                };
+                for (key, value) in entries {
+                    let id = key
+                        .text()
+                        .ok_or_else(|| unusable(key.pos(), "a question id must be a value"))?;
+                    answers.push((lesson.to_string(), id.to_string(), given(value)));
+                }
+            }
+        }
+    }
+    Ok(Submission {
+        file: file.to_string(),
+        lesson,
+        student,
+        answers,
+    })
+}
+
+/// A blank answers file for a lesson, with each question as a comment.
+pub fn template(lesson: &crate::lesson::Lesson) -> String {
+    let mut out = format!("# Answers for the lesson \"{}\". Fill in each answer, then: wirelab grade FILE\nformat_version: 1\nlesson: {}\nstudent: \"\"\nanswers:\n", lesson.title, lesson.id);
+    for q in &lesson.questions {
+        out.push_str(&format!("  # {}\n", q.prompt.replace('\n', " ")));
+        if !q.options.is_empty() {
+            out.push_str(&format!("  # options: {}\n", q.options.join(" | ")));
+        }
+        out.push_str(&format!("  {}: \"\"\n", q.id));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lesson_and_course_files_read_as_written() {
+        let s = parse(
+            "a.yaml",
+            "format_version: 1\nlesson: primer\nanswers:\n  ftp-ports: [20, 21]\n  smb-port: 0x1bd\n",
+        )
+        .unwrap();
+        assert_eq!(s.answer("primer", "ftp-ports"), Some(&Given::Text("20 21".into())));
+        assert_eq!(s.answer("primer", "smb-port"), Some(&Given::Text("0x1bd".into())));
+        let json = parse(
+            "a.json",
+            r#"{"format_version": 1, "answers": {"primer": {"http-get": "GET"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(json.answer("primer", "http-get"), Some(&Given::Text("GET".into())));
+        let odd = parse("a.yaml", "format_version: 1\nlesson: x\nanswers:\n  q: {a: 1}\n").unwrap();
+        assert!(matches!(odd.answer("x", "q"), Some(Given::Invalid(_))));
+    }
+
+    #[test]
+    fn unusable_files_say_where() {
+        let err = parse("a.yaml", "format_version: 1\nlesson: x\nanswer:\n  q: 1\n").unwrap_err();
+        assert_eq!(err.pos.line, 3);
+        assert!(parse("a.yaml", "just text").is_err());
+        assert!(parse("a.yaml", "format_version: 2\nanswers: {}\n")
+            .unwrap_err()
+            .message
+            .contains("newer"));
+    }
+}
