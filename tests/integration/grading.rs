@@ -147,3 +147,21 @@ fn a_template_has_every_question_and_grades_as_unanswered() {
     assert_eq!(code, 1);
     assert_eq!(out.matches(" · ").count(), 8, "{out}");
 }
+
+#[test]
+fn a_whole_course_submission_is_graded_across_lessons() {
+    let (code, out, _) = grade(&["tests/data/answers/course-partial.yaml", "--format", "json"]);
+    assert_eq!(code, 1, "most questions are unanswered");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["scope"], "course");
+    assert_eq!(report["max"], 40);
+    assert_eq!(report["score"], 5);
+    let results: Vec<&str> = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results.iter().filter(|r| **r == "correct").count(), 5);
+    assert_eq!(results.iter().filter(|r| **r == "unanswered").count(), 35);
+}
