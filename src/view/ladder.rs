@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use super::fit;
 use super::{address_text, time_text, MacNames};
 use crate::decode::{Field, Packet, Value};
 
@@ -67,20 +68,6 @@ fn lane_title(host: &str, steps: &[Step]) -> String {
         Some(role) => format!("{host} ({role})"),
         None => host.to_string(),
     }
-}
-
-/// Cuts text to `width` characters, ending in an ellipsis when cut.
-fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut cut: String = text.chars().take(width - 1).collect();
-    cut.push('…');
-    cut
 }
 
 /// Draws the ladder in `width` columns.

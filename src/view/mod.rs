@@ -36,6 +36,19 @@ pub fn address_text(address: &Address, names: &MacNames) -> String {
     }
 }
 
+/// Cuts text to `width` characters, ending in an ellipsis when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut cut: String = text.chars().take(width - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// The Time column: seconds since the first frame, six decimals.
 pub fn time_text(rel_ns: i64) -> String {
     let mut s = String::new();

@@ -2,17 +2,80 @@
 
 use colored::{Color, Colorize};
 
-use super::{address_text, time_text, MacNames, PacketFormat};
+use super::{address_text, fit, time_text, MacNames, PacketFormat};
 use crate::decode::{Packet, Severity};
 
 pub struct Table {
     names: MacNames,
     color: bool,
+    /// Set when the rows must fit a terminal this many columns wide (the REPL).
+    width: Option<usize>,
 }
 
 impl Table {
     pub fn new(names: MacNames, color: bool) -> Self {
-        Table { names, color }
+        Table {
+            names,
+            color,
+            width: None,
+        }
+    }
+
+    /// Rows that fit `width` columns: narrower columns without Length below 110 columns,
+    /// and Info cut with an ellipsis.
+    pub fn fitted(names: MacNames, color: bool, width: usize) -> Self {
+        Table {
+            names,
+            color,
+            width: Some(width),
+        }
+    }
+
+    /// Column widths (No., Time, Source, Destination, Protocol, Length) and whether
+    /// Length is shown.
+    fn columns(&self) -> (&'static [usize; 6], bool) {
+        match self.width {
+            Some(width) if width < 110 => (&COMPACT, false),
+            _ => (&WIDTHS, true),
+        }
+    }
+
+    fn line(&self, cells: [&str; 6], info: &str, protocol: Option<Color>, info_red: bool) -> String {
+        let (w, length) = self.columns();
+        let mut line = format!(
+            "{:>w0$} {:>w1$} {:<w2$} {:<w3$} ",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3]
+        );
+        let protocol_cell = format!("{:<w4$}", cells[4], w4 = w[4]);
+        let mut visible = line.chars().count() + protocol_cell.chars().count() + 1;
+        match protocol {
+            Some(color) if self.color => line.push_str(&protocol_cell.color(color).to_string()),
+            _ => line.push_str(&protocol_cell),
+        }
+        line.push(' ');
+        if length {
+            let cell = format!("{:>w5$} ", cells[5], w5 = w[5]);
+            visible += cell.chars().count();
+            line.push_str(&cell);
+        }
+        let info = match self.width {
+            Some(width) => fit(info, width.saturating_sub(visible + 1).max(8)),
+            None => info.to_string(),
+        };
+        if self.color && info_red {
+            line.push_str(&info.red().to_string());
+        } else {
+            line.push_str(&info);
+        }
+        line.push('\n');
+        line
     }
 }
 
@@ -29,59 +92,63 @@ fn protocol_color(protocol: &str) -> Option<Color> {
 }
 
 const WIDTHS: [usize; 6] = [6, 11, 17, 17, 8, 6];
+const COMPACT: [usize; 6] = [5, 10, 15, 15, 8, 0];
 
 impl PacketFormat for Table {
     fn header(&mut self, out: &mut Vec<u8>) {
-        let line = format!(
-            "{:>w0$} {:>w1$} {:<w2$} {:<w3$} {:<w4$} {:>w5$} Info\n",
-            "No.",
-            "Time",
-            "Source",
-            "Destination",
-            "Protocol",
-            "Length",
-            w0 = WIDTHS[0],
-            w1 = WIDTHS[1],
-            w2 = WIDTHS[2],
-            w3 = WIDTHS[3],
-            w4 = WIDTHS[4],
-            w5 = WIDTHS[5],
+        let line = self.line(
+            ["No.", "Time", "Source", "Destination", "Protocol", "Length"],
+            "Info",
+            None,
+            false,
         );
         if self.color {
-            out.extend_from_slice(line.bold().to_string().as_bytes());
+            out.extend_from_slice(line.trim_end_matches('\n').bold().to_string().as_bytes());
+            out.push(b'\n');
         } else {
             out.extend_from_slice(line.as_bytes());
         }
     }
 
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
-        let protocol = format!("{:<w$}", p.protocol, w = WIDTHS[4]);
-        let protocol = match protocol_color(p.protocol) {
-            Some(color) if self.color => protocol.color(color).to_string(),
-            _ => protocol,
-        };
         let flagged = p.notes.iter().any(|n| n.severity >= Severity::Warning)
             || p.info.starts_with("[TCP ") && !p.info.starts_with("[TCP Window Update]");
-        let info = if self.color && flagged {
-            p.info.red().to_string()
-        } else {
-            p.info.clone()
-        };
-        let line = format!(
-            "{:>w0$} {:>w1$} {:<w2$} {:<w3$} {} {:>w5$} {}\n",
-            p.number,
-            time_text(p.rel_ns),
-            address_text(&p.src, &self.names),
-            address_text(&p.dst, &self.names),
-            protocol,
-            p.orig_len,
-            info,
-            w0 = WIDTHS[0],
-            w1 = WIDTHS[1],
-            w2 = WIDTHS[2],
-            w3 = WIDTHS[3],
-            w5 = WIDTHS[5],
-        );
+        let (number, time, length) = (p.number.to_string(), time_text(p.rel_ns), p.orig_len.to_string());
+        let (src, dst) = (address_text(&p.src, &self.names), address_text(&p.dst, &self.names));
+        let cells = [number.as_str(), &time, &src, &dst, p.protocol, &length];
+        let line = self.line(cells, &p.info, protocol_color(p.protocol), flagged);
         out.extend_from_slice(line.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::CaptureReader;
+    use crate::decode::Decoder;
+
+    fn rows(table: &mut Table) -> String {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/captures/ftp-passive.pcapng")).unwrap();
+        let mut reader = CaptureReader::new(std::io::Cursor::new(bytes), "ftp-passive.pcapng").unwrap();
+        let mut decoder = Decoder::default();
+        let mut out = Vec::new();
+        table.header(&mut out);
+        while let Some(frame) = reader.next_frame().unwrap() {
+            table.packet(&decoder.decode(&frame), &mut out);
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fitted_rows_never_pass_the_width_and_say_where_they_were_cut() {
+        for width in [80, 100, 132] {
+            let text = rows(&mut Table::fitted(MacNames::none(), false, width));
+            assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
+            assert!(text.lines().any(|l| l.ends_with('…')), "{width}");
+            assert_eq!(text.lines().next().unwrap().contains("Length"), width >= 110);
+        }
+        let full = rows(&mut Table::new(MacNames::none(), false));
+        assert!(full.lines().any(|l| l.chars().count() > 132));
+        assert!(full.contains("Response: 227 Entering Passive Mode (10,20,30,10,"));
     }
 }
