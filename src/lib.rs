@@ -11,6 +11,8 @@ pub mod export;
 pub mod filter;
 pub mod grade;
 pub mod lesson;
+pub mod progress;
+pub mod repl;
 pub mod view;
 
 /// An I/O error as a short sentence, without Rust's "(os error N)" suffix.

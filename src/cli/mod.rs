@@ -28,6 +28,16 @@ use colored::Colorize as _;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Without a command: study an instructor's course folder instead of the bundled course
+    #[arg(long, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+    /// Without a command: keep progress in FILE (default: $WIRELAB_HOME/progress.json,
+    /// else $XDG_DATA_HOME/wirelab/progress.json)
+    #[arg(long, value_name = "FILE")]
+    pub progress: Option<PathBuf>,
+    /// Without a command: colour (auto: on a terminal, unless NO_COLOR is set)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 mod check;
@@ -141,13 +151,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Read(args)) => read::run(&args),
         Some(Command::Grade(args)) => grade::run(&args),
         Some(Command::AnswersTemplate(args)) => grade::template(&args),
-        None => {
-            use clap::CommandFactory;
-            let mut help = Cli::command();
-            help.print_help()?;
-            println!();
-            Ok(ExitCode::SUCCESS)
-        }
+        None => crate::repl::run(&crate::repl::Options {
+            course: cli.course,
+            progress: cli.progress,
+            color: cli.color,
+        }),
     }
 }
 

@@ -99,9 +99,21 @@ fn unknown_fields_and_missing_fields_are_usage_errors() {
 }
 
 #[test]
-fn no_arguments_prints_help() {
-    let out = stdout_of(&mut wirelab());
-    assert!(out.contains("replay"), "{out}");
+fn no_arguments_open_the_course_and_help_lists_the_commands() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout_of(
+        wirelab()
+            .env("WIRELAB_HOME", home.path())
+            .stdin(std::process::Stdio::null()),
+    );
+    assert!(
+        out.starts_with("Welcome to wirelab: Network traffic analysis, layers 5-7\n"),
+        "{out}"
+    );
+    let help = stdout_of(wirelab().arg("--help"));
+    for command in ["replay", "follow", "check", "grade", "--course", "--progress"] {
+        assert!(help.contains(command), "{command} missing from:\n{help}");
+    }
 }
 
 #[test]

@@ -8,6 +8,8 @@ use assert_cmd::cargo::CommandCargoExt;
 pub fn wirelab() -> Command {
     let mut cmd = Command::cargo_bin("wirelab").expect("the wirelab binary is built");
     cmd.env_remove("NO_COLOR");
+    // Never touch the user's own progress: tests that need a data directory set their own.
+    cmd.env("WIRELAB_HOME", std::env::temp_dir().join("wirelab-tests-home"));
     cmd
 }
 

@@ -10,5 +10,6 @@ mod grading;
 mod lessons;
 mod linktypes;
 mod readme_questions;
+mod repl;
 mod streams;
 mod tshark_diff;

@@ -1,0 +1,916 @@
+//! What the REPL does with each line: the student's place in the course, the last
+//! capture replayed, and the progress store, which is saved after every change. A line
+//! in, text out: the same code serves the terminal and scripted stdin, and is tested
+//! without either.
+
+use colored::Colorize;
+
+use super::command::{self, Command, COMMANDS};
+use super::wrap::fit_lines;
+use crate::capture::CaptureReader;
+use crate::decode::text::escaped;
+use crate::decode::{first_pass, Decoder, Field, Packet};
+use crate::filter::Filter;
+use crate::lesson::answer::{grade, Captures, Library};
+use crate::lesson::source::CourseSource;
+use crate::lesson::{Answer, Course, Lesson, Question};
+use crate::progress::{LessonProgress, Store};
+use crate::view::annotate::{self, Annotator};
+use crate::view::follow::{Follow, Mode};
+use crate::view::ladder::{render_text, Step};
+use crate::view::table::Table;
+use crate::view::{detail, markup, MacNames, PacketFormat};
+
+/// Rows of a replay shown at once; the rest is counted, not printed.
+const PAGE: usize = 60;
+
+/// What a line produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub text: String,
+    pub quit: bool,
+}
+
+/// A capture decoded for the REPL: every frame, and the TCP bytes each delivered.
+struct Replayed {
+    name: String,
+    packets: Vec<Packet>,
+    delivered: Vec<Vec<u8>>,
+    /// Indices of the frames the filter kept, and how many of them have been shown.
+    shown: Vec<usize>,
+    next: usize,
+    annotator: Option<Annotator>,
+}
+
+pub struct Session {
+    course: Course,
+    source: CourseSource,
+    key: String,
+    store: Store,
+    lesson: Option<usize>,
+    question: Option<usize>,
+    library: Library,
+    last: Option<Replayed>,
+    confirm_reset: Option<Option<String>>,
+    pub width: usize,
+    pub color: bool,
+}
+
+impl Session {
+    pub fn new(course: Course, source: CourseSource, store: Store, width: usize, color: bool) -> Session {
+        let key = course.title.clone();
+        Session {
+            course,
+            source,
+            key,
+            store,
+            lesson: None,
+            question: None,
+            library: Library::default(),
+            last: None,
+            confirm_reset: None,
+            width,
+            color,
+        }
+    }
+
+    /// The prompt: the lesson and question the student is on.
+    pub fn prompt(&self) -> String {
+        match (self.lesson, self.question) {
+            (Some(l), Some(q)) => format!("{} q{}> ", self.course.lessons[l].id, q + 1),
+            (Some(l), None) => format!("{}> ", self.course.lessons[l].id),
+            _ => "wirelab> ".into(),
+        }
+    }
+
+    pub fn greeting(&self) -> String {
+        let mut t = format!("Welcome to wirelab: {}\n\n", escaped(self.course.title.as_bytes()));
+        t.push_str(&self.outline());
+        t.push_str("\nType `open 1` to start the first lesson, `help` for every command, `quit` to leave.\n");
+        t.push_str("Your progress is saved as you go.\n");
+        fit_lines(&t, self.width)
+    }
+
+    fn lesson_progress(&mut self, lesson: usize) -> &mut LessonProgress {
+        let id = self.course.lessons[lesson].id.clone();
+        self.store.course(&self.key).lessons.entry(id).or_default()
+    }
+
+    fn points(&self, lesson: &Lesson) -> (u32, u32) {
+        let progress = self
+            .store
+            .data
+            .courses
+            .get(&self.key)
+            .and_then(|c| c.lessons.get(&lesson.id));
+        let max = lesson.questions.iter().map(|q| q.points).sum();
+        let got = lesson
+            .questions
+            .iter()
+            .filter_map(|q| progress.and_then(|p| p.questions.get(&q.id)).map(|qp| qp.points))
+            .sum();
+        (got, max)
+    }
+
+    fn outline(&self) -> String {
+        let mut t = String::new();
+        for (n, lesson) in self.course.lessons.iter().enumerate() {
+            let (got, max) = self.points(lesson);
+            let done = self
+                .store
+                .data
+                .courses
+                .get(&self.key)
+                .and_then(|c| c.lessons.get(&lesson.id))
+                .is_some_and(|p| p.completed);
+            let mark = if done { "✔" } else { " " };
+            t.push_str(&format!(
+                "  {mark} {}. {:<14} {}  ({got}/{max} points)\n",
+                n + 1,
+                lesson.id,
+                escaped(lesson.title.as_bytes())
+            ));
+        }
+        t
+    }
+
+    fn save(&mut self) -> String {
+        match self.store.save() {
+            Ok(()) => String::new(),
+            Err(e) => format!(
+                "\nwarning: progress not saved to {}: {}\n",
+                self.store.path().display(),
+                crate::io_error_text(&e)
+            ),
+        }
+    }
+
+    /// Runs one line.
+    pub fn execute(&mut self, line: &str) -> Outcome {
+        let mut outcome = self.run_line(line);
+        outcome.text = fit_lines(&outcome.text, self.width);
+        outcome
+    }
+
+    fn run_line(&mut self, line: &str) -> Outcome {
+        if let Some(target) = self.confirm_reset.take() {
+            return Outcome {
+                text: if line.trim() == "yes" {
+                    self.reset(target)
+                } else {
+                    "Nothing was reset.\n".into()
+                },
+                quit: false,
+            };
+        }
+        let number = line
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|_| self.lesson.is_some() && self.question.is_none());
+        let command = match self.at_question_prompt(line) {
+            Some(command) => command,
+            None if number.is_some() => Command::Question(number.expect("checked")),
+            None => match command::parse(line) {
+                Ok(command) => command,
+                Err(message) => {
+                    return Outcome {
+                        text: format!("{message}\n"),
+                        quit: false,
+                    }
+                }
+            },
+        };
+        let text = match command {
+            Command::Empty => String::new(),
+            Command::Help(topic) => help(topic.as_deref()),
+            Command::Lessons => format!("{}\n{}", escaped(self.course.title.as_bytes()), self.outline()),
+            Command::Open(which) => self.open(&which),
+            Command::Read => self.section(0),
+            Command::Next => self.section(1),
+            Command::Prev => self.section(-1),
+            Command::Questions => self.questions(),
+            Command::Question(n) => self.show_question(n),
+            Command::Answer(n, text) => self.answer(n, &text),
+            Command::Hint(n) => self.hint(n),
+            Command::Solution(n) => self.solution(n),
+            Command::Replay {
+                capture,
+                filter,
+                annotate,
+            } => self.replay(capture, filter, annotate),
+            Command::Detail(n) => self.detail(n),
+            Command::Follow(n) => self.follow(n),
+            Command::Ladder => self.ladder(),
+            Command::More => self.more(),
+            Command::Fields(prefix) => fields(&prefix),
+            Command::Progress => self.progress(),
+            Command::Reset(Some(which)) if self.lesson_by_name(&which).is_none() => {
+                format!(
+                    "No lesson '{}'. Type lessons for the list.\n",
+                    escaped(which.as_bytes())
+                )
+            }
+            Command::Reset(target) => {
+                let target = target
+                    .and_then(|which| self.lesson_by_name(&which))
+                    .map(|i| self.course.lessons[i].id.clone());
+                let what = target.clone().unwrap_or_else(|| "the whole course".into());
+                self.confirm_reset = Some(target);
+                format!("Forget every answer, hint and point of {what}? Type yes to confirm.\n")
+            }
+            Command::Quit => {
+                let warning = self.save();
+                return Outcome {
+                    text: format!("Progress saved. Bye!{warning}\n"),
+                    quit: true,
+                };
+            }
+        };
+        Outcome { text, quit: false }
+    }
+
+    /// At a question prompt, a line that is not a command is the answer; so is an
+    /// option letter of a choice question (even `a` or `d`, which are also aliases), and
+    /// `hint` or `solution` alone mean this question.
+    fn at_question_prompt(&self, line: &str) -> Option<Command> {
+        let n = self.question? + 1;
+        let q = &self.current().ok()?.questions[n - 1];
+        let line = line.trim();
+        let letter = line.len() == 1 && line.chars().all(|c| c.is_ascii_alphabetic());
+        if letter
+            && matches!(q.answer, Answer::Choice(_))
+            && usize::from(line.to_ascii_lowercase().as_bytes()[0] - b'a') < q.options.len()
+        {
+            return Some(Command::Answer(n, line.to_string()));
+        }
+        let mut words = line.split_whitespace();
+        match (words.next().map(command::canonical), words.next()) {
+            (Some(Some("hint")), None) => Some(Command::Hint(n)),
+            (Some(Some("solution")), None) => Some(Command::Solution(n)),
+            (Some(Some(_)), _) | (None, _) => None,
+            (Some(None), _) => Some(Command::Answer(n, line.to_string())),
+        }
+    }
+
+    fn current(&self) -> Result<&Lesson, String> {
+        self.lesson
+            .map(|l| &self.course.lessons[l])
+            .ok_or_else(|| "Open a lesson first: lessons, then open N.\n".to_string())
+    }
+
+    /// A lesson by id or by its number in the outline.
+    fn lesson_by_name(&self, which: &str) -> Option<usize> {
+        let lessons = &self.course.lessons;
+        lessons.iter().position(|l| l.id == which).or_else(|| {
+            which
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=lessons.len()).contains(n))
+                .map(|n| n - 1)
+        })
+    }
+
+    fn open(&mut self, which: &str) -> String {
+        let Some(index) = self.lesson_by_name(which) else {
+            return format!(
+                "No lesson '{}'. Type lessons for the list.\n",
+                escaped(which.as_bytes())
+            );
+        };
+        self.lesson = Some(index);
+        self.question = None;
+        self.library = Library::for_questions(&self.source.captures(), self.course.lessons[index].questions.iter());
+        let lesson = &self.course.lessons[index];
+        let mut t = format!("{}\n", self.bold(&escaped(lesson.title.as_bytes())));
+        for line in markup::render(&lesson.summary, self.width, self.color) {
+            t.push_str(&format!("{line}\n"));
+        }
+        t.push('\n');
+        t.push_str(&self.section(0));
+        t
+    }
+
+    fn bold(&self, text: &str) -> String {
+        if self.color {
+            text.bold().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn section(&mut self, step: isize) -> String {
+        let Some(index) = self.lesson else {
+            return "Open a lesson first: lessons, then open N.\n".into();
+        };
+        let count = self.course.lessons[index].sections.len();
+        let current = self.lesson_progress(index).section;
+        let next = (current as isize + step).clamp(0, count.saturating_sub(1) as isize) as usize;
+        if step > 0 && next == current {
+            return "That was the last section. Type questions to see the questions.\n".into();
+        }
+        if step < 0 && next == current {
+            return "This is the first section.\n".into();
+        }
+        self.lesson_progress(index).section = next;
+        let warning = self.save();
+        let section = &self.course.lessons[index].sections[next];
+        let mut t = format!(
+            "{}\n\n",
+            self.bold(&format!(
+                "{}/{}. {}",
+                next + 1,
+                count,
+                escaped(section.title.as_bytes())
+            ))
+        );
+        for line in markup::render(&section.body, self.width, self.color) {
+            t.push_str(&format!("{line}\n"));
+        }
+        if let Some(replay) = &section.replay {
+            t.push_str(&format!(
+                "\nSee it in the packets: replay (its capture is {}).\n",
+                replay.capture
+            ));
+        }
+        let more = if next + 1 < count {
+            "next for the next section"
+        } else {
+            "questions when you are ready"
+        };
+        t.push_str(&format!("\n({more})\n{warning}"));
+        t
+    }
+
+    fn status(&self, lesson: &Lesson, q: &Question) -> &'static str {
+        let progress = self
+            .store
+            .data
+            .courses
+            .get(&self.key)
+            .and_then(|c| c.lessons.get(&lesson.id))
+            .and_then(|p| p.questions.get(&q.id));
+        match progress {
+            Some(p) if p.correct => "✔",
+            Some(p) if p.attempts > 0 => "✘",
+            _ => "·",
+        }
+    }
+
+    fn questions(&self) -> String {
+        let lesson = match self.current() {
+            Ok(l) => l,
+            Err(e) => return e,
+        };
+        let mut t = String::new();
+        for (n, q) in lesson.questions.iter().enumerate() {
+            let lines = markup::render(&q.prompt, self.width.saturating_sub(8), false);
+            for (i, line) in lines.iter().enumerate() {
+                match i {
+                    0 => t.push_str(&format!("  {} {:>2}. {line}\n", self.status(lesson, q), n + 1)),
+                    _ => t.push_str(&format!("        {line}\n")),
+                }
+            }
+        }
+        let (got, max) = self.points(lesson);
+        t.push_str(&format!(
+            "\n{got}/{max} points. Type question N to see one, then your answer.\n"
+        ));
+        t
+    }
+
+    fn question_index(&self, n: usize) -> Result<usize, String> {
+        let lesson = self.current()?;
+        (1..=lesson.questions.len())
+            .contains(&n)
+            .then_some(n - 1)
+            .ok_or_else(|| format!("This lesson has questions 1 to {}.\n", lesson.questions.len()))
+    }
+
+    fn show_question(&mut self, n: usize) -> String {
+        let index = match self.question_index(n) {
+            Ok(i) => i,
+            Err(e) => return e,
+        };
+        self.question = Some(index);
+        let lesson = self.current().expect("checked");
+        let q = &lesson.questions[index];
+        let points = if q.points == 1 {
+            "1 point".into()
+        } else {
+            format!("{} points", q.points)
+        };
+        let progress = self
+            .store
+            .data
+            .courses
+            .get(&self.key)
+            .and_then(|c| c.lessons.get(&lesson.id))
+            .and_then(|p| p.questions.get(&q.id));
+        let standing = match progress {
+            Some(p) if p.correct => format!(
+                ", answered right: {}",
+                escaped(p.answer.as_deref().unwrap_or("").as_bytes())
+            ),
+            Some(p) if p.attempts > 0 => format!(
+                ", {} attempt{} so far",
+                p.attempts,
+                if p.attempts == 1 { "" } else { "s" }
+            ),
+            _ => String::new(),
+        };
+        let mut t = format!("{}\n", self.bold(&format!("Question {n} ({points}{standing})")));
+        for line in markup::render(&q.prompt, self.width, self.color) {
+            t.push_str(&format!("{line}\n"));
+        }
+        if matches!(q.answer, Answer::Choice(_)) {
+            for (letter, i) in ('a'..='z').zip(q.option_order()) {
+                t.push_str(&format!("  {letter}) {}\n", escaped(q.options[i].as_bytes())));
+            }
+        }
+        t.push_str(&format!(
+            "\nType your answer (hint {n} for a hint, solution {n} for a step of the solution).\n"
+        ));
+        t
+    }
+
+    fn answer(&mut self, n: usize, given: &str) -> String {
+        let index = match self.question_index(n) {
+            Ok(i) => i,
+            Err(e) => return e,
+        };
+        let lesson_index = self.lesson.expect("checked");
+        let q = self.course.lessons[lesson_index].questions[index].clone();
+        let already = self
+            .lesson_progress(lesson_index)
+            .questions
+            .get(&q.id)
+            .is_some_and(|p| p.correct);
+        if already {
+            return format!("You already answered question {n} right.\n");
+        }
+        self.question = Some(index);
+        // A letter picks an option of a choice question, in the order shown.
+        let mut given = given.to_string();
+        if let (Answer::Choice(_), 1) = (&q.answer, given.trim().len()) {
+            let letter = given.trim().chars().next().expect("one char");
+            if let Some(i) = ('a'..='z')
+                .position(|c| c == letter.to_ascii_lowercase())
+                .and_then(|p| q.option_order().get(p).copied())
+            {
+                given = q.options[i].clone();
+            }
+        }
+        let verdict = match grade(&q, &given, &self.library) {
+            Ok(v) => v,
+            Err(e) => return format!("This question cannot be graded: {e}\n"),
+        };
+        let progress = self
+            .lesson_progress(lesson_index)
+            .questions
+            .entry(q.id.clone())
+            .or_default();
+        progress.attempts += 1;
+        progress.answer = Some(given.clone());
+        let mut t;
+        if verdict.correct {
+            let points = q.points.saturating_sub(progress.hints * q.hint_cost);
+            progress.correct = true;
+            progress.points = points;
+            t = self.right(format!(
+                "✔ Right! +{points} point{}",
+                if points == 1 { "" } else { "s" }
+            ));
+            self.question = None;
+            let lesson = &self.course.lessons[lesson_index];
+            let all = lesson.questions.iter().all(|q| self.status(lesson, q) == "✔");
+            let (got, max) = self.points(lesson);
+            t.push_str(&format!(" ({got}/{max} in this lesson)\n"));
+            if all {
+                self.lesson_progress(lesson_index).completed = true;
+                t.push_str(&self.lesson_complete(lesson_index));
+            } else if let Some(next) = self.next_open_question(lesson_index, index) {
+                t.push('\n');
+                t.push_str(&self.show_question(next + 1));
+            }
+        } else {
+            let attempts = progress.attempts;
+            t = self.wrong(format!("✘ Not quite (attempt {attempts})."));
+            t.push('\n');
+            if let Some(feedback) = verdict.feedback {
+                t.push_str(&format!("{}\n", escaped(feedback.as_bytes())));
+            }
+            t.push_str(&format!("Try again, or type hint {n}.\n"));
+        }
+        t.push_str(&self.save());
+        t
+    }
+
+    /// The first question after `after` (wrapping round) not yet answered right.
+    fn next_open_question(&self, lesson_index: usize, after: usize) -> Option<usize> {
+        let lesson = &self.course.lessons[lesson_index];
+        let count = lesson.questions.len();
+        (1..count)
+            .map(|step| (after + step) % count)
+            .find(|&i| self.status(lesson, &lesson.questions[i]) != "✔")
+    }
+
+    fn lesson_complete(&self, lesson_index: usize) -> String {
+        let lesson = &self.course.lessons[lesson_index];
+        let (got, max) = self.points(lesson);
+        let mut t = self.bold(&format!("Lesson complete: {got}/{max} points."));
+        t.push('\n');
+        match self.course.lessons.get(lesson_index + 1) {
+            Some(next) => t.push_str(&format!(
+                "Next lesson: open {} ({}).\n",
+                next.id,
+                escaped(next.title.as_bytes())
+            )),
+            None => t.push_str("That was the last lesson: type progress for your course summary.\n"),
+        }
+        t
+    }
+
+    fn right(&self, text: String) -> String {
+        if self.color {
+            text.green().to_string()
+        } else {
+            text
+        }
+    }
+
+    fn wrong(&self, text: String) -> String {
+        if self.color {
+            text.red().to_string()
+        } else {
+            text
+        }
+    }
+
+    fn hint(&mut self, n: usize) -> String {
+        let index = match self.question_index(n) {
+            Ok(i) => i,
+            Err(e) => return e,
+        };
+        let lesson_index = self.lesson.expect("checked");
+        let q = self.course.lessons[lesson_index].questions[index].clone();
+        if q.hints.is_empty() {
+            return format!("Question {n} has no hint; solution {n} shows its solution step by step.\n");
+        }
+        let progress = self
+            .lesson_progress(lesson_index)
+            .questions
+            .entry(q.id.clone())
+            .or_default();
+        let shown = (progress.hints as usize).min(q.hints.len() - 1);
+        progress.hints = (shown + 1) as u32;
+        let cost = if q.hint_cost > 0 {
+            format!(" (costs {} point)", q.hint_cost)
+        } else {
+            String::new()
+        };
+        format!(
+            "Hint {}/{}{cost}: {}\n{}",
+            shown + 1,
+            q.hints.len(),
+            escaped(q.hints[shown].as_bytes()),
+            self.save()
+        )
+    }
+
+    fn solution(&mut self, n: usize) -> String {
+        let index = match self.question_index(n) {
+            Ok(i) => i,
+            Err(e) => return e,
+        };
+        let lesson_index = self.lesson.expect("checked");
+        let q = self.course.lessons[lesson_index].questions[index].clone();
+        if q.solution.is_empty() {
+            return format!("Question {n} has no written solution.\n");
+        }
+        let progress = self
+            .lesson_progress(lesson_index)
+            .questions
+            .entry(q.id.clone())
+            .or_default();
+        let shown = (progress.solution_steps as usize).min(q.solution.len() - 1);
+        progress.solution_steps = (shown + 1) as u32;
+        let more = if shown + 1 < q.solution.len() {
+            format!(" (solution {n} again for the next step)")
+        } else {
+            String::new()
+        };
+        format!(
+            "Step {}/{}: {}{more}\n{}",
+            shown + 1,
+            q.solution.len(),
+            escaped(q.solution[shown].as_bytes()),
+            self.save()
+        )
+    }
+
+    fn replay(&mut self, capture: Option<String>, filter: Option<String>, annotate: bool) -> String {
+        let section_replay = self.lesson.and_then(|l| {
+            let index = self
+                .store
+                .data
+                .courses
+                .get(&self.key)
+                .and_then(|c| c.lessons.get(&self.course.lessons[l].id))
+                .map_or(0, |p| p.section);
+            self.course.lessons[l]
+                .sections
+                .get(index)
+                .and_then(|s| s.replay.clone())
+        });
+        let (name, filter, annotate) = match (capture, &section_replay) {
+            (Some(name), _) => (name, filter, annotate),
+            (None, Some(r)) => (r.capture.clone(), filter.or(r.filter.clone()), annotate || r.annotate),
+            (None, None) => match &self.last {
+                Some(last) => (last.name.clone(), filter, annotate),
+                None => return "Which capture? replay CAPTURE [-Y FILTER]; the bundled ones are named in the lessons (e.g. ftp-passive.pcapng).\n".into(),
+            },
+        };
+        let filter = match filter.as_deref().map(Filter::parse) {
+            Some(Err(e)) => return format!("That filter does not parse: {e}\n"),
+            Some(Ok(f)) => Some(f),
+            None => None,
+        };
+        let replayed = match self.decode(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                let known = self.vocabulary().captures.join(", ");
+                return format!("{}: {e}\nThe course's captures: {known}\n", escaped(name.as_bytes()));
+            }
+        };
+        let shown: Vec<usize> = (0..replayed.packets.len())
+            .filter(|&i| filter.as_ref().is_none_or(|f| f.matches(&replayed.packets[i])))
+            .collect();
+        self.last = Some(Replayed {
+            shown,
+            next: 0,
+            annotator: annotate.then(Annotator::default),
+            ..replayed
+        });
+        self.more()
+    }
+
+    /// The next page of the last replay.
+    fn more(&mut self) -> String {
+        let Some(last) = self.last.as_mut() else {
+            return "Replay a capture first.\n".into();
+        };
+        if last.next >= last.shown.len() && last.next > 0 {
+            return format!("That was the last frame of {}.\n", last.name);
+        }
+        let mut table = Table::fitted(
+            MacNames::load(std::path::Path::new(crate::view::names::DEFAULT_DIR)),
+            self.color,
+            self.width,
+        );
+        let mut out = Vec::new();
+        table.header(&mut out);
+        let page = last.next..(last.next + PAGE).min(last.shown.len());
+        for &i in &last.shown[page.clone()] {
+            let p = &last.packets[i];
+            table.packet(p, &mut out);
+            if let Some(annotator) = last.annotator.as_mut() {
+                for note in annotator.notes(p) {
+                    for line in annotate::wrap(&note, self.width) {
+                        out.extend_from_slice(format!("{line}\n").as_bytes());
+                    }
+                }
+            }
+        }
+        last.next = page.end;
+        let mut t = String::from_utf8_lossy(&out).into_owned();
+        let left = last.shown.len() - page.end;
+        if left > 0 {
+            t.push_str(&format!(
+                "... {left} more frames: more for the next page, or narrow it with -Y FILTER.\n"
+            ));
+        }
+        t.push_str(&format!(
+            "({} of {} frames of {}; detail N, follow STREAM, ladder)\n",
+            last.shown.len(),
+            last.packets.len(),
+            last.name
+        ));
+        t
+    }
+
+    fn decode(&self, name: &str) -> Result<Replayed, String> {
+        let captures = self.source.captures();
+        let hints = first_pass(
+            &mut CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?,
+            u64::MAX,
+        );
+        let mut reader = CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?;
+        let mut decoder = Decoder::with_hints(hints);
+        let (mut packets, mut delivered) = (Vec::new(), Vec::new());
+        while let Some(frame) = reader.next_frame().map_err(|e| e.to_string())? {
+            let mut bytes = Vec::new();
+            packets.push(decoder.decode_with(&frame, |_, a| bytes = a.delivered.clone()));
+            delivered.push(bytes);
+        }
+        Ok(Replayed {
+            name: name.to_string(),
+            packets,
+            delivered,
+            shown: Vec::new(),
+            next: 0,
+            annotator: None,
+        })
+    }
+
+    fn detail(&self, n: u64) -> String {
+        let Some(last) = &self.last else {
+            return "Replay a capture first.\n".into();
+        };
+        match last.packets.iter().find(|p| p.number == n) {
+            Some(p) => {
+                let mut out = Vec::new();
+                detail::render(p, &MacNames::none(), &mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            }
+            None => format!("{} has frames 1 to {}.\n", last.name, last.packets.len()),
+        }
+    }
+
+    fn follow(&self, stream: u64) -> String {
+        let Some(last) = &self.last else {
+            return "Replay a capture first.\n".into();
+        };
+        let mut follow = Follow::new(Mode::Ascii, self.color);
+        let mut out = Vec::new();
+        let mut node0: Option<(crate::decode::Address, Option<u64>)> = None;
+        for (p, bytes) in last.packets.iter().zip(&last.delivered) {
+            if p.uint(Field::TcpStream) != Some(stream) {
+                continue;
+            }
+            let src = (p.src, p.uint(Field::TcpSrcport));
+            let first = *node0.get_or_insert_with(|| {
+                let text = |a: &crate::decode::Address, port: Option<u64>| {
+                    format!(
+                        "{}:{}",
+                        crate::view::address_text(a, &MacNames::none()),
+                        port.unwrap_or(0)
+                    )
+                };
+                follow.header(
+                    "tcp",
+                    stream,
+                    [
+                        &text(&p.src, p.uint(Field::TcpSrcport)),
+                        &text(&p.dst, p.uint(Field::TcpDstport)),
+                    ],
+                    &mut out,
+                );
+                src
+            });
+            follow.turn(usize::from(first != src), bytes, &mut out);
+        }
+        if node0.is_none() {
+            return format!("{} has no tcp.stream {stream}.\n", last.name);
+        }
+        follow.footer(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn ladder(&self) -> String {
+        let Some(last) = &self.last else {
+            return "Replay a capture first.\n".into();
+        };
+        let names = MacNames::none();
+        let steps: Vec<Step> = last
+            .shown
+            .iter()
+            .take(200)
+            .map(|&i| Step::of(&last.packets[i], &names))
+            .collect();
+        let mut out = Vec::new();
+        render_text(&steps, self.width, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn progress(&self) -> String {
+        let mut t = self.outline();
+        let (got, max) = self
+            .course
+            .lessons
+            .iter()
+            .map(|l| self.points(l))
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
+        let done = self
+            .course
+            .lessons
+            .iter()
+            .filter(|l| {
+                self.store
+                    .data
+                    .courses
+                    .get(&self.key)
+                    .and_then(|c| c.lessons.get(&l.id))
+                    .is_some_and(|p| p.completed)
+            })
+            .count();
+        t.push_str(&format!(
+            "\n{got}/{max} points, {done} of {} lessons complete.\n",
+            self.course.lessons.len()
+        ));
+        t
+    }
+
+    fn reset(&mut self, target: Option<String>) -> String {
+        let text = match target {
+            Some(id) => match self.store.forget(&self.key, Some(&id)) {
+                true => format!("Lesson {} reset.\n", escaped(id.as_bytes())),
+                false => format!("No progress in '{}' to reset.\n", escaped(id.as_bytes())),
+            },
+            None => {
+                self.store.forget(&self.key, None);
+                "The whole course reset.\n".to_string()
+            }
+        };
+        format!("{text}{}", self.save())
+    }
+
+    /// Saves (for Ctrl-D and the end of scripted input).
+    pub fn finish(&mut self) -> String {
+        self.save()
+    }
+
+    /// What tab completion offers in the session's current state.
+    pub fn vocabulary(&self) -> Vocabulary {
+        let mut captures: Vec<String> = Vec::new();
+        for lesson in &self.course.lessons {
+            let in_sections = lesson
+                .sections
+                .iter()
+                .filter_map(|s| s.replay.as_ref())
+                .map(|r| r.capture.clone());
+            let in_questions = lesson.questions.iter().filter_map(|q| match &q.answer {
+                Answer::FromCapture { capture, .. } | Answer::FilterMatches { capture, .. } => Some(capture.clone()),
+                _ => None,
+            });
+            captures.extend(in_sections.chain(in_questions));
+        }
+        captures.sort();
+        captures.dedup();
+        Vocabulary {
+            lessons: self.course.lessons.iter().map(|l| l.id.clone()).collect(),
+            questions: self.current().map_or(0, |l| l.questions.len()),
+            captures,
+        }
+    }
+}
+
+/// Words for tab completion that depend on the course and the open lesson.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    pub lessons: Vec<String>,
+    pub questions: usize,
+    pub captures: Vec<String>,
+}
+
+fn help(topic: Option<&str>) -> String {
+    if let Some(topic) = topic {
+        return match command::canonical(topic).and_then(|name| COMMANDS.iter().find(|(n, _, _, _)| *n == name)) {
+            Some((_, aliases, usage, what)) => {
+                let aliases = if aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also: {})", aliases.join(", "))
+                };
+                format!("{usage}{aliases}\n  {what}\n")
+            }
+            None => format!("No command '{topic}'. Type help for the list.\n"),
+        };
+    }
+    let mut t = String::from("Commands (help COMMAND for one):\n");
+    for (_, _, usage, what) in COMMANDS {
+        t.push_str(&format!("  {usage:<44} {what}\n"));
+    }
+    t.push_str("At a question prompt, type the answer itself.\n");
+    t
+}
+
+/// Field names starting with a prefix, with their descriptions.
+fn fields(prefix: &str) -> String {
+    let matching: Vec<Field> = Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.name().starts_with(prefix))
+        .collect();
+    if matching.is_empty() {
+        return format!("No field starts with '{prefix}'. Try a protocol: http, tls, ftp, smb2, dns.\n");
+    }
+    let mut t = String::new();
+    for f in matching.iter().take(80) {
+        t.push_str(&format!("  {:<44} {}\n", f.name(), f.description()));
+    }
+    if matching.len() > 80 {
+        t.push_str(&format!("  ... and {} more: be more specific.\n", matching.len() - 80));
+    }
+    t
+}

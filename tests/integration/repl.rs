@@ -1,0 +1,351 @@
+//! The student REPL, driven through stdin (scripted sessions) and through a
+//! pseudo-terminal (rustyline: prompts, completion, Ctrl-C, Ctrl-D, history).
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::common::wirelab;
+
+/// Runs a scripted session with its data directory in `home`; returns (stdout, stderr).
+fn session(home: &Path, script: &str) -> (String, String) {
+    session_columns(home, script, 150)
+}
+
+fn session_columns(home: &Path, script: &str, columns: usize) -> (String, String) {
+    let mut child = wirelab()
+        .env("WIRELAB_HOME", home)
+        .env("COLUMNS", columns.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wirelab starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("script written");
+    let output = child.wait_with_output().expect("wirelab runs");
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (
+        String::from_utf8(output.stdout).expect("UTF-8 output"),
+        String::from_utf8(output.stderr).expect("UTF-8 errors"),
+    )
+}
+
+fn progress(home: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(home.join("progress.json")).expect("progress saved");
+    serde_json::from_str(&text).expect("progress is JSON")
+}
+
+fn primer(progress: &serde_json::Value) -> &serde_json::Value {
+    &progress["courses"]["Network traffic analysis, layers 5-7"]["lessons"]["primer"]
+}
+
+/// The first lesson, as a student types it: a wrong answer with its feedback, a hint, a
+/// solution step, then every answer right, one after the other at the question prompt.
+const PRIMER_WALK: &str =
+    "open 1\nnext\nreplay\n1\npassive\nhint\nsolution\nactive\n20 21\nTCP\n445\n80\nGET\nHTTPS\nt\nprogress\n";
+
+#[test]
+fn a_student_finishes_the_first_lesson_by_reading_what_it_prints() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, err) = session(home.path(), PRIMER_WALK);
+    assert_eq!(err, "");
+    // Scripted sessions get no prompts and no escape codes.
+    assert!(!out.contains("wirelab>") && !out.contains('\x1b'), "{out}");
+    assert!(out.starts_with("Welcome to wirelab"), "{out}");
+    assert!(out.contains("Type `open 1` to start the first lesson"));
+    assert!(out.contains("1/5. Applications ride on TCP"));
+    assert!(out.contains("2/5. HTTP\n"));
+    // The section's replay: the HTTP methods capture, one row per request and response.
+    assert!(out.contains("HTTP/1.1 405 Not Allowed"), "{out}");
+    assert!(out.contains("(27 of 136 frames of http-methods.pcapng"), "{out}");
+    assert!(
+        out.contains("✘ Not quite (attempt 1).\nPassive mode is the alternative"),
+        "{out}"
+    );
+    assert!(out.contains("Hint 1/1: In the original design, which side opens the data connection?"));
+    assert!(out.contains("Step 1/3: FTP has two modes: active and passive. (solution 1 again for the next step)"));
+    assert_eq!(out.matches("✔ Right!").count(), 8, "{out}");
+    assert!(
+        out.contains("Lesson complete: 8/8 points.\nNext lesson: open http-methods"),
+        "{out}"
+    );
+    assert!(out.contains("  ✔ 1. primer "), "{out}");
+    assert!(out.contains("8/40 points, 1 of 5 lessons complete."), "{out}");
+
+    let saved = progress(home.path());
+    assert_eq!(saved["version"], 1);
+    let lesson = primer(&saved);
+    assert_eq!(lesson["completed"], true);
+    assert_eq!(lesson["section"], 1);
+    let first = &lesson["questions"]["ftp-default-mode"];
+    assert_eq!(
+        (
+            first["attempts"].as_u64(),
+            first["hints"].as_u64(),
+            first["solution_steps"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(first["answer"], "active");
+    assert_eq!(lesson["questions"]["ftp-ports"]["answer"], "20 21");
+}
+
+#[test]
+fn progress_survives_a_restart_and_reset_asks_first() {
+    let home = tempfile::tempdir().unwrap();
+    // The input simply ends (as Ctrl-D does): what was answered is kept.
+    session(home.path(), "open primer\n1\nactive\n20 21\n");
+    let (out, _) = session(home.path(), "progress\nopen primer\nquestions\nanswer 1 passive\n3\n");
+    assert!(out.contains("2/40 points, 0 of 5 lessons complete."), "{out}");
+    assert!(
+        out.contains("  ✔  1. What is the default operational mode of FTP?"),
+        "{out}"
+    );
+    assert!(out.contains("  ·  3. Does SMB use"), "{out}");
+    assert!(out.contains("You already answered question 1 right."), "{out}");
+    assert!(out.contains("Question 3 (1 point)"), "{out}");
+
+    let (out, _) = session(home.path(), "reset primer\nno\nprogress\nreset primer\nyes\nprogress\n");
+    assert!(
+        out.contains("Forget every answer, hint and point of primer? Type yes to confirm."),
+        "{out}"
+    );
+    assert!(out.contains("Nothing was reset.\n"));
+    assert!(out.contains("2/40 points"), "{out}");
+    assert!(out.contains("Lesson primer reset.\n"));
+    assert!(out.contains("0/40 points"), "{out}");
+    assert!(primer(&progress(home.path())).is_null());
+}
+
+#[test]
+fn a_corrupt_progress_file_is_set_aside_not_overwritten() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("progress.json"), "{ this is not JSON").unwrap();
+    let (out, err) = session(home.path(), "open 1\n1\nactive\n");
+    assert!(err.starts_with("warning: "), "{err}");
+    assert!(err.contains("progress.json") && err.contains("unreadable-1"), "{err}");
+    assert!(out.contains("✔ Right!"), "{out}");
+    let aside = std::fs::read_to_string(home.path().join("progress.json.unreadable-1")).expect("set aside");
+    assert_eq!(aside, "{ this is not JSON");
+    assert_eq!(
+        primer(&progress(home.path()))["questions"]["ftp-default-mode"]["correct"],
+        true
+    );
+
+    // A file from a newer wirelab is kept as well.
+    std::fs::write(home.path().join("progress.json"), r#"{"version": 99, "courses": {}}"#).unwrap();
+    let (_, err) = session(home.path(), "progress\n");
+    assert!(err.contains("newer"), "{err}");
+    assert!(home.path().join("progress.json.unreadable-2").exists());
+}
+
+#[test]
+fn progress_goes_where_it_is_told() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("elsewhere/me.json");
+    let mut child = wirelab()
+        .env("WIRELAB_HOME", home.path())
+        .arg("--progress")
+        .arg(&file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"open 1\n1\nactive\nquit\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(std::fs::read_to_string(&file).unwrap().contains("ftp-default-mode"));
+    assert!(!home.path().join("progress.json").exists());
+}
+
+#[test]
+fn replay_filters_pages_and_drills_down() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = session(
+        home.path(),
+        "replay ftp-passive.pcapng -Y ftp.request.command == \"RETR\"\ndetail 46\nfollow 0\nladder\n",
+    );
+    let retr: Vec<&str> = out.lines().filter(|l| l.contains("Request: RETR")).collect();
+    assert_eq!(retr.len(), 3 + 3, "three rows and three ladder arrows: {out}");
+    assert!(out.contains("(3 of 114 frames of ftp-passive.pcapng"));
+    assert!(out.contains("Frame 46: 84 bytes on wire"));
+    assert!(out.contains("    ftp.request.arg: secrets.txt\n"), "{out}");
+    assert!(out.contains("Follow: tcp,ascii\nFilter: tcp.stream eq 0\n"));
+    assert!(out.contains("227 Entering Passive Mode (10,20,30,10,"));
+    // 279 frames: pages of 60, then the end is said.
+    let (out, _) = session(
+        home.path(),
+        "replay investigation.pcapng\nmore\nmore\nmore\nmore\nmore\n",
+    );
+    assert!(out.contains("... 219 more frames: more for the next page"));
+    assert!(out.contains("... 39 more frames"));
+    assert!(out.contains("That was the last frame of investigation.pcapng."));
+    let rows = out
+        .lines()
+        .filter(|l| l.starts_with("   ") && l.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok()));
+    assert_eq!(rows.count(), 279, "every frame shown once over the pages");
+}
+
+#[test]
+fn output_fits_the_terminal_width() {
+    let home = tempfile::tempdir().unwrap();
+    for columns in [72, 80, 100] {
+        let script = "open smb-auth\nnext\nreplay smb-logon-failures.pcapng\nreplay tls12-handshake.pcapng --annotate\nladder\nquestions\n";
+        let (out, _) = session_columns(home.path(), script, columns);
+        let long: Vec<&str> = out.lines().filter(|l| l.chars().count() > columns).collect();
+        assert!(long.is_empty(), "{columns} columns: {long:#?}");
+        assert!(out.contains('…'), "cut rows end in an ellipsis");
+    }
+}
+
+#[test]
+fn mistakes_get_a_helpful_line() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, err) = session(
+        home.path(),
+        "qestions\nquestions\nopen 9\nhint 1\nopen primer\nhint 12\nanswer x y\n\
+         replay nowhere.pcap\nreplay ../../etc/passwd\nreplay http-methods.pcapng -Y http.reqest\nreplay http-methods.pcapng -Y http\ndetail 5000\nfollow 77\nhelp hint\nfields zz\n",
+    );
+    assert_eq!(err, "");
+    for expected in [
+        "unknown command 'qestions' (did you mean questions?) — type help",
+        "Open a lesson first: lessons, then open N.",
+        "No lesson '9'. Type lessons for the list.",
+        "This lesson has questions 1 to 8.",
+        "usage: answer N TEXT",
+        "nowhere.pcap: no such capture in the course or among the bundled captures",
+        "../../etc/passwd: no such capture",
+        "That filter does not parse: column 1: unknown field or protocol 'http.reqest' (did you mean http.request?)",
+        "http-methods.pcapng has frames 1 to 136.",
+        "http-methods.pcapng has no tcp.stream 77.",
+        "hint N\n  the next hint for question N",
+        "No field starts with 'zz'.",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn hostile_answers_never_reach_the_terminal_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = session(
+        home.path(),
+        "open primer\n1\n\x1b]0;owned\x07\x1b[2J\n\u{202e}evil\nanswer 2 \x1b[31m20 21\nq 2\n",
+    );
+    assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+    assert_eq!(out.matches("✘ Not quite").count(), 3, "{out}");
+    // The answers are kept as typed (JSON escapes them), and counted.
+    let saved = progress(home.path());
+    assert_eq!(primer(&saved)["questions"]["ftp-default-mode"]["attempts"], 2);
+    assert_eq!(primer(&saved)["questions"]["ftp-ports"]["answer"], "\x1b[31m20 21");
+}
+
+#[test]
+fn choice_letters_and_bare_hint_work_at_a_question_prompt() {
+    let home = tempfile::tempdir().unwrap();
+    let (shown, _) = session(home.path(), "open tls-handshake\nquestion 1\n");
+    // Options come in a stable shuffled order; find the letters from what is printed.
+    let letter_of = |option: &str| {
+        shown
+            .lines()
+            .find_map(|l| l.strip_suffix(&format!(") {option}")).map(|l| l.trim().to_string()))
+            .expect("option shown")
+    };
+    let (right, finished, certificate) = (
+        letter_of("Hello exchange"),
+        letter_of("Finished"),
+        letter_of("Certificate"),
+    );
+    // `a` and `d` are also command aliases; at a choice prompt they are answers.
+    let script = format!("open tls-handshake\n1\n{finished}\n{certificate}\nhint\nsolution\n{right}\n");
+    let (out, _) = session(home.path(), &script);
+    assert_eq!(out.matches("✘ Not quite").count(), 2, "{out}");
+    assert!(out.contains("Hint 1/1: Before anything else"), "{out}");
+    assert!(
+        out.contains("Step 1/3: The Client Hello opens every handshake"),
+        "{out}"
+    );
+    assert!(out.contains("✔ Right! +1 point (1/8 in this lesson)"), "{out}");
+    let saved = progress(home.path());
+    let first = &saved["courses"]["Network traffic analysis, layers 5-7"]["lessons"]["tls-handshake"]["questions"]
+        ["first-step"];
+    assert_eq!(first["answer"], "Hello exchange");
+    assert_eq!(first["attempts"], 3);
+}
+
+// ---- through a pseudo-terminal ----
+
+fn pty(home: &Path) -> rexpect::session::PtySession {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("wirelab"));
+    cmd.env("WIRELAB_HOME", home)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "100");
+    rexpect::session::spawn_command(cmd, Some(20_000)).expect("wirelab starts on a pty")
+}
+
+#[test]
+fn on_a_terminal_prompts_completion_ctrl_c_and_ctrl_d_work() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = pty(home.path());
+    p.exp_string("Type `open 1` to start the first lesson").unwrap();
+    p.exp_string("wirelab> ").unwrap();
+    // Tab completes a command and a lesson id.
+    p.send("ope\t").unwrap();
+    p.send("pri\t").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("1/5. Applications ride on TCP").unwrap();
+    p.exp_string("primer> ").unwrap();
+    p.send_line("1").unwrap();
+    p.exp_string("primer q1> ").unwrap();
+    p.send_line("passive").unwrap();
+    p.exp_string("Not quite (attempt 1)").unwrap();
+    p.send_line("active").unwrap();
+    p.exp_string("Right! +1 point").unwrap();
+    p.exp_string("primer q2> ").unwrap();
+    // Ctrl-C drops the half-typed line and keeps the session.
+    p.send("20 2").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("primer q2> ").unwrap();
+    p.send_line("20 21").unwrap();
+    p.exp_string("Right! +1 point (2/8 in this lesson)").unwrap();
+    p.exp_string("primer q3> ").unwrap();
+    // Ctrl-D saves and leaves.
+    p.send_control('d').unwrap();
+    p.exp_string("Progress saved. Bye!").unwrap();
+    p.exp_eof().unwrap();
+
+    let lesson = progress(home.path());
+    let questions = &primer(&lesson)["questions"];
+    assert_eq!(
+        questions["ftp-ports"]["attempts"], 1,
+        "the interrupted line was not an answer"
+    );
+    let history = std::fs::read_to_string(home.path().join("history.txt")).expect("history kept");
+    assert!(
+        history.contains("open primer") && history.contains("20 21"),
+        "{history}"
+    );
+
+    // Back again: the outline shows the points, and history recalls the last line.
+    let mut p = pty(home.path());
+    p.exp_string("(2/8 points)").unwrap();
+    p.exp_string("wirelab> ").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_string("Progress saved. Bye!").unwrap();
+    p.exp_eof().unwrap();
+}
