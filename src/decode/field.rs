@@ -226,6 +226,7 @@ fields! {
     TlsRecordOpaqueType = "tls.record.opaque_type", Dec, "Outer type of a TLS 1.3 encrypted record (always 23)";
     TlsRecordVersion = "tls.record.version", Hex(4), "Version in the record header";
     TlsRecordLength = "tls.record.length", Dec, "Record length";
+    TlsHandshake = "tls.handshake", Flag, "Handshake Protocol: one per handshake message, encrypted ones included";
     TlsHandshakeType = "tls.handshake.type", Dec, "Handshake message type (1 Client Hello, 2 Server Hello, ...)";
     TlsHandshakeLength = "tls.handshake.length", Dec, "Handshake message length";
     TlsHandshakeVersion = "tls.handshake.version", Hex(4), "Version in a Client or Server Hello";

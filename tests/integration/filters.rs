@@ -41,6 +41,8 @@ const CASES: &[(&str, &str)] = &[
     ("http-proxy-connect", r#"http.request.method == "CONNECT""#),
     ("http-proxy-connect", r#"tls"#),
     ("http-proxy-connect", r#"tls.handshake.type == 1"#),
+    ("tls12-handshake", "tls.handshake"),
+    ("investigation", "ftp || smb2 || tls.handshake"),
     ("http-proxy-connect", r#"tcp.port == 8888 and tls"#),
     ("http-proxy-connect", r#"tls.record.opaque_type == 23"#),
     ("tls12-handshake", r#"tls.handshake.type == 11"#),

@@ -228,6 +228,7 @@ impl Conversation {
                 Some((joined, continues)) => self.handshake(dir, &joined, continues, out),
                 None => {
                     out.info_sep("Encrypted Handshake Message");
+                    out.field(Field::TlsHandshake, Value::Flag);
                     out.str(Field::WirelabTlsStep, STEP_FINISHED);
                 }
             },
@@ -284,6 +285,7 @@ impl Conversation {
             if !plausible {
                 // Not a handshake message: encrypted (tshark cannot read it either).
                 out.info_sep("Encrypted Handshake Message");
+                out.field(Field::TlsHandshake, Value::Flag);
                 out.str(Field::WirelabTlsStep, STEP_FINISHED);
                 return;
             }
@@ -305,6 +307,7 @@ impl Conversation {
                 handshake_name(msg_type)
             };
             out.info_sep(name);
+            out.field(Field::TlsHandshake, Value::Flag);
             out.uint(Field::TlsHandshakeType, msg_type);
             out.uint(Field::TlsHandshakeLength, (msg.len() - 4) as u64);
             out.str(Field::WirelabTlsStep, handshake_step(msg_type));
