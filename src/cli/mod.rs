@@ -235,6 +235,15 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let hints = crate::decode::first_pass(&mut CaptureReader::open(&args.file)?, limit);
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
+    // A plain packet list prints columns only: no need to keep every field.
+    let columns_only = matches!(args.format, Format::Table | Format::Tsv)
+        && filter.is_none()
+        && args.detail.is_none()
+        && !args.verbose
+        && !args.annotate;
+    if columns_only {
+        decoder = decoder.columns_only();
+    }
     let mut out = stdout_writer();
     let mut buf = Vec::with_capacity(4096);
     let names = mac_names(args);

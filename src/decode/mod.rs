@@ -32,7 +32,7 @@ use crate::capture::{CaptureReader, Frame};
 /// frames reveal about earlier ones. Damage ends the pass quietly; the second pass
 /// reports it.
 pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
-    let mut decoder = Decoder::new();
+    let mut decoder = Decoder::new().columns_only();
     while reader.frames_read() < limit {
         match reader.next_frame() {
             Ok(Some(frame)) => {
@@ -52,6 +52,7 @@ pub struct Decoder {
     udp: udp::UdpConversations,
     icmp: icmp::EchoTracker,
     app: app::AppLayer,
+    fields: bool,
 }
 
 impl Default for Decoder {
@@ -77,7 +78,15 @@ impl Decoder {
             udp: udp::UdpConversations::default(),
             icmp: icmp::EchoTracker::with_replies(hints.complete, hints.echo_replies.clone()),
             app: app::AppLayer::with_hints(hints),
+            fields: true,
         }
+    }
+
+    /// Packets without their fields: the columns (addresses, protocol, Info), layers and
+    /// notes only. For a plain packet list, which is several times faster.
+    pub fn columns_only(mut self) -> Self {
+        self.fields = false;
+        self
     }
 
     /// What this decoder learnt that a second pass can use.
@@ -105,6 +114,7 @@ impl Decoder {
             frame.cap_len(),
             frame.linktype,
         );
+        p.fields_wanted = self.fields;
         p.push_layer(Proto::Frame, 0);
         if let Some(interface) = frame.interface {
             p.add_u(Field::FrameInterfaceId, interface);
@@ -130,8 +140,10 @@ impl Decoder {
             on_tcp: &mut on_tcp,
         };
         link::decode(&mut ctx, frame.linktype, frame.data, &mut p);
-        let protocols = p.protocols();
-        p.add(Field::FrameProtocols, Value::Str(protocols));
+        if p.fields_wanted {
+            let protocols = p.protocols();
+            p.add(Field::FrameProtocols, Value::Str(protocols));
+        }
         p
     }
 }

@@ -178,6 +178,9 @@ pub struct Packet {
     pub layers: Vec<Layer>,
     pub fields: Vec<(Field, Value)>,
     pub notes: Vec<Note>,
+    /// False when only the columns are wanted (a plain packet list, a first pass):
+    /// fields are then not stored, which saves most of the decoding time.
+    pub(crate) fields_wanted: bool,
 }
 
 impl Packet {
@@ -192,19 +195,25 @@ impl Packet {
             src: Address::None,
             dst: Address::None,
             protocol: "",
-            info: String::new(),
-            layers: Vec::new(),
-            fields: Vec::new(),
+            // Sized for a typical TCP segment's decode, so the vectors are allocated once.
+            info: String::with_capacity(96),
+            layers: Vec::with_capacity(8),
+            fields: Vec::with_capacity(72),
             notes: Vec::new(),
+            fields_wanted: true,
         }
     }
 
     pub(crate) fn add(&mut self, field: Field, value: Value) {
-        self.fields.push((field, value));
+        if self.fields_wanted {
+            self.fields.push((field, value));
+        }
     }
 
     pub(crate) fn add_u(&mut self, field: Field, value: impl Into<u64>) {
-        self.fields.push((field, Value::U(value.into())));
+        if self.fields_wanted {
+            self.fields.push((field, Value::U(value.into())));
+        }
     }
 
     pub(crate) fn push_layer(&mut self, proto: Proto, offset: usize) {

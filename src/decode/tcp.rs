@@ -11,6 +11,7 @@ use super::ip::NetInfo;
 use super::link::data_layer;
 use super::packet::{Packet, Proto, Severity};
 use super::tcp_flows::{flags as af, Analysis, Segment, ACK, FIN, RST, SYN};
+use super::text::push_num;
 use super::{truncated, Ctx};
 
 /// Flag names in bit order, as in tshark's Info column.
@@ -131,6 +132,9 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         payload,
     };
     let analysis = ctx.decoder.tcp.track(&segment);
+    for stream in ctx.decoder.tcp.take_evicted() {
+        ctx.decoder.app.forget(stream);
+    }
 
     p.add_u(Field::TcpStream, analysis.stream);
     p.add_u(Field::TcpLen, seglen);
@@ -140,8 +144,10 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     p.add_u(Field::TcpAck, analysis.rel_ack);
     p.add_u(Field::TcpAckRaw, segment.ack);
     p.add_u(Field::TcpHdrLen, header_len as u64);
-    flag_fields(p, flags);
-    p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
+    if p.fields_wanted {
+        flag_fields(p, flags);
+        p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
+    }
     p.add_u(Field::TcpWindowSizeValue, segment.window);
     p.add_u(Field::TcpWindowSize, analysis.window);
     p.add_u(Field::TcpChecksum, hdr.checksum());
@@ -170,7 +176,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         &options,
     );
     p.info = text;
-    if !payload.is_empty() {
+    if !payload.is_empty() && p.fields_wanted {
         p.add(Field::TcpPayload, Value::Bytes(payload.to_vec()));
     }
     let app_segment = TcpSegment {
@@ -180,6 +186,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         syn: flags & SYN != 0,
         ack: flags & ACK != 0,
         fin_or_rst: flags & (FIN | RST) != 0,
+        closed: analysis.closed,
         delivered: &analysis.delivered,
     };
     let claimed = ctx
@@ -383,22 +390,27 @@ fn info(
     urgent: u16,
     options: &[TcpOption],
 ) -> (String, usize) {
-    let mut tags: Vec<String> = Vec::new();
-    for (bit, _, tag) in ANALYSIS {
-        if a.flags & bit != 0 {
-            tags.push(format!("[{tag}] "));
-        }
-        // tshark adds the duplicate-ACK tag between the keep-alive and zero-window ones.
-        if bit == af::KEEP_ALIVE_ACK && a.flags & af::DUPLICATE_ACK != 0 {
-            tags.push(format!("[TCP Dup ACK {}#{}] ", a.dupack_frame, a.dupack_num));
-        }
-    }
     let mut out = String::with_capacity(96);
-    for tag in tags.iter().rev() {
-        out.push_str(tag);
+    if a.flags != 0 {
+        let mut tags: Vec<String> = Vec::new();
+        for (bit, _, tag) in ANALYSIS {
+            if a.flags & bit != 0 {
+                tags.push(format!("[{tag}] "));
+            }
+            // tshark adds the duplicate-ACK tag between the keep-alive and zero-window ones.
+            if bit == af::KEEP_ALIVE_ACK && a.flags & af::DUPLICATE_ACK != 0 {
+                tags.push(format!("[TCP Dup ACK {}#{}] ", a.dupack_frame, a.dupack_num));
+            }
+        }
+        for tag in tags.iter().rev() {
+            out.push_str(tag);
+        }
     }
     let tags_len = out.len();
-    let _ = write!(out, "{src} → {dst} [");
+    push_num(&mut out, src);
+    out.push_str(" → ");
+    push_num(&mut out, dst);
+    out.push_str(" [");
     let mut first = true;
     for (i, name) in FLAG_NAMES.iter().enumerate() {
         if flags & (1 << i) != 0 {
@@ -412,22 +424,29 @@ fn info(
     if first {
         out.push_str("<None>");
     }
-    let _ = write!(out, "] Seq={}", a.rel_seq);
+    out.push_str("] Seq=");
+    push_num(&mut out, a.rel_seq);
     if flags & 0x10 != 0 {
-        let _ = write!(out, " Ack={}", a.rel_ack);
+        out.push_str(" Ack=");
+        push_num(&mut out, a.rel_ack);
     }
-    let _ = write!(out, " Win={}", a.window);
+    out.push_str(" Win=");
+    push_num(&mut out, a.window);
     if flags & 0x20 != 0 {
-        let _ = write!(out, " Urg={urgent}");
+        out.push_str(" Urg=");
+        push_num(&mut out, urgent);
     }
-    let _ = write!(out, " Len={}", seg.seglen);
+    out.push_str(" Len=");
+    push_num(&mut out, seg.seglen);
     for option in options {
         match option {
             TcpOption::Mss(mss) => {
-                let _ = write!(out, " MSS={mss}");
+                out.push_str(" MSS=");
+                push_num(&mut out, *mss);
             }
             TcpOption::WindowScale(shift) => {
-                let _ = write!(out, " WS={}", 1u32 << (*shift).min(14));
+                out.push_str(" WS=");
+                push_num(&mut out, 1u32 << (*shift).min(14));
             }
             TcpOption::SackPermitted => out.push_str(" SACK_PERM"),
             TcpOption::Sack(blocks) => {
@@ -441,7 +460,10 @@ fn info(
                 }
             }
             TcpOption::Timestamps(tsval, tsecr) => {
-                let _ = write!(out, " TSval={tsval} TSecr={tsecr}");
+                out.push_str(" TSval=");
+                push_num(&mut out, *tsval);
+                out.push_str(" TSecr=");
+                push_num(&mut out, *tsecr);
             }
             TcpOption::Other(_) => {}
         }

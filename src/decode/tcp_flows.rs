@@ -5,7 +5,9 @@
 //! The rules follow Wireshark's `tcp_analyze_sequence_number` closely, on raw sequence
 //! numbers, because students compare wirelab's flags with Wireshark's.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use super::reassembly::{Pushed, Reassembler};
@@ -78,6 +80,9 @@ pub struct Analysis {
     /// Bytes this segment added to its direction's ordered stream (when reassembling).
     pub delivered: Vec<u8>,
     pub reassembly: Pushed,
+    /// This segment closed the conversation (the second FIN, or a RST): analyzers can
+    /// let go of its state.
+    pub closed: bool,
 }
 
 #[derive(Debug)]
@@ -103,6 +108,7 @@ struct Direction {
     lastsegmentflags: u32,
     segments: VecDeque<Unacked>,
     stream: Option<Reassembler>,
+    fin: bool,
 }
 
 impl Direction {
@@ -123,12 +129,16 @@ impl Direction {
             lastsegmentflags: 0,
             segments: VecDeque::new(),
             stream: reassemble.then(Reassembler::default),
+            fin: false,
         }
     }
 }
 
 #[derive(Debug)]
 struct Conversation {
+    key: Key,
+    /// Time of its latest segment.
+    last_seen: i64,
     stream: u64,
     /// The endpoint that sent the first segment seen; direction 0 is from it.
     first: (IpAddr, u16),
@@ -136,6 +146,7 @@ struct Conversation {
     /// Time of the latest SYN, and SYN-to-handshake-ACK time (0 = not yet known).
     syn_time: i64,
     first_rtt: i64,
+    closed: bool,
 }
 
 type Key = ((IpAddr, u16), (IpAddr, u16));
@@ -159,12 +170,25 @@ fn le_seq(a: u32, b: u32) -> bool {
     (a.wrapping_sub(b) as i32) <= 0
 }
 
+/// A closed conversation is forgotten this long (capture time) after its last segment,
+/// any conversation after this long without one; and the check runs every
+/// `SWEEP_EVERY` segments. This keeps memory flat however many conversations a capture
+/// holds. (tshark never forgets: a segment arriving later than this for a forgotten
+/// conversation gets a new tcp.stream here.)
+const CLOSED_LINGER_NS: i64 = 60_000_000_000;
+const IDLE_NS: i64 = 600_000_000_000;
+const SWEEP_EVERY: u32 = 8192;
+
 /// All TCP conversations of a capture.
 #[derive(Debug, Default)]
 pub struct TcpTracker {
-    by_key: HashMap<Key, usize>,
-    conversations: Vec<Conversation>,
+    by_key: HashMap<Key, u64>,
+    conversations: HashMap<u64, Conversation>,
+    next_stream: u64,
     reassemble: bool,
+    since_sweep: u32,
+    /// Streams forgotten by the last sweep, for the analyzers to forget too.
+    evicted: Vec<u64>,
 }
 
 impl TcpTracker {
@@ -178,22 +202,47 @@ impl TcpTracker {
 
     /// The stream number of an existing conversation, without touching its state.
     pub fn stream_of(&self, a: (IpAddr, u16), b: (IpAddr, u16)) -> Option<u64> {
-        self.by_key
-            .get(&key(a, b))
-            .map(|&index| self.conversations[index].stream)
+        self.by_key.get(&key(a, b)).copied()
     }
 
+    /// Conversations seen so far.
     pub fn conversations(&self) -> usize {
-        self.conversations.len()
+        self.next_stream as usize
+    }
+
+    /// Streams forgotten since the last call.
+    pub fn take_evicted(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.evicted)
+    }
+
+    fn sweep(&mut self, now: i64) {
+        let evicted = &mut self.evicted;
+        let by_key = &mut self.by_key;
+        self.conversations.retain(|&stream, conv| {
+            let idle = now.saturating_sub(conv.last_seen);
+            let keep = idle <= IDLE_NS && !(conv.closed && idle > CLOSED_LINGER_NS);
+            if !keep {
+                if by_key.get(&conv.key) == Some(&stream) {
+                    by_key.remove(&conv.key);
+                }
+                evicted.push(stream);
+            }
+            keep
+        });
     }
 
     pub fn track(&mut self, seg: &Segment) -> Analysis {
         let mut analysis = Analysis::default();
         let k = key(seg.src, seg.dst);
         let syn_only = seg.flags & (SYN | ACK) == SYN;
+        self.since_sweep += 1;
+        if self.since_sweep >= SWEEP_EVERY {
+            self.since_sweep = 0;
+            self.sweep(seg.ts_ns);
+        }
         let index = match self.by_key.get(&k) {
             Some(&index) => {
-                let conv = &self.conversations[index];
+                let conv = &self.conversations[&index];
                 let d = usize::from(conv.first != seg.src);
                 let fwd = &conv.dirs[d];
                 // A new SYN with another initial sequence number: the ports were reused
@@ -207,7 +256,11 @@ impl TcpTracker {
             }
             None => self.new_conversation(k, seg.src),
         };
-        let conv = &mut self.conversations[index];
+        let conv = self
+            .conversations
+            .get_mut(&index)
+            .expect("by_key names live conversations");
+        conv.last_seen = seg.ts_ns;
         analysis.stream = conv.stream;
         let d = usize::from(conv.first != seg.src);
         let (left, right) = conv.dirs.split_at_mut(1);
@@ -257,18 +310,37 @@ impl TcpTracker {
                 analysis.reassembly.skipped += stream.finish(&mut analysis.delivered);
             }
         }
+        fwd.fin |= seg.flags & FIN != 0;
+        if !conv.closed && (seg.flags & RST != 0 || fwd.fin && rev.fin) {
+            // Done: the reassembly buffers go (a segment retransmitted later is still
+            // analysed, but delivers nothing new), so memory does not grow with the
+            // number of conversations a capture holds.
+            conv.closed = true;
+            analysis.closed = true;
+            for dir in &mut conv.dirs {
+                dir.stream = None;
+                dir.segments.shrink_to_fit();
+            }
+        }
         analysis
     }
 
-    fn new_conversation(&mut self, k: Key, first: (IpAddr, u16)) -> usize {
-        let index = self.conversations.len();
-        self.conversations.push(Conversation {
-            stream: index as u64,
-            first,
-            dirs: [Direction::new(self.reassemble), Direction::new(self.reassemble)],
-            syn_time: 0,
-            first_rtt: 0,
-        });
+    fn new_conversation(&mut self, k: Key, first: (IpAddr, u16)) -> u64 {
+        let index = self.next_stream;
+        self.next_stream += 1;
+        self.conversations.insert(
+            index,
+            Conversation {
+                key: k,
+                last_seen: 0,
+                stream: index,
+                first,
+                dirs: [Direction::new(self.reassemble), Direction::new(self.reassemble)],
+                syn_time: 0,
+                first_rtt: 0,
+                closed: false,
+            },
+        );
         self.by_key.insert(k, index);
         index
     }

@@ -1,6 +1,6 @@
 //! UDP datagrams and `udp.stream` numbering.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use etherparse::UdpHeaderSlice;
@@ -32,17 +32,35 @@ fn teredo_ipv6_offset(payload: &[u8]) -> Option<usize> {
     (ipv6.len() >= 40 && ipv6[0] >> 4 == 6).then_some(at)
 }
 
-/// UDP conversations, numbered from 0 in order of first appearance.
+/// UDP conversations, numbered from 0 in order of first appearance. One idle for
+/// `IDLE_NS` of capture time is forgotten (checked every `SWEEP_EVERY` datagrams), so
+/// memory stays flat; a datagram after that starts a new udp.stream (tshark's would not).
 #[derive(Debug, Default)]
 pub struct UdpConversations {
-    streams: HashMap<Key, u64>,
+    /// Stream number and time of the latest datagram.
+    streams: HashMap<Key, (u64, i64)>,
+    next: u64,
+    since_sweep: u32,
 }
 
+const IDLE_NS: i64 = 300_000_000_000;
+const SWEEP_EVERY: u32 = 8192;
+
 impl UdpConversations {
-    pub fn stream(&mut self, a: (IpAddr, u16), b: (IpAddr, u16)) -> u64 {
+    pub fn stream(&mut self, a: (IpAddr, u16), b: (IpAddr, u16), now: i64) -> u64 {
+        self.since_sweep += 1;
+        if self.since_sweep >= SWEEP_EVERY {
+            self.since_sweep = 0;
+            self.streams.retain(|_, (_, seen)| now.saturating_sub(*seen) <= IDLE_NS);
+        }
         let key = if a <= b { (a, b) } else { (b, a) };
-        let next = self.streams.len() as u64;
-        *self.streams.entry(key).or_insert(next)
+        let next = &mut self.next;
+        let entry = self.streams.entry(key).or_insert_with(|| {
+            *next += 1;
+            (*next - 1, now)
+        });
+        entry.1 = now;
+        entry.0
     }
 }
 
@@ -64,7 +82,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     p.add_u(Field::UdpPort, dst);
     p.add_u(Field::UdpLength, length as u64);
     p.add_u(Field::UdpChecksum, hdr.checksum());
-    let stream = ctx.decoder.udp.stream((net.src, src), (net.dst, dst));
+    let stream = ctx.decoder.udp.stream((net.src, src), (net.dst, dst), p.ts_ns);
     p.add_u(Field::UdpStream, stream);
     if net.inner {
         return;

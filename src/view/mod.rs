@@ -16,6 +16,7 @@ pub mod tsv;
 
 use std::fmt::Write as _;
 
+use crate::decode::text::push_num;
 use crate::decode::{Address, Packet};
 pub use names::MacNames;
 
@@ -28,11 +29,28 @@ pub trait PacketFormat {
 
 /// The Source or Destination column text.
 pub fn address_text(address: &Address, names: &MacNames) -> String {
+    let mut text = String::with_capacity(17);
+    push_address(&mut text, address, names);
+    text
+}
+
+/// Appends the Source or Destination column text (IPv4 without `fmt`: it is in every
+/// row of every packet list).
+pub fn push_address(out: &mut String, address: &Address, names: &MacNames) {
     match address {
-        Address::None => String::new(),
-        Address::Ether(mac) => names.name(mac),
-        Address::Ipv4(ip) => ip.to_string(),
-        Address::Ipv6(ip) => ip.to_string(),
+        Address::None => {}
+        Address::Ether(mac) => out.push_str(&names.name(mac)),
+        Address::Ipv4(ip) => {
+            for (i, octet) in ip.octets().iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_num(out, *octet);
+            }
+        }
+        Address::Ipv6(ip) => {
+            let _ = write!(out, "{ip}");
+        }
     }
 }
 
@@ -51,13 +69,27 @@ pub fn fit(text: &str, width: usize) -> String {
 
 /// The Time column: seconds since the first frame, six decimals.
 pub fn time_text(rel_ns: i64) -> String {
-    let mut s = String::new();
-    let sign = if rel_ns < 0 { "-" } else { "" };
-    let abs = rel_ns.unsigned_abs();
-    // Round to microseconds, as tshark's default time precision.
-    let micros = (abs + 500) / 1000;
-    let _ = write!(s, "{sign}{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+    let mut s = String::with_capacity(16);
+    push_time(&mut s, rel_ns);
     s
+}
+
+/// Appends [`time_text`].
+pub fn push_time(out: &mut String, rel_ns: i64) {
+    if rel_ns < 0 {
+        out.push('-');
+    }
+    // Round to microseconds, as tshark's default time precision.
+    let micros = (rel_ns.unsigned_abs() + 500) / 1000;
+    push_num(out, micros / 1_000_000);
+    out.push('.');
+    let fraction = micros % 1_000_000;
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(fraction);
+    for _ in digits.len()..6 {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 #[cfg(test)]

@@ -5,19 +5,29 @@
 //! Without those files addresses stay numeric.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::decode::field::format_mac;
 
 /// Where Debian's wireshark-common puts the files.
 pub const DEFAULT_DIR: &str = "/usr/share/wireshark";
 
+/// The names, read from `dir` the first time one is needed: parsing Wireshark's tables
+/// costs more than decoding a small capture, and most packet lists show IP addresses.
 #[derive(Debug, Default)]
 pub struct MacNames {
+    dir: Option<PathBuf>,
+    tables: OnceLock<Tables>,
+}
+
+#[derive(Debug, Default)]
+struct Tables {
     /// Exact 48-bit addresses.
     exact: HashMap<[u8; 6], String>,
-    /// Masked prefixes (bits, masked address) with their names, longest mask first.
-    masked: Vec<(u8, [u8; 6], String)>,
+    /// Masked prefixes, grouped by mask length (longest first): one lookup per length
+    /// instead of a scan of thousands of prefixes.
+    masked: Vec<(u8, HashMap<[u8; 6], String>)>,
     /// 24-bit vendor prefixes.
     vendors: HashMap<[u8; 3], String>,
 }
@@ -28,20 +38,49 @@ impl MacNames {
         MacNames::default()
     }
 
-    /// Loads `manuf` and `wka` from `dir`; missing or unreadable files give no names.
+    /// Names from `manuf` and `wka` in `dir` (read when first needed); missing or
+    /// unreadable files give no names.
     pub fn load(dir: &Path) -> Self {
-        let mut names = MacNames::default();
-        for file in ["manuf", "wka"] {
-            if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
-                names.add_lines(&text);
-            }
+        MacNames {
+            dir: Some(dir.to_path_buf()),
+            tables: OnceLock::new(),
         }
-        names.masked.sort_by_key(|entry| std::cmp::Reverse(entry.0));
-        names
     }
 
-    /// Parses lines of `ADDR[/BITS] <tab> NAME [...]`.
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(|| {
+            let mut tables = Tables::default();
+            for file in ["manuf", "wka"] {
+                if let Some(text) = self
+                    .dir
+                    .as_ref()
+                    .and_then(|d| std::fs::read_to_string(d.join(file)).ok())
+                {
+                    tables.add_lines(&text);
+                }
+            }
+            tables.masked.sort_by_key(|(bits, _)| std::cmp::Reverse(*bits));
+            tables
+        })
+    }
+
+    /// Adds names in the files' format (`ADDR[/BITS] <tab> NAME`).
     pub fn add_lines(&mut self, text: &str) {
+        self.tables();
+        let tables = self.tables.get_mut().expect("initialised above");
+        tables.add_lines(text);
+        tables.masked.sort_by_key(|(bits, _)| std::cmp::Reverse(*bits));
+    }
+
+    /// The column text for an address.
+    pub fn name(&self, mac: &[u8; 6]) -> String {
+        self.tables().name(mac)
+    }
+}
+
+impl Tables {
+    /// Parses lines of `ADDR[/BITS] <tab> NAME [...]`.
+    fn add_lines(&mut self, text: &str) {
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("");
             let mut parts = line.split_whitespace();
@@ -67,20 +106,26 @@ impl MacNames {
                 (n, Some(bits)) if (1..48).contains(&bits) && (1..=6).contains(&n) => {
                     let mut mac = [0u8; 6];
                     mac[..n].copy_from_slice(&bytes[..n]);
-                    self.masked.push((bits, mask(&mac, bits), name.to_string()));
+                    let group = match self.masked.iter().position(|(b, _)| *b == bits) {
+                        Some(i) => &mut self.masked[i].1,
+                        None => {
+                            self.masked.push((bits, HashMap::new()));
+                            &mut self.masked.last_mut().expect("just pushed").1
+                        }
+                    };
+                    group.entry(mask(&mac, bits)).or_insert_with(|| name.to_string());
                 }
                 _ => {}
             }
         }
     }
 
-    /// The column text for an address.
-    pub fn name(&self, mac: &[u8; 6]) -> String {
+    fn name(&self, mac: &[u8; 6]) -> String {
         if let Some(name) = self.exact.get(mac) {
             return name.clone();
         }
-        for (bits, prefix, name) in &self.masked {
-            if mask(mac, *bits) == *prefix {
+        for (bits, group) in &self.masked {
+            if let Some(name) = group.get(&mask(mac, *bits)) {
                 // The bytes after the mask, leading zero bytes dropped (as Wireshark).
                 let tail: Vec<String> = mac[usize::from(*bits) / 8..]
                     .iter()
@@ -121,7 +166,6 @@ mod tests {
         let mut n = MacNames::default();
         n.add_lines("00:50:56\tVMware\tVMware, Inc.\nFF-FF-FF-FF-FF-FF\tBroadcast\n33-33-00-00-00-00/16\tIPv6mcast\n01-00-5E/25\t\tIPv4mcast\n");
         n.add_lines("01-00-5E/25\tIPv4mcast\n");
-        n.masked.sort_by_key(|entry| std::cmp::Reverse(entry.0));
         n
     }
 

@@ -5,7 +5,7 @@
 //! first line. PORT, 227, 229 (and EPRT, parsed only) announce a data connection; the
 //! next command names it; the connection is then labelled FTP-DATA with both.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::Out;
@@ -42,24 +42,46 @@ pub struct ChannelInfo {
 #[derive(Debug, Default)]
 pub struct Expectations {
     channels: VecDeque<ChannelInfo>,
+    /// How many unclaimed announcements name each listening endpoint: most new
+    /// connections are not data channels, and this answers them without a scan.
+    listening: HashMap<Endpoint, u32>,
 }
 
 impl Expectations {
     fn announce(&mut self, info: ChannelInfo) {
         if self.channels.len() >= MAX_CHANNELS {
-            self.channels.pop_front();
+            if let Some(old) = self.channels.pop_front() {
+                if !old.claimed {
+                    self.unlisten(old.listener);
+                }
+            }
         }
+        *self.listening.entry(info.listener).or_default() += 1;
         self.channels.push_back(info);
+    }
+
+    fn unlisten(&mut self, listener: Endpoint) {
+        if let Some(count) = self.listening.get_mut(&listener) {
+            *count -= 1;
+            if *count == 0 {
+                self.listening.remove(&listener);
+            }
+        }
     }
 
     /// A new connection between `a` and `b`: the data channel it opens, if announced.
     pub fn take(&mut self, a: Endpoint, b: Endpoint) -> Option<DataChannel> {
+        if !self.listening.contains_key(&a) && !self.listening.contains_key(&b) {
+            return None;
+        }
         let found = self.channels.iter_mut().rev().find(|c| {
             !c.claimed && ((c.listener == b && c.connector == a.0) || (c.listener == a && c.connector == b.0))
         })?;
         found.claimed = true;
+        let (listener, setup_frame) = (found.listener, found.setup_frame);
+        self.unlisten(listener);
         Some(DataChannel {
-            setup_frame: Some(found.setup_frame),
+            setup_frame: Some(setup_frame),
             first_frame: None,
         })
     }

@@ -142,6 +142,8 @@ pub(crate) struct TcpSegment<'a> {
     pub syn: bool,
     pub ack: bool,
     pub fin_or_rst: bool,
+    /// The conversation ended with this segment.
+    pub closed: bool,
     /// The bytes it added to its direction's ordered stream (empty for a retransmission).
     pub delivered: &'a [u8],
 }
@@ -174,10 +176,19 @@ struct TcpConversation {
 /// Application state for one capture.
 #[derive(Debug, Default)]
 pub struct AppLayer {
-    tcp: HashMap<u64, TcpConversation>,
+    tcp: rustc_hash::FxHashMap<u64, TcpConversation>,
+    /// The versions of TLS sessions whose conversations have ended (for the hints).
+    ended_tls_versions: HashMap<u64, u16>,
     ftp_expected: ftp::Expectations,
     dns: dns::Transactions,
     hints: Hints,
+}
+
+fn tls_version(conv: &TcpConversation) -> Option<u16> {
+    match &conv.analyzer {
+        Analyzer::Tls(tls) | Analyzer::FtpTls(_, tls) => tls.version(),
+        _ => None,
+    }
 }
 
 /// UDP ports tshark gives to protocols wirelab does not decode (mDNS, LLMNR, DHCP,
@@ -250,18 +261,39 @@ impl AppLayer {
 
     /// The TLS versions learnt so far, by `tcp.stream`.
     pub fn tls_versions(&self) -> HashMap<u64, u16> {
-        self.tcp
-            .iter()
-            .filter_map(|(stream, conv)| match &conv.analyzer {
-                Analyzer::Tls(tls) | Analyzer::FtpTls(_, tls) => tls.version().map(|v| (*stream, v)),
-                _ => None,
-            })
-            .collect()
+        let mut versions = self.ended_tls_versions.clone();
+        versions.extend(
+            self.tcp
+                .iter()
+                .filter_map(|(stream, conv)| Some((*stream, tls_version(conv)?))),
+        );
+        versions
     }
 
     /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
     /// payload (otherwise the caller shows it as data).
     pub(crate) fn tcp_segment(&mut self, seg: &TcpSegment, out: &mut Out) -> bool {
+        // Nothing to decode and no analyzer yet: no state is created for it.
+        if seg.delivered.is_empty() && !seg.syn && !self.tcp.contains_key(&seg.stream) {
+            return false;
+        }
+        let claimed = self.analyze(seg, out);
+        if seg.closed {
+            self.forget(seg.stream);
+        }
+        claimed
+    }
+
+    /// Lets go of a TCP conversation's analyzer (it ended, or the tracker forgot it).
+    pub(crate) fn forget(&mut self, stream: u64) {
+        if let Some(conv) = self.tcp.remove(&stream) {
+            if let Some(version) = tls_version(&conv) {
+                self.ended_tls_versions.insert(stream, version);
+            }
+        }
+    }
+
+    fn analyze(&mut self, seg: &TcpSegment, out: &mut Out) -> bool {
         let conv = self.tcp.entry(seg.stream).or_insert(TcpConversation {
             server: None,
             first_frame: out.frame(),
