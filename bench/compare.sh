@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Times wirelab against tshark (and tcpdump, if present) on one large generated capture,
+# in one run on one machine, and prints the results as Markdown (docs/PERFORMANCE.md
+# holds a copy). Needs tshark and GNU time (apt-get install tshark time).
+#
+#   bench/compare.sh [--frames N] [--gigabyte]
+#
+# --frames N   frames in the benchmark capture (default 1,000,000, about 305 MB)
+# --gigabyte   also check peak memory on a capture of about 1 GB (3.3 million frames)
+#
+# The capture is written by the bench-capture example into $TMPDIR (never committed)
+# and removed at the end. wirelab runs are best of three; tshark and tcpdump run once
+# (they are the slow side, and their runs vary less than the ratio's rounding).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+frames=1000000
+gigabyte=no
+while (($#)); do
+    case $1 in
+        --frames) frames=$2; shift 2 ;;
+        --gigabyte) gigabyte=yes; shift ;;
+        *) echo "usage: bench/compare.sh [--frames N] [--gigabyte]" >&2; exit 2 ;;
+    esac
+done
+for tool in tshark /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed (apt-get install tshark time)" >&2; exit 2; }
+done
+
+cargo build --release --quiet --bin wirelab --examples
+wirelab=target/release/wirelab
+dir=$(mktemp -d "${TMPDIR:-/tmp}/wirelab-bench.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+file=$dir/bench.pcap
+target/release/examples/bench-capture "$file" --frames "$frames" 2>/dev/null
+bytes=$(stat -c %s "$file")
+filter='ftp || smb2 || tls.handshake'
+
+# measure LABEL RUNS CMD...: prints "LABEL<TAB>seconds<TAB>peak KiB" (the best run).
+measure() {
+    local label=$1 runs=$2 best_s='' best_kb=0 s kb
+    shift 2
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/err" || {
+            echo "compare.sh: $label failed:" >&2; cat "$dir/err" >&2; exit 1; }
+        read -r s kb <"$dir/time"
+        if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_kb=$kb; fi
+    done
+    printf '%s\t%s\t%s\n' "$label" "$best_s" "$best_kb"
+}
+
+{
+    measure "read frames only (floor)" 3 target/release/examples/read-frames "$file"
+    measure "wirelab replay -T tsv" 3 "$wirelab" replay -T tsv "$file"
+    measure "wirelab replay (table)" 3 "$wirelab" replay --color never "$file"
+    measure "wirelab replay -Y '$filter'" 3 "$wirelab" replay -Y "$filter" "$file"
+    measure "tshark -r" 1 tshark -r "$file"
+    measure "tshark -r -Y '$filter'" 1 tshark -r "$file" -Y "$filter"
+    if command -v tcpdump >/dev/null; then
+        measure "tcpdump -nn -r" 1 tcpdump -nn -r "$file"
+    fi
+} >"$dir/results"
+
+get() { awk -F'\t' -v l="$1" '$1 == l { print $2 }' "$dir/results"; }
+tshark_s=$(get "tshark -r")
+tshark_y=$(get "tshark -r -Y '$filter'")
+floor=$(get "read frames only (floor)")
+
+echo "### $(date -u +%Y-%m-%d): $frames frames, $((bytes / 1000000)) MB"
+echo
+echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(nproc) cores," \
+    "$(free -g | awk '/Mem:/ {print $2}') GiB; $(tshark --version | head -n 1); $("$wirelab" --version)."
+echo
+echo "| command | seconds | frames/s | MB/s | peak RSS (MiB) | vs tshark |"
+echo "|---|---:|---:|---:|---:|---:|"
+while IFS=$'\t' read -r label s kb; do
+    base=$tshark_s
+    case $label in *-Y*) base=$tshark_y ;; esac
+    awk -v l="$label" -v s="$s" -v kb="$kb" -v f="$frames" -v b="$bytes" -v base="$base" 'BEGIN {
+        if (s < 0.005) s = 0.005
+        printf "| `%s` | %.2f | %.0f | %.0f | %.1f | %.1fx |\n", l, s, f / s, b / s / 1e6, kb / 1024, base / s }'
+done <"$dir/results"
+echo
+awk -v f="$floor" -v w="$(get "wirelab replay -T tsv")" 'BEGIN {
+    printf "Full decode with Info (`-T tsv`) runs at %.0f%% of the read-only floor.\n", 100 * f / w }'
+
+# Start-up: the REPL to its first prompt (greeting printed, stdin at its end) and
+# `wirelab check` of the bundled course; best of 20.
+best_of() {
+    local best=''
+    for _ in $(seq 20); do
+        local t0 t1 ms
+        t0=$(date +%s%N)
+        "$@" </dev/null >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        ms=$(((t1 - t0) / 1000000))
+        if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+    done
+    echo "$best"
+}
+echo
+echo "REPL to first prompt: $(WIRELAB_HOME=$dir best_of "$wirelab") ms; \`wirelab check\` of the bundled course: $(best_of "$wirelab" check) ms."
+
+if [ "$gigabyte" = yes ]; then
+    rm -f "$file"
+    big=$dir/big.pcap
+    target/release/examples/bench-capture "$big" --frames 3300000 2>/dev/null
+    measure "big" 1 "$wirelab" replay -T tsv "$big" >"$dir/big"
+    measure "big -Y" 1 "$wirelab" replay -Y "$filter" "$big" >>"$dir/big"
+    echo
+    awk -F'\t' -v b="$(stat -c %s "$big")" '
+        NR == 1 { printf "On a %.2f GB capture (3,300,000 frames): `replay -T tsv` peaks at %.1f MiB", b / 1e9, $3 / 1024 }
+        NR == 2 { printf ", `replay -Y` at %.1f MiB.\n", $3 / 1024 }' "$dir/big"
+fi
