@@ -165,6 +165,11 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Frames returned so far.
+    /// Bytes of the file consumed so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.source.offset()
+    }
+
     pub fn frames_read(&self) -> u64 {
         self.frames
     }

@@ -37,7 +37,11 @@ fn text(p: &Packet, field: Field) -> Option<String> {
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     fs::create_dir_all(&args.dir).with_context(|| format!("cannot create {}", args.dir.display()))?;
-    let hints = crate::decode::first_pass(&mut CaptureReader::open(&args.file)?, u64::MAX);
+    let size = fs::metadata(&args.file).map_or(0, |m| m.len());
+    let progress = super::progress::Progress::bytes(2 * size, "exporting");
+    let hints = crate::decode::first_pass_observed(&mut CaptureReader::open(&args.file)?, u64::MAX, &mut |at| {
+        progress.set(at)
+    });
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
     let mut names = UniqueNames::default();
@@ -54,7 +58,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot create {}", path.display()))?;
         Ok((path, file))
     };
-    while let Some(frame) = reader.next_frame()? {
+    loop {
+        if reader.frames_read() % 4096 == 0 {
+            progress.set(size + reader.bytes_read());
+        }
+        let Some(frame) = reader.next_frame()? else { break };
         let mut delivered = Vec::new();
         let packet = decoder.decode_with(&frame, |_, analysis| delivered = analysis.delivered.clone());
         if packet.value(Field::FtpDataSetupFrame).is_some() || packet.protocol == "FTP-DATA" {

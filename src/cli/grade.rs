@@ -124,14 +124,16 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
         .map_or(1, |n| n.get())
         .min(files.len());
     let chunk = files.len().div_ceil(threads);
+    let progress = super::progress::Progress::items(files.len() as u64, "grading");
     let graded: Vec<Result<Report, Failed>> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
             .map(|part| {
-                let (course, library) = (&course, &library);
+                let (course, library, progress) = (&course, &library, &progress);
                 scope.spawn(move || {
                     part.iter()
                         .map(|path| {
+                            progress.inc(1);
                             let failed = |message: String| Failed {
                                 file: path.display().to_string(),
                                 message,

@@ -46,6 +46,7 @@ mod follow;
 mod grade;
 mod ladder;
 mod pace;
+mod progress;
 mod read;
 mod schema;
 mod stats;
@@ -232,7 +233,15 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let limit = args.count.unwrap_or(u64::MAX);
     // Two passes, as `tshark -2`: the first learns how each TLS session ends up, so
     // that its first packets are labelled with the version it settles on.
-    let hints = crate::decode::first_pass(&mut CaptureReader::open(&args.file)?, limit);
+    // A bar over both passes, when the list goes to a file or a pipe.
+    let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
+    let progress = if io::stdout().is_terminal() {
+        progress::Progress::hidden()
+    } else {
+        progress::Progress::bytes(2 * size, "decoding")
+    };
+    let hints =
+        crate::decode::first_pass_observed(&mut CaptureReader::open(&args.file)?, limit, &mut |at| progress.set(at));
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
     // A plain packet list prints columns only: no need to keep every field.
@@ -262,6 +271,9 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     }
     let mut damage = None;
     while reader.frames_read() < limit {
+        if reader.frames_read() % 4096 == 0 {
+            progress.set(size + reader.bytes_read());
+        }
         let frame = match reader.next_frame() {
             Ok(Some(frame)) => frame,
             Ok(None) => break,
@@ -340,11 +352,17 @@ pub(crate) fn read_packets(
         Some(text) => Some(Filter::parse(text).map_err(|e| anyhow::anyhow!("invalid filter '{text}': {e}"))?),
         None => None,
     };
-    let hints = crate::decode::first_pass(&mut CaptureReader::open(file)?, u64::MAX);
+    let size = std::fs::metadata(file).map_or(0, |m| m.len());
+    let progress = progress::Progress::bytes(2 * size, "decoding");
+    let hints =
+        crate::decode::first_pass_observed(&mut CaptureReader::open(file)?, u64::MAX, &mut |at| progress.set(at));
     let mut reader = CaptureReader::open(file)?;
     let mut decoder = Decoder::with_hints(hints);
     loop {
         let read_before = reader.frames_read();
+        if read_before % 4096 == 0 {
+            progress.set(size + reader.bytes_read());
+        }
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let packet = decoder.decode(&frame);

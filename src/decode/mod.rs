@@ -32,6 +32,12 @@ use crate::capture::{CaptureReader, Frame};
 /// frames reveal about earlier ones. Damage ends the pass quietly; the second pass
 /// reports it.
 pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
+    first_pass_observed(reader, limit, &mut |_| {})
+}
+
+/// [`first_pass`], telling `progress` how many bytes of the file it has read, now and
+/// then.
+pub fn first_pass_observed<R: Read>(reader: &mut CaptureReader<R>, limit: u64, progress: &mut dyn FnMut(u64)) -> Hints {
     let mut decoder = Decoder::new().columns_only();
     while reader.frames_read() < limit {
         match reader.next_frame() {
@@ -39,6 +45,9 @@ pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
                 decoder.decode(&frame);
             }
             _ => break,
+        }
+        if reader.frames_read() % 4096 == 0 {
+            progress(reader.bytes_read());
         }
     }
     decoder.hints()

@@ -254,3 +254,33 @@ fn paced_replay_prints_the_same_frames() {
     let output = wirelab().args(["replay", "--pace=fast"]).arg(&file).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "a speed must be a number");
 }
+
+#[test]
+fn a_long_decode_into_a_pipe_draws_progress_on_a_terminal_only() {
+    // A 20 MB capture: real frames repeated.
+    let frames =
+        crate::common::read_pcap_frames(&std::fs::read(crate::common::data("recorded/l4-basic.pcap")).unwrap());
+    let mut many: Vec<(u32, u32, &[u8])> = Vec::new();
+    while many.len() < 90_000 {
+        many.extend(frames.iter().map(|(s, u, d)| (*s, *u, d.as_slice())));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.pcap");
+    std::fs::write(&big, crate::common::pcap_bytes(1, &many)).unwrap();
+    assert!(std::fs::metadata(&big).unwrap().len() > 16 << 20);
+
+    let out = wirelab().args(["replay", "-T", "tsv"]).arg(&big).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "no bar when stderr is not a terminal");
+
+    let bin = assert_cmd::cargo::cargo_bin("wirelab");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c").arg(format!(
+        "'{}' replay -T tsv '{}' > /dev/null",
+        bin.display(),
+        big.display()
+    ));
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    p.exp_string("decoding [").unwrap();
+    p.exp_eof().unwrap();
+}
