@@ -131,6 +131,10 @@ impl<'p> Reader<'p> {
 }
 
 /// The lesson files a course lists, in order, and its title.
+/// More lessons than any course needs: each is read and its captures decoded, so a
+/// course listing thousands would only be a way to make wirelab slow.
+pub const MAX_LESSONS: usize = 256;
+
 pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<(String, Vec<(String, Pos)>)> {
     let mut r = Reader::new(file, problems);
     let root = match yaml::parse(source) {
@@ -146,6 +150,16 @@ pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Op
         .required(entries, "title", "the course", root.pos())
         .and_then(|n| r.text(n, "title"))?;
     let lessons = match r.required(entries, "lessons", "the course", root.pos()) {
+        Some(Node::Seq { items, pos }) if items.len() > MAX_LESSONS => {
+            r.error(
+                *pos,
+                format!(
+                    "a course has at most {MAX_LESSONS} lessons, this one lists {}",
+                    items.len()
+                ),
+            );
+            Vec::new()
+        }
         Some(Node::Seq { items, .. }) => items
             .iter()
             .filter_map(|i| r.text(i, "a lesson file").map(|t| (t, i.pos())))

@@ -228,3 +228,49 @@ fn read_lists_the_course_and_renders_a_lesson() {
     ]));
     assert_eq!(out, list);
 }
+
+#[test]
+fn oversized_and_exploding_lessons_are_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    // "Billion laughs": ten levels of aliases, each doubling the one before.
+    let mut laughs = String::from("format_version: 1\nid: laughs\ntitle: &a0 [lol, lol]\n");
+    for level in 1..10 {
+        laughs.push_str(&format!("l{level}: &a{level} [*a{}, *a{}]\n", level - 1, level - 1));
+    }
+    let file = dir.path().join("laughs.yaml");
+    std::fs::write(&file, laughs).unwrap();
+    let started = std::time::Instant::now();
+    let output = wirelab().arg("check").arg(&file).output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        out.contains("laughs.yaml:4:") && out.contains("aliases (*name) are not allowed in lessons"),
+        "{out}"
+    );
+
+    // More than a megabyte is refused before parsing.
+    let big = dir.path().join("big.yaml");
+    std::fs::write(
+        &big,
+        format!("format_version: 1\nid: big\ntitle: \"{}\"\n", "x".repeat(1 << 20)),
+    )
+    .unwrap();
+    let out = String::from_utf8(wirelab().arg("check").arg(&big).output().unwrap().stdout).unwrap();
+    assert!(out.contains("the file is larger than 1048576 bytes"), "{out}");
+
+    // A course listing more lessons than any course needs.
+    let course = dir.path().join("course");
+    std::fs::create_dir(&course).unwrap();
+    let list: String = (0..300).map(|i| format!("  - l{i}.yaml\n")).collect();
+    std::fs::write(
+        course.join("course.yaml"),
+        format!("format_version: 1\ntitle: Big\nlessons:\n{list}"),
+    )
+    .unwrap();
+    let out = String::from_utf8(wirelab().arg("check").arg(&course).output().unwrap().stdout).unwrap();
+    assert!(
+        out.contains("course.yaml:4:3: error: a course has at most 256 lessons, this one lists 300"),
+        "{out}"
+    );
+}
