@@ -11,6 +11,10 @@ use super::link::data_layer;
 use super::packet::{Packet, Proto};
 use super::{truncated, Ctx};
 
+/// Echo requests remembered, and request/reply pairs kept for a second pass. Beyond
+/// this, a second pass calls later requests unanswered.
+const MAX_ECHOES: usize = 1 << 16;
+
 /// Echo requests seen, to label replies with the frame of their request.
 #[derive(Debug, Default)]
 pub struct EchoTracker {
@@ -36,12 +40,19 @@ impl EchoTracker {
     }
 
     fn request(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) {
+        // A ping flood must not grow memory without end: past the cap, the oldest
+        // unanswered requests are forgotten all at once (their replies go unpaired).
+        if self.requests.len() >= MAX_ECHOES {
+            self.requests.clear();
+        }
         self.requests.insert((src, dst, id, seq), frame);
     }
 
     fn reply(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) -> Option<u64> {
         let request = self.requests.get(&(dst, src, id, seq)).copied()?;
-        self.seen.entry(request).or_insert(frame);
+        if self.seen.len() < MAX_ECHOES {
+            self.seen.entry(request).or_insert(frame);
+        }
         Some(request)
     }
 

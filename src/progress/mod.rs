@@ -153,6 +153,24 @@ impl Store {
             .to_path_buf();
         fs::create_dir_all(&dir)?;
         let _lock = Lock::exclusive(&PathBuf::from(format!("{}.lock", self.path.display())))?;
+        let name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("progress")
+            .to_string();
+        // Savers write their temporary file only while holding the lock, so any other
+        // one here was left by a session killed mid-save: it is never the real data.
+        if let Ok(entries) = fs::read_dir(&dir) {
+            let (prefix, suffix) = (format!(".{name}."), ".tmp");
+            for entry in entries.flatten() {
+                let file = entry.file_name();
+                let file = file.to_string_lossy();
+                if file.starts_with(&prefix) && file.ends_with(suffix) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
         if let Ok(text) = fs::read_to_string(&self.path) {
             if let Ok(on_disk) = serde_json::from_str::<Progress>(&text) {
                 if on_disk.version <= VERSION {
@@ -160,11 +178,7 @@ impl Store {
                 }
             }
         }
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            self.path.file_name().and_then(|n| n.to_str()).unwrap_or("progress"),
-            std::process::id()
-        ));
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let mut file = File::create(&tmp)?;
         file.write_all(
             serde_json::to_string_pretty(&self.data)

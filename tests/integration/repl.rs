@@ -349,3 +349,88 @@ fn on_a_terminal_prompts_completion_ctrl_c_and_ctrl_d_work() {
     p.exp_string("Progress saved. Bye!").unwrap();
     p.exp_eof().unwrap();
 }
+
+// ---- progress under stress ----
+
+#[test]
+fn killing_the_repl_mid_save_never_damages_progress() {
+    let home = tempfile::tempdir().unwrap();
+    // Every line saves: hints, solution steps and wrong answers are all progress.
+    let script = format!(
+        "open 1\n{}",
+        "hint 1\nsolution 1\nanswer 2 22 23\nanswer 3 UDP\n".repeat(300)
+    );
+    for round in 0..25u64 {
+        let mut child = wirelab()
+            .env("WIRELAB_HOME", home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let script = script.clone();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(script.as_bytes());
+        });
+        std::thread::sleep(std::time::Duration::from_millis(5 + (round * 37) % 120));
+        child.kill().unwrap(); // SIGKILL: no chance to finish a write
+        child.wait().unwrap();
+        let _ = writer.join();
+        let path = home.path().join("progress.json");
+        if path.exists() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let saved: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("round {round}: damaged ({e}):\n{text}"));
+            assert_eq!(saved["version"], 1);
+        }
+    }
+    // One clean session tidies what the killed ones left, and reads everything.
+    let (out, err) = session(home.path(), "progress\n");
+    assert!(err.is_empty() && out.contains("0/40 points"), "{err}{out}");
+    // The attempts only ever grew, and nothing was ever set aside as unreadable.
+    let saved = progress(home.path());
+    assert!(primer(&saved)["questions"]["ftp-ports"]["attempts"].as_u64().unwrap() > 0);
+    let names: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("unreadable") || n.ends_with(".tmp")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn two_sessions_on_one_progress_file_keep_each_others_answers() {
+    let home = tempfile::tempdir().unwrap();
+    let start = || {
+        wirelab()
+            .env("WIRELAB_HOME", home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // B starts first, so what it holds in memory knows nothing of A's answer.
+    let mut b = start();
+    let mut b_in = b.stdin.take().unwrap();
+    b_in.write_all(b"open 1\n").unwrap();
+    let mut a = start();
+    a.stdin.take().unwrap().write_all(b"open 1\n1\nactive\nquit\n").unwrap();
+    assert!(a.wait().unwrap().success());
+    assert_eq!(
+        primer(&progress(home.path()))["questions"]["ftp-default-mode"]["correct"],
+        true
+    );
+    b_in.write_all(b"2\n20 21\nquit\n").unwrap();
+    drop(b_in);
+    assert!(b.wait().unwrap().success());
+    let saved = progress(home.path());
+    let questions = &primer(&saved)["questions"];
+    assert_eq!(
+        questions["ftp-default-mode"]["correct"], true,
+        "A's answer survived B's save"
+    );
+    assert_eq!(questions["ftp-ports"]["correct"], true);
+}
