@@ -373,3 +373,100 @@ fn hostile_application_payloads_never_panic_or_hang() {
     );
     assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), frames.len());
 }
+
+/// A course whose every text carries terminal escapes (YAML `\e`, `\a`, `\b`, C1 CSI).
+const HOSTILE_COURSE: &str = r#"format_version: 1
+title: "Evil \e]0;owned\a course"
+lessons:
+  - evil.yaml
+"#;
+const HOSTILE_LESSON: &str = r#"format_version: 1
+id: evil
+title: "Title \e[2J cleared"
+summary: "Summary \e[31m red \u009b31m"
+sections:
+  - title: "Section \e[5m blink"
+    body: "Body with \e]8;;http://x\a link \b\b backspaces"
+    replay: { capture: ftp-passive.pcapng, filter: "ftp.request.command == \"USER\"" }
+questions:
+  - id: q1
+    prompt: "Prompt \e[1A up"
+    answer: { text: ["right"] }
+    feedback: { "wrong": "Feedback \e[2K erased" }
+    hints: ["Hint \e[?1049h alt screen"]
+    solution: ["Step \ec reset"]
+  - id: q2
+    prompt: "Pick one"
+    options: ["Option \e[8m hidden", "plain"]
+    answer: { choice: "plain" }
+    hints: ["h"]
+    solution: ["s"]
+"#;
+
+/// Text a terminal shows as text: no C0 control but newline and tab, no DEL, no C1.
+fn terminal_safe(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c))
+}
+
+#[test]
+fn lesson_and_answer_text_never_reaches_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("course");
+    std::fs::create_dir(&course).unwrap();
+    std::fs::write(course.join("course.yaml"), HOSTILE_COURSE).unwrap();
+    std::fs::write(course.join("evil.yaml"), HOSTILE_LESSON).unwrap();
+    let answers = dir.path().join("answers.yaml");
+    std::fs::write(
+        &answers,
+        "format_version: 1\nlesson: evil\nstudent: \"s\\e[2J1\"\nanswers:\n  q1: wrong\n  q2: \"x\\e[31m\"\n  nope: \"\\e]0;t\\a\"\n",
+    )
+    .unwrap();
+    let course_arg = course.to_str().unwrap();
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["read", "--course", course_arg],
+        vec!["read", "evil", "--course", course_arg],
+        vec!["check", course_arg],
+        vec!["grade", "--course", course_arg, answers.to_str().unwrap()],
+        vec![
+            "grade",
+            "--course",
+            course_arg,
+            "--format",
+            "tap",
+            answers.to_str().unwrap(),
+        ],
+    ] {
+        let output = wirelab().args(&args).output().unwrap();
+        outputs.push((args.join(" "), output.stdout, output.stderr));
+    }
+    let mut repl = wirelab()
+        .env("WIRELAB_HOME", dir.path())
+        .args(["--course", course_arg])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    repl.stdin
+        .take()
+        .unwrap()
+        .write_all(b"open 1\nreplay\n1\nwrong\nhint\nsolution\nq 2\nlessons\nprogress\nanswer 1 \x1b[2J\n")
+        .unwrap();
+    let output = repl.wait_with_output().unwrap();
+    outputs.push(("the REPL".into(), output.stdout, output.stderr));
+    for (what, stdout, stderr) in outputs {
+        let (stdout, stderr) = (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap());
+        assert!(
+            terminal_safe(&stdout) && terminal_safe(&stderr),
+            "{what}:\n{stdout}\n{stderr}"
+        );
+        if !what.starts_with("check") {
+            let shown = stdout.contains("\\033[") || stdout.contains("\\u001b[");
+            assert!(shown, "{what} shows the escapes as text:\n{stdout}");
+        }
+    }
+}
