@@ -70,7 +70,10 @@ fn lane_title(host: &str, steps: &[Step]) -> String {
     }
 }
 
-/// Draws the ladder in `width` columns.
+/// Columns between two lanes below which arrows have no room for a label.
+const MIN_GAP: usize = 8;
+
+/// Draws the ladder in `width` columns (or says how many hosts would fit).
 pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) {
     let lanes = lanes(steps);
     let mut text = String::new();
@@ -81,6 +84,17 @@ pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) {
     const TIME: usize = 10;
     let width = width.max(TIME + 20);
     let usable = width - TIME - 1;
+    if lanes.len() > 1 && (usable - 1) / (lanes.len() - 1) < MIN_GAP {
+        let fit = (usable - 1) / MIN_GAP + 1;
+        let _ = writeln!(
+            text,
+            "{} hosts do not fit in {width} columns ({fit} do): narrow the packets with -Y, widen the \
+             terminal (--width), or use --format mermaid.",
+            lanes.len()
+        );
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
     // Lane positions, evenly spread; with one lane, the middle.
     let positions: Vec<usize> = if lanes.len() == 1 {
         vec![TIME + 1 + usable / 2]
@@ -140,15 +154,19 @@ pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) {
             } else {
                 line[left + 1] = '<';
             }
-            // Keep at least two dashes of shaft on each side of the label.
-            let room = right - left - 7;
+            // Keep at least two dashes of shaft on each side of the label; neighbouring
+            // lanes (MIN_GAP apart) have room for one character of it.
+            let room = (right - left).saturating_sub(7);
             let label = fit(&step.label, room);
-            let start = left + 1 + (right - left - 1 - label.chars().count()) / 2;
-            line[start - 1] = ' ';
-            for (i, c) in label.chars().enumerate() {
-                line[start + i] = c;
+            let len = label.chars().count();
+            if len > 0 {
+                let start = left + 1 + (right - left - 1 - len) / 2;
+                line[start - 1] = ' ';
+                for (i, c) in label.chars().enumerate() {
+                    line[start + i] = c;
+                }
+                line[start + len] = ' ';
             }
-            line[start + label.chars().count()] = ' ';
         }
         let _ = writeln!(text, "{}", line.iter().collect::<String>().trim_end());
     }

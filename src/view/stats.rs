@@ -140,7 +140,7 @@ impl Stats {
             let merged: Vec<u64> = self.buckets.chunks(2).map(|pair| pair.iter().sum()).collect();
             self.buckets = merged;
             self.buckets.resize(BUCKETS, 0);
-            self.interval_ns *= 2;
+            self.interval_ns = self.interval_ns.saturating_mul(2);
         }
         self.buckets[(at / self.interval_ns) as usize] += 1;
         self.last_ns = self.last_ns.max(at);
@@ -210,7 +210,7 @@ impl Stats {
         let _ = writeln!(
             t,
             "  0 s{:>w$}",
-            format!("{} s", seconds(self.interval_ns * used as i64)),
+            format!("{} s", seconds(self.interval_ns.saturating_mul(used as i64))),
             w = used.saturating_sub(3)
         );
         out.extend_from_slice(t.as_bytes());

@@ -10,6 +10,7 @@ mod grading;
 mod lessons;
 mod linktypes;
 mod readme_questions;
+mod regressions;
 mod repl;
 mod streams;
 mod tshark_diff;
