@@ -23,3 +23,20 @@ pub fn io_error_text(e: &std::io::Error) -> String {
         None => text,
     }
 }
+
+/// Reads a text file that must be small (a lesson, a course index, an answers file):
+/// one larger than `limit` bytes is refused without being read into memory.
+pub fn read_small_text(path: &std::path::Path, limit: usize) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    // One byte more than the limit tells a file at the limit from a larger one.
+    file.take(limit as u64 + 1).read_to_string(&mut text)?;
+    if text.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the file is larger than {limit} bytes"),
+        ));
+    }
+    Ok(text)
+}

@@ -86,7 +86,7 @@ fn check_course(source: CourseSource, problems: &mut Vec<Problem>) -> (usize, us
 }
 
 fn check_lesson_file(path: &Path, problems: &mut Vec<Problem>) -> anyhow::Result<(usize, usize)> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::read_small_text(path, crate::lesson::yaml::MAX_FILE) {
         Ok(text) => text,
         Err(e) => bail!("{}: {}", path.display(), crate::io_error_text(&e)),
     };

@@ -72,7 +72,8 @@ pub(crate) fn load_course(dir: Option<&Path>) -> anyhow::Result<(Course, CourseS
 
 fn read_submission(path: &Path, lesson: Option<&String>) -> Result<Submission, String> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {}", crate::io_error_text(&e)))?;
+    let text = crate::read_small_text(path, crate::lesson::yaml::MAX_FILE)
+        .map_err(|e| format!("{name}: {}", crate::io_error_text(&e)))?;
     let mut sub = submission::parse(&name, &text)
         .map_err(|e| format!("{name}:{}:{}: {}", e.pos.line, e.pos.column, e.message))?;
     if let Some(lesson) = lesson {

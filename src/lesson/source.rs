@@ -49,7 +49,8 @@ impl CourseSource {
             CourseSource::Folder(dir) => {
                 let index_path = dir.join("course.yaml");
                 let index_name = index_path.display().to_string();
-                let index = std::fs::read_to_string(&index_path).map_err(|e| crate::io_error_text(&e));
+                let index =
+                    crate::read_small_text(&index_path, super::yaml::MAX_FILE).map_err(|e| crate::io_error_text(&e));
                 let index = match index {
                     Ok(text) => text,
                     Err(why) => {
@@ -67,7 +68,7 @@ impl CourseSource {
                     &index,
                     |name| {
                         let path = inside(dir, name).ok_or_else(|| "the path leaves the course folder".to_string())?;
-                        std::fs::read_to_string(&path).map_err(|e| crate::io_error_text(&e))
+                        crate::read_small_text(&path, super::yaml::MAX_FILE).map_err(|e| crate::io_error_text(&e))
                     },
                     |name| dir.join(name).display().to_string(),
                     problems,

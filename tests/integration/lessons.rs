@@ -256,8 +256,27 @@ fn oversized_and_exploding_lessons_are_refused_quickly() {
         format!("format_version: 1\nid: big\ntitle: \"{}\"\n", "x".repeat(1 << 20)),
     )
     .unwrap();
-    let out = String::from_utf8(wirelab().arg("check").arg(&big).output().unwrap().stdout).unwrap();
-    assert!(out.contains("the file is larger than 1048576 bytes"), "{out}");
+    let output = wirelab().arg("check").arg(&big).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!("wirelab: {}: the file is larger than 1048576 bytes\n", big.display())
+    );
+
+    // So is an answers file.
+    let answers = dir.path().join("answers.yaml");
+    std::fs::write(
+        &answers,
+        format!("format_version: 1\nanswers:\n  q: \"{}\"\n", "x".repeat(1 << 20)),
+    )
+    .unwrap();
+    let output = wirelab().arg("grade").arg(&answers).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.ends_with("answers.yaml: the file is larger than 1048576 bytes\n"),
+        "{err}"
+    );
 
     // A course listing more lessons than any course needs.
     let course = dir.path().join("course");
