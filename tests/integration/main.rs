@@ -9,6 +9,7 @@ mod follow_export;
 mod grading;
 mod lessons;
 mod linktypes;
+mod malformed;
 mod readme_questions;
 mod regressions;
 mod repl;
