@@ -325,13 +325,14 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         }
         buf.clear();
     }
+    // A file refused at its first frame prints nothing but the error (not a lone header).
+    if let Some(e) = damage.take_if(|_| reader.frames_read() == 0) {
+        return Err(e.into());
+    }
     if write_all(&mut out, &buf)?.is_none() || flush(&mut out)?.is_none() {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(e) = damage {
-        if reader.frames_read() == 0 {
-            return Err(e.into());
-        }
         eprintln!(
             "wirelab: note: {e} (the {} frames before it are listed)",
             reader.frames_read()

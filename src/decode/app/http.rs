@@ -169,9 +169,18 @@ impl Conversation {
                     self.pending[d].consume(len);
                     self.complete(dir, head, out)
                 }
-                Chunk::Bad => {
-                    out.note(Severity::Error, Proto::Http, "malformed chunk size in a chunked body");
+                bad @ (Chunk::Bad | Chunk::TooBig(_)) => {
+                    let note = match bad {
+                        Chunk::TooBig(size) => format!(
+                            "a chunk of {size} bytes is larger than the {MAX_PENDING} bytes wirelab keeps: \
+                             the rest of the body is not decoded"
+                        ),
+                        _ => "malformed chunk size in a chunked body".to_string(),
+                    };
+                    out.note(Severity::Error, Proto::Http, note);
                     self.pending[d].clear();
+                    // The head was whole: show the message with the body it got so far.
+                    let _ = self.complete(dir, head, out);
                     (Body::Lost, false)
                 }
             },
@@ -583,7 +592,10 @@ enum Chunk {
     Last {
         len: usize,
     },
+    /// A size line that is not a hexadecimal number (or one beyond 64 bits).
     Bad,
+    /// A well-formed size larger than wirelab buffers.
+    TooBig(usize),
 }
 
 fn chunk(buf: &[u8]) -> Chunk {
@@ -612,7 +624,7 @@ fn chunk(buf: &[u8]) -> Chunk {
         }
     }
     if size > MAX_PENDING {
-        return Chunk::Bad;
+        return Chunk::TooBig(size);
     }
     if buf.len() < header_len + size + 2 {
         return Chunk::NeedMore;

@@ -144,6 +144,17 @@ impl Smb2State {
             }
             first = false;
             if next < HEADER_LEN || next >= rest.len() {
+                if next != 0 && rest.len() >= HEADER_LEN {
+                    out.note(
+                        Severity::Warning,
+                        Proto::Smb2,
+                        format!(
+                            "NextCommand {next} does not point at another command inside the message \
+                             ({} bytes left): the chain ends here",
+                            rest.len()
+                        ),
+                    );
+                }
                 break;
             }
             at += next;
@@ -219,11 +230,18 @@ impl Smb2State {
             if let Some(detail) = self.details(&m, command, response, msg_id, pending, out) {
                 text.push_str(&detail);
             } else if bytes.len() > HEADER_LEN {
-                out.note(
-                    Severity::Warning,
-                    Proto::Smb2,
-                    format!("{} body cut short", command_name(command)),
-                );
+                // The body's fixed part is StructureSize bytes (its low bit flags a
+                // variable part): when that is all there, an offset pointed outside.
+                let fixed = usize::from(m.u16(HEADER_LEN).unwrap_or(0) & !1);
+                let message = if fixed > 0 && bytes.len() >= HEADER_LEN + fixed {
+                    format!(
+                        "an offset or length in the {} body points outside the message",
+                        command_name(command)
+                    )
+                } else {
+                    format!("{} body cut short", command_name(command))
+                };
+                out.note(Severity::Warning, Proto::Smb2, message);
             }
         }
         text

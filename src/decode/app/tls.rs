@@ -147,16 +147,23 @@ impl Conversation {
                     out.info_sep(sslv2_message_name(msg_type));
                     continue;
                 }
+                // A record header that is right but for its length says why it is refused.
+                let oversized = (CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&buf[0]) && buf[1] == 3 && buf[2] <= 4;
+                let why = if oversized {
+                    format!(
+                        "a TLS record of {} bytes: TLSCiphertext length must not exceed 2^14 + 2048 \
+                         ({MAX_RECORD}); what follows is shown as continuation data",
+                        u16::from_be_bytes([buf[3], buf[4]])
+                    )
+                } else {
+                    "bytes that are not a TLS record: shown as continuation data".to_string()
+                };
                 let n = buf.len();
                 self.pending[d].consume(n);
                 self.lost[d] = true;
                 out.message(Proto::Tls, self.column(0));
                 out.info_sep("Continuation Data");
-                out.note(
-                    Severity::Warning,
-                    Proto::Tls,
-                    "bytes that are not a TLS record: shown as continuation data",
-                );
+                out.note(Severity::Warning, Proto::Tls, why);
                 break;
             }
             let len = usize::from(u16::from_be_bytes([buf[3], buf[4]]));
