@@ -39,6 +39,7 @@ pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
 /// then.
 pub fn first_pass_observed<R: Read>(reader: &mut CaptureReader<R>, limit: u64, progress: &mut dyn FnMut(u64)) -> Hints {
     let mut decoder = Decoder::new().columns_only();
+    decoder.app.hints_only = true;
     while reader.frames_read() < limit {
         match reader.next_frame() {
             Ok(Some(frame)) => {

@@ -179,6 +179,9 @@ pub struct AppLayer {
     tcp: rustc_hash::FxHashMap<u64, TcpConversation>,
     /// The versions of TLS sessions whose conversations have ended (for the hints).
     ended_tls_versions: HashMap<u64, u16>,
+    /// A first pass, run only to learn the hints: analyzers that cannot teach it
+    /// anything (SMB, DNS, FTP data, UDP) are skipped.
+    pub(crate) hints_only: bool,
     ftp_expected: ftp::Expectations,
     dns: dns::Transactions,
     hints: Hints,
@@ -318,6 +321,14 @@ impl AppLayer {
         if matches!(conv.analyzer, Analyzer::Undecided) {
             conv.analyzer = choose(conv.server, seg, &mut self.ftp_expected, conv.first_frame, tls_hint);
         }
+        if self.hints_only
+            && matches!(
+                conv.analyzer,
+                Analyzer::Nbss(_) | Analyzer::Dns(_) | Analyzer::FtpData(_)
+            )
+        {
+            return false;
+        }
         let dir = direction(conv.server, seg);
         let claimed = match &mut conv.analyzer {
             Analyzer::Undecided => false,
@@ -397,6 +408,9 @@ impl AppLayer {
         payload: &[u8],
         out: &mut Out,
     ) -> bool {
+        if self.hints_only {
+            return false;
+        }
         let ports = [src.1.min(dst.1), src.1.max(dst.1)];
         for port in ports {
             match port {
