@@ -270,6 +270,8 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         format.header(&mut buf);
     }
     let mut damage = None;
+    // One packet, decoded into frame after frame.
+    let mut packet = crate::decode::Packet::new(0, 0, 0, 0, 0, crate::capture::LinkType::Ethernet);
     while reader.frames_read() < limit {
         if reader.frames_read() % 4096 == 0 {
             progress.set(size + reader.bytes_read());
@@ -282,7 +284,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
                 break;
             }
         };
-        let packet = decoder.decode(&frame);
+        decoder.decode_into(&frame, &mut packet, |_, _| {});
         if filter.as_ref().is_some_and(|f| !f.matches(&packet)) {
             continue;
         }

@@ -40,10 +40,11 @@ pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
 pub fn first_pass_observed<R: Read>(reader: &mut CaptureReader<R>, limit: u64, progress: &mut dyn FnMut(u64)) -> Hints {
     let mut decoder = Decoder::new().columns_only();
     decoder.app.hints_only = true;
+    let mut packet = Packet::new(0, 0, 0, 0, 0, crate::capture::LinkType::Ethernet);
     while reader.frames_read() < limit {
         match reader.next_frame() {
             Ok(Some(frame)) => {
-                decoder.decode(&frame);
+                decoder.decode_into(&frame, &mut packet, |_, _| {});
             }
             _ => break,
         }
@@ -114,9 +115,22 @@ impl Decoder {
 
     /// Decodes a frame and hands each TCP segment's analysis (with the stream bytes it
     /// delivered, when reassembling) to `on_tcp`.
-    pub fn decode_with(&mut self, frame: &Frame, mut on_tcp: impl FnMut(&Packet, &tcp_flows::Analysis)) -> Packet {
+    pub fn decode_with(&mut self, frame: &Frame, on_tcp: impl FnMut(&Packet, &tcp_flows::Analysis)) -> Packet {
+        let mut p = Packet::new(0, 0, 0, 0, 0, frame.linktype);
+        self.decode_into(frame, &mut p, on_tcp);
+        p
+    }
+
+    /// Decodes a frame into `p`, reusing its buffers: a loop over a whole capture
+    /// allocates once instead of for every frame.
+    pub fn decode_into(
+        &mut self,
+        frame: &Frame,
+        p: &mut Packet,
+        mut on_tcp: impl FnMut(&Packet, &tcp_flows::Analysis),
+    ) {
         let first = *self.first_ts.get_or_insert(frame.ts_ns);
-        let mut p = Packet::new(
+        p.reset(
             frame.number,
             frame.ts_ns,
             frame.ts_ns.saturating_sub(first),
@@ -125,6 +139,9 @@ impl Decoder {
             frame.linktype,
         );
         p.fields_wanted = self.fields;
+        if self.fields {
+            p.fields.reserve(72);
+        }
         p.push_layer(Proto::Frame, 0);
         if let Some(interface) = frame.interface {
             p.add_u(Field::FrameInterfaceId, interface);
@@ -149,12 +166,11 @@ impl Decoder {
             decoder: self,
             on_tcp: &mut on_tcp,
         };
-        link::decode(&mut ctx, frame.linktype, frame.data, &mut p);
+        link::decode(&mut ctx, frame.linktype, frame.data, p);
         if p.fields_wanted {
             let protocols = p.protocols();
             p.add(Field::FrameProtocols, Value::Str(protocols));
         }
-        p
     }
 }
 

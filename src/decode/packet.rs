@@ -195,13 +195,39 @@ impl Packet {
             src: Address::None,
             dst: Address::None,
             protocol: "",
-            // Sized for a typical TCP segment's decode, so the vectors are allocated once.
+            // Sized for a typical TCP segment's decode, so the vectors are allocated once
+            // (the fields when they are wanted: see `Decoder::decode_into`).
             info: String::with_capacity(96),
             layers: Vec::with_capacity(8),
-            fields: Vec::with_capacity(72),
+            fields: Vec::new(),
             notes: Vec::new(),
             fields_wanted: true,
         }
+    }
+
+    /// Makes this packet the start of another frame's decode, keeping its buffers.
+    pub(crate) fn reset(
+        &mut self,
+        number: u64,
+        ts_ns: i64,
+        rel_ns: i64,
+        orig_len: u32,
+        cap_len: u32,
+        linktype: LinkType,
+    ) {
+        self.number = number;
+        self.ts_ns = ts_ns;
+        self.rel_ns = rel_ns;
+        self.orig_len = orig_len;
+        self.cap_len = cap_len;
+        self.linktype = linktype;
+        self.src = Address::None;
+        self.dst = Address::None;
+        self.protocol = "";
+        self.info.clear();
+        self.layers.clear();
+        self.fields.clear();
+        self.notes.clear();
     }
 
     pub(crate) fn add(&mut self, field: Field, value: Value) {

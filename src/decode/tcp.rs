@@ -200,6 +200,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         truncated(p, Proto::Tcp, "TCP segment", seglen as usize, payload.len());
     }
     (ctx.on_tcp)(p, &analysis);
+    ctx.decoder.tcp.recycle(analysis.delivered);
 }
 
 /// The start of a segment quoted inside an ICMP error (often only 8 bytes): raw

@@ -189,6 +189,8 @@ pub struct TcpTracker {
     since_sweep: u32,
     /// Streams forgotten by the last sweep, for the analyzers to forget too.
     evicted: Vec<u64>,
+    /// The buffer the last analysis delivered bytes in, handed back for the next one.
+    spare: Vec<u8>,
 }
 
 impl TcpTracker {
@@ -208,6 +210,13 @@ impl TcpTracker {
     /// Conversations seen so far.
     pub fn conversations(&self) -> usize {
         self.next_stream as usize
+    }
+
+    /// Takes back an analysis's delivered-bytes buffer, to reuse its allocation.
+    pub fn recycle(&mut self, delivered: Vec<u8>) {
+        if delivered.capacity() <= 1 << 16 {
+            self.spare = delivered;
+        }
     }
 
     /// Streams forgotten since the last call.
@@ -232,7 +241,11 @@ impl TcpTracker {
     }
 
     pub fn track(&mut self, seg: &Segment) -> Analysis {
-        let mut analysis = Analysis::default();
+        let mut analysis = Analysis {
+            delivered: std::mem::take(&mut self.spare),
+            ..Analysis::default()
+        };
+        analysis.delivered.clear();
         let k = key(seg.src, seg.dst);
         let syn_only = seg.flags & (SYN | ACK) == SYN;
         self.since_sweep += 1;

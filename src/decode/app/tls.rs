@@ -170,9 +170,11 @@ impl Conversation {
             if buf.len() < 5 + len {
                 break;
             }
-            let record = buf[..5 + len].to_vec();
+            // The record is read in place: the buffer is lent out while it is decoded.
+            let pending = std::mem::take(&mut self.pending[d]);
+            self.record(dir, &pending.bytes()[..5 + len], out);
+            self.pending[d] = pending;
             self.pending[d].consume(5 + len);
-            self.record(dir, &record, out);
         }
     }
 
