@@ -42,32 +42,41 @@ impl Table {
 
     fn line(&self, cells: [&str; 6], info: &str, protocol: Option<Color>, info_red: bool) -> String {
         let (w, length) = self.columns();
-        let mut line = format!(
-            "{:>w0$} {:>w1$} {:<w2$} {:<w3$} ",
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3]
-        );
-        let protocol_cell = format!("{:<w4$}", cells[4], w4 = w[4]);
-        let mut visible = line.chars().count() + protocol_cell.chars().count() + 1;
+        let mut line = String::with_capacity(160);
+        pad_left(&mut line, cells[0], w[0]);
+        line.push(' ');
+        pad_left(&mut line, cells[1], w[1]);
+        line.push(' ');
+        pad_right(&mut line, cells[2], w[2]);
+        line.push(' ');
+        pad_right(&mut line, cells[3], w[3]);
+        line.push(' ');
         match protocol {
-            Some(color) if self.color => line.push_str(&protocol_cell.color(color).to_string()),
-            _ => line.push_str(&protocol_cell),
+            Some(color) if self.color => {
+                let mut cell = String::new();
+                pad_right(&mut cell, cells[4], w[4]);
+                line.push_str(&cell.color(color).to_string());
+            }
+            _ => pad_right(&mut line, cells[4], w[4]),
         }
         line.push(' ');
+        let mut visible = w[0]
+            + w[1]
+            + w[4]
+            + 5
+            + cells[2].chars().count().max(w[2])
+            + cells[3].chars().count().max(w[3])
+            + cells[0].len().saturating_sub(w[0])
+            + cells[1].len().saturating_sub(w[1])
+            + cells[4].chars().count().saturating_sub(w[4]);
         if length {
-            let cell = format!("{:>w5$} ", cells[5], w5 = w[5]);
-            visible += cell.chars().count();
-            line.push_str(&cell);
+            pad_left(&mut line, cells[5], w[5]);
+            line.push(' ');
+            visible += cells[5].len().max(w[5]) + 1;
         }
         let info = match self.width {
-            Some(width) => fit(info, width.saturating_sub(visible + 1).max(8)),
-            None => info.to_string(),
+            Some(width) => std::borrow::Cow::Owned(fit(info, width.saturating_sub(visible + 1).max(8))),
+            None => std::borrow::Cow::Borrowed(info),
         };
         if self.color && info_red {
             line.push_str(&info.red().to_string());
@@ -76,6 +85,22 @@ impl Table {
         }
         line.push('\n');
         line
+    }
+}
+
+/// Appends `text` right-aligned in `width` columns (as `{:>width$}`).
+fn pad_left(out: &mut String, text: &str, width: usize) {
+    for _ in text.chars().count()..width {
+        out.push(' ');
+    }
+    out.push_str(text);
+}
+
+/// Appends `text` left-aligned in `width` columns (as `{:<width$}`).
+fn pad_right(out: &mut String, text: &str, width: usize) {
+    out.push_str(text);
+    for _ in text.chars().count()..width {
+        out.push(' ');
     }
 }
 
@@ -113,9 +138,10 @@ impl PacketFormat for Table {
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
         let flagged = p.notes.iter().any(|n| n.severity >= Severity::Warning)
             || p.info.starts_with("[TCP ") && !p.info.starts_with("[TCP Window Update]");
-        let (number, time, length) = (p.number.to_string(), time_text(p.rel_ns), p.orig_len.to_string());
+        let (mut number, mut length) = (itoa::Buffer::new(), itoa::Buffer::new());
+        let (number, length, time) = (number.format(p.number), length.format(p.orig_len), time_text(p.rel_ns));
         let (src, dst) = (address_text(&p.src, &self.names), address_text(&p.dst, &self.names));
-        let cells = [number.as_str(), &time, &src, &dst, p.protocol, &length];
+        let cells = [number, &time, &src, &dst, p.protocol, length];
         let line = self.line(cells, &p.info, protocol_color(p.protocol), flagged);
         out.extend_from_slice(line.as_bytes());
     }
