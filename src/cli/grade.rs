@@ -10,8 +10,6 @@ use crate::grade::report::{self, Failed};
 use crate::grade::submission::{self, Submission};
 use crate::grade::{grade_submission, lessons_for, Report};
 use crate::lesson::answer::Library;
-use crate::lesson::source::CourseSource;
-use crate::lesson::{Course, Problem, Severity};
 
 #[derive(Debug, clap::Args)]
 pub struct GradeArgs {
@@ -56,20 +54,6 @@ pub struct TemplateArgs {
     pub course: Option<PathBuf>,
 }
 
-pub(crate) fn load_course(dir: Option<&Path>) -> anyhow::Result<(Course, CourseSource)> {
-    let source = match dir {
-        Some(dir) => CourseSource::folder(dir),
-        None => CourseSource::Bundled,
-    };
-    let mut problems: Vec<Problem> = Vec::new();
-    let course = source.load(&mut problems);
-    if let Some(p) = problems.iter().find(|p| p.severity == Severity::Error) {
-        bail!("{p} (run wirelab check for every problem)");
-    }
-    let course = course.context("the course could not be read")?;
-    Ok((course, source))
-}
-
 fn read_submission(path: &Path, lesson: Option<&String>) -> Result<Submission, String> {
     let name = path.display().to_string();
     let text = crate::read_small_text(path, crate::lesson::yaml::MAX_FILE)
@@ -86,7 +70,7 @@ fn read_submission(path: &Path, lesson: Option<&String>) -> Result<Submission, S
 }
 
 pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
-    let (course, source) = load_course(args.course.as_deref())?;
+    let (course, source) = super::load_course(args.course.as_deref())?;
     // Every capture the course's questions use, decoded once for the whole run.
     let library = Library::for_questions(&source.captures(), course.lessons.iter().flat_map(|l| &l.questions));
     let passes = |r: &Report| r.all_correct() || args.pass_mark.is_some_and(|mark| r.score >= mark);
@@ -189,7 +173,7 @@ fn emit(bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 pub fn template(args: &TemplateArgs) -> anyhow::Result<ExitCode> {
-    let (course, _) = load_course(args.course.as_deref())?;
+    let (course, _) = super::load_course(args.course.as_deref())?;
     let Some(lesson) = course.lessons.iter().find(|l| l.id == args.lesson) else {
         let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
         bail!(

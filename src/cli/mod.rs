@@ -380,6 +380,25 @@ pub(crate) fn read_packets(
     }
 }
 
+/// The bundled course, or an instructor's folder; its first error (if any) is the error.
+pub(crate) fn load_course(
+    dir: Option<&Path>,
+) -> anyhow::Result<(crate::lesson::Course, crate::lesson::source::CourseSource)> {
+    use crate::lesson::source::CourseSource;
+    use crate::lesson::{Problem, Severity};
+    let source = match dir {
+        Some(dir) => CourseSource::folder(dir),
+        None => CourseSource::Bundled,
+    };
+    let mut problems: Vec<Problem> = Vec::new();
+    let course = source.load(&mut problems);
+    if let Some(p) = problems.iter().find(|p| p.severity == Severity::Error) {
+        anyhow::bail!("{p} (run wirelab check for every problem)");
+    }
+    let course = anyhow::Context::context(course, "the course could not be read")?;
+    Ok((course, source))
+}
+
 /// Standard output: line-buffered on a terminal (a student sees packets as they come),
 /// block-buffered into pipes and files.
 pub(crate) fn stdout_writer() -> Box<dyn Write> {

@@ -9,8 +9,7 @@ use colored::Colorize;
 
 use super::{flush, stdout_writer, use_color, write_all, ColorChoice};
 use crate::decode::text::escaped;
-use crate::lesson::source::CourseSource;
-use crate::lesson::{Answer, Lesson, Problem, Severity};
+use crate::lesson::{Answer, Lesson};
 use crate::view::markup;
 
 #[derive(Debug, clap::Args)]
@@ -29,18 +28,7 @@ pub struct ReadArgs {
 }
 
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
-    let source = match &args.course {
-        Some(dir) => CourseSource::folder(dir),
-        None => CourseSource::Bundled,
-    };
-    let mut problems: Vec<Problem> = Vec::new();
-    let course = source.load(&mut problems);
-    if let Some(p) = problems.iter().find(|p| p.severity == Severity::Error) {
-        bail!("{p} (run wirelab check for every problem)");
-    }
-    let Some(course) = course else {
-        bail!("the course could not be read")
-    };
+    let (course, _) = super::load_course(args.course.as_deref())?;
     let width = args
         .width
         .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))

@@ -12,14 +12,11 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::bail;
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{Config, Editor};
 
 use crate::cli::ColorChoice;
-use crate::lesson::source::CourseSource;
-use crate::lesson::{Problem, Severity};
 use crate::progress::{self, Store};
 use complete::Completion;
 use session::Session;
@@ -33,18 +30,7 @@ pub struct Options {
 }
 
 pub fn run(options: &Options) -> anyhow::Result<ExitCode> {
-    let source = match &options.course {
-        Some(dir) => CourseSource::folder(dir),
-        None => CourseSource::Bundled,
-    };
-    let mut problems: Vec<Problem> = Vec::new();
-    let course = source.load(&mut problems);
-    if let Some(p) = problems.iter().find(|p| p.severity == Severity::Error) {
-        bail!("{p} (run wirelab check for every problem)");
-    }
-    let Some(course) = course else {
-        bail!("the course could not be read")
-    };
+    let (course, source) = crate::cli::load_course(options.course.as_deref())?;
 
     let path = options.progress.clone().unwrap_or_else(progress::default_path);
     let (store, warning) = Store::open(&path);

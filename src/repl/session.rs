@@ -548,65 +548,63 @@ impl Session {
     }
 
     fn hint(&mut self, n: usize) -> String {
-        let index = match self.question_index(n) {
-            Ok(i) => i,
-            Err(e) => return e,
-        };
-        let lesson_index = self.lesson.expect("checked");
-        let q = self.course.lessons[lesson_index].questions[index].clone();
-        if q.hints.is_empty() {
-            return format!("Question {n} has no hint; solution {n} shows its solution step by step.\n");
-        }
-        let progress = self
-            .lesson_progress(lesson_index)
-            .questions
-            .entry(q.id.clone())
-            .or_default();
-        let shown = (progress.hints as usize).min(q.hints.len() - 1);
-        progress.hints = (shown + 1) as u32;
-        let cost = if q.hint_cost > 0 {
-            format!(" (costs {} point)", q.hint_cost)
-        } else {
-            String::new()
-        };
-        format!(
-            "Hint {}/{}{cost}: {}\n{}",
-            shown + 1,
-            q.hints.len(),
-            escaped(q.hints[shown].as_bytes()),
-            self.save()
-        )
+        self.reveal(n, Reveal::Hint)
     }
 
     fn solution(&mut self, n: usize) -> String {
+        self.reveal(n, Reveal::Step)
+    }
+
+    /// The next hint or solution step of question `n` (the last again once all are out),
+    /// counted in the progress.
+    fn reveal(&mut self, n: usize, kind: Reveal) -> String {
         let index = match self.question_index(n) {
             Ok(i) => i,
             Err(e) => return e,
         };
         let lesson_index = self.lesson.expect("checked");
         let q = self.course.lessons[lesson_index].questions[index].clone();
-        if q.solution.is_empty() {
-            return format!("Question {n} has no written solution.\n");
+        let items = match kind {
+            Reveal::Hint => &q.hints,
+            Reveal::Step => &q.solution,
+        };
+        if items.is_empty() {
+            return match kind {
+                Reveal::Hint => format!("Question {n} has no hint; solution {n} shows its solution step by step.\n"),
+                Reveal::Step => format!("Question {n} has no written solution.\n"),
+            };
         }
         let progress = self
             .lesson_progress(lesson_index)
             .questions
             .entry(q.id.clone())
             .or_default();
-        let shown = (progress.solution_steps as usize).min(q.solution.len() - 1);
-        progress.solution_steps = (shown + 1) as u32;
-        let more = if shown + 1 < q.solution.len() {
-            format!(" (solution {n} again for the next step)")
-        } else {
-            String::new()
+        let counter = match kind {
+            Reveal::Hint => &mut progress.hints,
+            Reveal::Step => &mut progress.solution_steps,
         };
-        format!(
-            "Step {}/{}: {}{more}\n{}",
-            shown + 1,
-            q.solution.len(),
-            escaped(q.solution[shown].as_bytes()),
-            self.save()
-        )
+        let shown = (*counter as usize).min(items.len() - 1);
+        *counter = (shown + 1) as u32;
+        let text = escaped(items[shown].as_bytes());
+        let line = match kind {
+            Reveal::Hint => {
+                let cost = if q.hint_cost > 0 {
+                    format!(" (costs {} point)", q.hint_cost)
+                } else {
+                    String::new()
+                };
+                format!("Hint {}/{}{cost}: {text}", shown + 1, items.len())
+            }
+            Reveal::Step => {
+                let more = if shown + 1 < items.len() {
+                    format!(" (solution {n} again for the next step)")
+                } else {
+                    String::new()
+                };
+                format!("Step {}/{}: {text}{more}", shown + 1, items.len())
+            }
+        };
+        format!("{line}\n{}", self.save())
     }
 
     fn replay(&mut self, capture: Option<String>, filter: Option<String>, annotate: bool) -> String {
@@ -863,6 +861,12 @@ impl Session {
             captures,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Reveal {
+    Hint,
+    Step,
 }
 
 /// Words for tab completion that depend on the course and the open lesson.
