@@ -96,13 +96,13 @@ impl Session {
         self.store.course(&self.key).lessons.entry(id).or_default()
     }
 
+    /// What is saved for a lesson, by its id.
+    fn saved(&self, lesson_id: &str) -> Option<&LessonProgress> {
+        self.store.data.courses.get(&self.key)?.lessons.get(lesson_id)
+    }
+
     fn points(&self, lesson: &Lesson) -> (u32, u32) {
-        let progress = self
-            .store
-            .data
-            .courses
-            .get(&self.key)
-            .and_then(|c| c.lessons.get(&lesson.id));
+        let progress = self.saved(&lesson.id);
         let max = lesson.questions.iter().map(|q| q.points).sum();
         let got = lesson
             .questions
@@ -116,13 +116,7 @@ impl Session {
         let mut t = String::new();
         for (n, lesson) in self.course.lessons.iter().enumerate() {
             let (got, max) = self.points(lesson);
-            let done = self
-                .store
-                .data
-                .courses
-                .get(&self.key)
-                .and_then(|c| c.lessons.get(&lesson.id))
-                .is_some_and(|p| p.completed);
+            let done = self.saved(&lesson.id).is_some_and(|p| p.completed);
             let mark = if done { "✔" } else { " " };
             t.push_str(&format!(
                 "  {mark} {}. {:<14} {}  ({got}/{max} points)\n",
@@ -343,13 +337,7 @@ impl Session {
     }
 
     fn status(&self, lesson: &Lesson, q: &Question) -> &'static str {
-        let progress = self
-            .store
-            .data
-            .courses
-            .get(&self.key)
-            .and_then(|c| c.lessons.get(&lesson.id))
-            .and_then(|p| p.questions.get(&q.id));
+        let progress = self.saved(&lesson.id).and_then(|p| p.questions.get(&q.id));
         match progress {
             Some(p) if p.correct => "✔",
             Some(p) if p.attempts > 0 => "✘",
@@ -400,13 +388,7 @@ impl Session {
         } else {
             format!("{} points", q.points)
         };
-        let progress = self
-            .store
-            .data
-            .courses
-            .get(&self.key)
-            .and_then(|c| c.lessons.get(&lesson.id))
-            .and_then(|p| p.questions.get(&q.id));
+        let progress = self.saved(&lesson.id).and_then(|p| p.questions.get(&q.id));
         let standing = match progress {
             Some(p) if p.correct => format!(
                 ", answered right: {}",
@@ -609,13 +591,7 @@ impl Session {
 
     fn replay(&mut self, capture: Option<String>, filter: Option<String>, annotate: bool) -> String {
         let section_replay = self.lesson.and_then(|l| {
-            let index = self
-                .store
-                .data
-                .courses
-                .get(&self.key)
-                .and_then(|c| c.lessons.get(&self.course.lessons[l].id))
-                .map_or(0, |p| p.section);
+            let index = self.saved(&self.course.lessons[l].id).map_or(0, |p| p.section);
             self.course.lessons[l]
                 .sections
                 .get(index)
@@ -803,14 +779,7 @@ impl Session {
             .course
             .lessons
             .iter()
-            .filter(|l| {
-                self.store
-                    .data
-                    .courses
-                    .get(&self.key)
-                    .and_then(|c| c.lessons.get(&l.id))
-                    .is_some_and(|p| p.completed)
-            })
+            .filter(|l| self.saved(&l.id).is_some_and(|p| p.completed))
             .count();
         t.push_str(&format!(
             "\n{got}/{max} points, {done} of {} lessons complete.\n",

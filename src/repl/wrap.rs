@@ -17,21 +17,16 @@ pub fn fit_lines(text: &str, width: usize) -> String {
             continue;
         }
         let indent = &body[..body.len() - body.trim_start().len()];
-        let mut current = String::from(indent);
-        for word in body.trim_start().split(' ') {
-            let fits = current.chars().count() + 1 + word.chars().count() <= room;
-            if current.trim().is_empty() || fits {
-                if !current.trim().is_empty() {
-                    current.push(' ');
-                }
-                current.push_str(word);
-            } else {
-                out.push_str(&current);
+        // Continuation lines are indented two more columns than the line itself.
+        let lines = crate::view::markup::wrap(body.trim_start(), room.saturating_sub(indent.len() + 2).max(10));
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
                 out.push('\n');
-                current = format!("{indent}  {word}");
+                out.push_str("  ");
             }
+            out.push_str(indent);
+            out.push_str(line);
         }
-        out.push_str(&current);
         out.push_str(newline);
     }
     out
@@ -46,10 +41,12 @@ mod tests {
         let text = "  1. primer   Layers 5-7 primer: HTTP, HTTPS, FTP and SMB on the wire  (0/8 points)\nshort\n";
         let fitted = fit_lines(text, 40);
         assert!(fitted.lines().all(|l| l.chars().count() < 40), "{fitted}");
-        assert_eq!(
-            fitted.replace("\n    ", " ").replace("  ", " "),
-            text.replace("  ", " ")
-        );
+        // The same words in the same order (a wrapped line's runs of spaces become one),
+        // continuations indented two more columns than their line.
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(words(&fitted), words(text));
+        assert!(fitted.starts_with("  1. primer Layers"), "{fitted}");
+        assert!(fitted.lines().nth(1).unwrap().starts_with("    "), "{fitted}");
         assert!(fitted.ends_with("\nshort\n"));
         // A word longer than the line stays whole; coloured rows are untouched.
         let long = "x".repeat(60);

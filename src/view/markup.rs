@@ -134,7 +134,9 @@ fn visible_len(s: &str) -> usize {
     n
 }
 
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// Breaks text at spaces into lines of at most `width` visible columns (escape codes do
+/// not count); a word longer than that stays whole on its own line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
