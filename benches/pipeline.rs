@@ -30,7 +30,11 @@ fn frame_count(bytes: &[u8]) -> u64 {
 /// Decodes a whole capture; `fields` false is the packet-list fast path.
 fn decode_all(bytes: &[u8], fields: bool) -> usize {
     let mut reader = CaptureReader::new(bytes, "bench").expect("readable");
-    let mut decoder = if fields { Decoder::new() } else { Decoder::new().columns_only() };
+    let mut decoder = if fields {
+        Decoder::new()
+    } else {
+        Decoder::new().columns_only()
+    };
     let mut info = 0;
     while let Some(frame) = reader.next_frame().expect("readable") {
         info += decoder.decode(&frame).info.len();
@@ -52,7 +56,9 @@ fn reading(c: &mut Criterion) {
     let mut group = c.benchmark_group("read");
     let all: Vec<&[u8]> = CAPTURES.iter().map(|(_, b)| *b).collect();
     group.throughput(Throughput::Elements(all.iter().map(|b| frame_count(b)).sum()));
-    group.bench_function("course captures", |b| b.iter(|| all.iter().map(|c| frame_count(black_box(c))).sum::<u64>()));
+    group.bench_function("course captures", |b| {
+        b.iter(|| all.iter().map(|c| frame_count(black_box(c))).sum::<u64>())
+    });
     group.finish();
 }
 
@@ -62,8 +68,12 @@ fn decoding(c: &mut Criterion) {
     // full-size TCP segments (their TLS records are opaque application data).
     let bulk: &[u8] = include_bytes!("../bench/bulk.pcapng");
     group.throughput(Throughput::Elements(frame_count(bulk)));
-    group.bench_function("tcp bulk, reassembled", |b| b.iter(|| decode_all(black_box(bulk), true)));
-    group.bench_function("tcp bulk, columns only", |b| b.iter(|| decode_all(black_box(bulk), false)));
+    group.bench_function("tcp bulk, reassembled", |b| {
+        b.iter(|| decode_all(black_box(bulk), true))
+    });
+    group.bench_function("tcp bulk, columns only", |b| {
+        b.iter(|| decode_all(black_box(bulk), false))
+    });
     // One capture per application analyzer.
     for (analyzer, name) in [
         ("http", "http-methods.pcapng"),
@@ -90,7 +100,9 @@ fn filtering(c: &mut Criterion) {
         r#"ftp.request.command matches "^(RETR|STOR)$""#,
     ] {
         let filter = Filter::parse(text).expect("a valid filter");
-        group.bench_function(text, |b| b.iter(|| packets.iter().filter(|p| filter.matches(black_box(p))).count()));
+        group.bench_function(text, |b| {
+            b.iter(|| packets.iter().filter(|p| filter.matches(black_box(p))).count())
+        });
     }
     group.bench_function("compile", |b| {
         b.iter(|| Filter::parse(black_box("ftp.request.command == \"RETR\" && !(ip.src == 10.20.30.10)")))
