@@ -244,14 +244,19 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         crate::decode::first_pass_observed(&mut CaptureReader::open(&args.file)?, limit, &mut |at| progress.set(at));
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
-    // A plain packet list prints columns only: no need to keep every field.
-    let columns_only = matches!(args.format, Format::Table | Format::Tsv)
-        && filter.is_none()
-        && args.detail.is_none()
-        && !args.verbose
-        && !args.annotate;
-    if columns_only {
-        decoder = decoder.columns_only();
+    // Keep only the fields something will read: a plain packet list needs none, a
+    // filter or `-T fields` a few; the detail, JSON and annotations read them all.
+    let every_field = matches!(args.format, Format::Json) || args.detail.is_some() || args.verbose || args.annotate;
+    if !every_field {
+        let mut wanted = filter.as_ref().map(Filter::fields).unwrap_or_default();
+        if args.format == Format::Fields {
+            wanted.extend(resolve_fields(&args.fields)?);
+        }
+        decoder = if wanted.is_empty() {
+            decoder.columns_only()
+        } else {
+            decoder.only_fields(&wanted)
+        };
     }
     let mut out = stdout_writer();
     let mut buf = Vec::with_capacity(4096);

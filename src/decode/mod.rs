@@ -64,6 +64,7 @@ pub struct Decoder {
     icmp: icmp::EchoTracker,
     app: app::AppLayer,
     fields: bool,
+    only: Option<std::sync::Arc<[bool]>>,
 }
 
 impl Default for Decoder {
@@ -90,7 +91,19 @@ impl Decoder {
             icmp: icmp::EchoTracker::with_replies(hints.complete, hints.echo_replies.clone()),
             app: app::AppLayer::with_hints(hints),
             fields: true,
+            only: None,
         }
+    }
+
+    /// Packets with only these fields (and the columns, layers and notes): what a display
+    /// filter or a list of `-T fields` columns reads.
+    pub fn only_fields(mut self, fields: &[Field]) -> Self {
+        let mut only = vec![false; Field::ALL.len()];
+        for field in fields {
+            only[*field as usize] = true;
+        }
+        self.only = Some(only.into());
+        self
     }
 
     /// Packets without their fields: the columns (addresses, protocol, Info), layers and
@@ -139,7 +152,8 @@ impl Decoder {
             frame.linktype,
         );
         p.fields_wanted = self.fields;
-        if self.fields {
+        p.only.clone_from(&self.only);
+        if self.fields && self.only.is_none() {
             p.fields.reserve(72);
         }
         p.push_layer(Proto::Frame, 0);

@@ -181,6 +181,9 @@ pub struct Packet {
     /// False when only the columns are wanted (a plain packet list, a first pass):
     /// fields are then not stored, which saves most of the decoding time.
     pub(crate) fields_wanted: bool,
+    /// When set, only the fields it marks (indexed by `Field as usize`) are stored: a
+    /// display filter or `-T fields` needs a handful of the hundreds.
+    pub(crate) only: Option<std::sync::Arc<[bool]>>,
 }
 
 impl Packet {
@@ -202,6 +205,7 @@ impl Packet {
             fields: Vec::new(),
             notes: Vec::new(),
             fields_wanted: true,
+            only: None,
         }
     }
 
@@ -230,14 +234,18 @@ impl Packet {
         self.notes.clear();
     }
 
+    fn keeps(&self, field: Field) -> bool {
+        self.fields_wanted && self.only.as_ref().is_none_or(|only| only[field as usize])
+    }
+
     pub(crate) fn add(&mut self, field: Field, value: Value) {
-        if self.fields_wanted {
+        if self.keeps(field) {
             self.fields.push((field, value));
         }
     }
 
     pub(crate) fn add_u(&mut self, field: Field, value: impl Into<u64>) {
-        if self.fields_wanted {
+        if self.keeps(field) {
             self.fields.push((field, Value::U(value.into())));
         }
     }

@@ -67,4 +67,23 @@ impl Filter {
     pub fn text(&self) -> &str {
         &self.text
     }
+
+    /// The fields the filter reads (protocols are read from the layers).
+    pub fn fields(&self) -> Vec<crate::decode::Field> {
+        let mut fields = Vec::new();
+        let mut todo = vec![&self.expr];
+        while let Some(expr) = todo.pop() {
+            match expr {
+                Expr::And(a, b) | Expr::Or(a, b) => todo.extend([&**a, &**b]),
+                Expr::Not(a) => todo.push(a),
+                Expr::Proto(_) => {}
+                Expr::Exists(f)
+                | Expr::Compare(f, ..)
+                | Expr::Contains(f, _)
+                | Expr::Matches(f, _)
+                | Expr::In(f, _) => fields.push(*f),
+            }
+        }
+        fields
+    }
 }
