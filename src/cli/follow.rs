@@ -7,7 +7,7 @@ use anyhow::bail;
 
 use super::{flush, stdout_writer, use_color, write_all, ColorChoice};
 use crate::capture::CaptureReader;
-use crate::decode::{Decoder, Field, Packet, Value};
+use crate::decode::{Decoder, Field, Value};
 use crate::view::follow::{Follow, Mode};
 
 #[derive(Debug, clap::Args)]
@@ -35,23 +35,6 @@ pub enum FollowMode {
     Raw,
 }
 
-fn endpoint(p: &Packet, port: Field, which: usize) -> String {
-    let address = match which {
-        0 => &p.src,
-        _ => &p.dst,
-    };
-    let port = p.values(port).nth(which).and_then(|v| match v {
-        Value::U(n) => Some(*n),
-        _ => None,
-    });
-    let address = crate::view::address_text(address, &crate::view::MacNames::none());
-    match (address.contains(':'), port) {
-        (true, Some(port)) => format!("[{address}]:{port}"),
-        (false, Some(port)) => format!("{address}:{port}"),
-        (_, None) => address,
-    }
-}
-
 pub fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
     let mode = match args.mode {
         FollowMode::Ascii => Mode::Ascii,
@@ -68,7 +51,6 @@ pub fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
     let mut follow = Follow::new(mode, use_color(args.color));
     let mut out = stdout_writer();
     let mut buf = Vec::new();
-    let mut node0: Option<String> = None;
     let mut damage = None;
     loop {
         let frame = match reader.next_frame() {
@@ -84,13 +66,6 @@ pub fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
         if packet.uint(stream_field) != Some(args.stream) {
             continue;
         }
-        let src = endpoint(&packet, port_field, 0);
-        let first = node0.get_or_insert_with(|| {
-            let dst = endpoint(&packet, port_field, 1);
-            follow.header(transport, args.stream, [&src, &dst], &mut buf);
-            src.clone()
-        });
-        let node = usize::from(*first != src);
         let bytes = if args.udp {
             match packet.value(Field::UdpPayload) {
                 Some(Value::Bytes(b)) => b.clone(),
@@ -99,13 +74,13 @@ pub fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
         } else {
             delivered
         };
-        follow.turn(node, &bytes, &mut buf);
+        follow.packet(transport, args.stream, &packet, port_field, &bytes, &mut buf);
         if write_all(&mut out, &buf)?.is_none() {
             return Ok(ExitCode::SUCCESS);
         }
         buf.clear();
     }
-    if node0.is_none() {
+    if !follow.started() {
         if let Some(e) = damage {
             return Err(e.into());
         }

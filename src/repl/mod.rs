@@ -5,6 +5,7 @@
 
 pub mod command;
 mod complete;
+mod replayed;
 pub mod session;
 mod wrap;
 

@@ -6,40 +6,24 @@
 use colored::Colorize;
 
 use super::command::{self, Command, COMMANDS};
+use super::replayed::Replayed;
 use super::wrap::fit_lines;
-use crate::capture::CaptureReader;
 use crate::decode::text::escaped;
-use crate::decode::{first_pass, Decoder, Field, Packet};
+use crate::decode::Field;
 use crate::filter::Filter;
-use crate::lesson::answer::{grade, Captures, Library};
+use crate::lesson::answer::{grade, Library};
 use crate::lesson::source::CourseSource;
 use crate::lesson::{Answer, Course, Lesson, Question};
 use crate::progress::{LessonProgress, Store};
-use crate::view::annotate::{self, Annotator};
-use crate::view::follow::{Follow, Mode};
-use crate::view::ladder::{render_text, Step};
-use crate::view::table::Table;
-use crate::view::{detail, markup, MacNames, PacketFormat};
+use crate::view::markup;
 
-/// Rows of a replay shown at once; the rest is counted, not printed.
-const PAGE: usize = 60;
+const NOTHING_REPLAYED: &str = "Replay a capture first.\n";
 
 /// What a line produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub text: String,
     pub quit: bool,
-}
-
-/// A capture decoded for the REPL: every frame, and the TCP bytes each delivered.
-struct Replayed {
-    name: String,
-    packets: Vec<Packet>,
-    delivered: Vec<Vec<u8>>,
-    /// Indices of the frames the filter kept, and how many of them have been shown.
-    shown: Vec<usize>,
-    next: usize,
-    annotator: Option<Annotator>,
 }
 
 pub struct Session {
@@ -610,161 +594,40 @@ impl Session {
             Some(Ok(f)) => Some(f),
             None => None,
         };
-        let replayed = match self.decode(&name) {
+        let replayed = match Replayed::decode(&self.source.captures(), &name) {
             Ok(r) => r,
             Err(e) => {
                 let known = self.vocabulary().captures.join(", ");
                 return format!("{}: {e}\nThe course's captures: {known}\n", escaped(name.as_bytes()));
             }
         };
-        let shown: Vec<usize> = (0..replayed.packets.len())
-            .filter(|&i| filter.as_ref().is_none_or(|f| f.matches(&replayed.packets[i])))
-            .collect();
-        self.last = Some(Replayed {
-            shown,
-            next: 0,
-            annotator: annotate.then(Annotator::default),
-            ..replayed
-        });
+        self.last = Some(replayed.select(filter.as_ref(), annotate));
         self.more()
     }
 
-    /// The next page of the last replay.
     fn more(&mut self) -> String {
-        let Some(last) = self.last.as_mut() else {
-            return "Replay a capture first.\n".into();
-        };
-        if last.next >= last.shown.len() && last.next > 0 {
-            return format!("That was the last frame of {}.\n", last.name);
+        match self.last.as_mut() {
+            Some(last) => last.page(self.width, self.color),
+            None => NOTHING_REPLAYED.into(),
         }
-        let mut table = Table::fitted(
-            MacNames::load(std::path::Path::new(crate::view::names::DEFAULT_DIR)),
-            self.color,
-            self.width,
-        );
-        let mut out = Vec::new();
-        table.header(&mut out);
-        let page = last.next..(last.next + PAGE).min(last.shown.len());
-        for &i in &last.shown[page.clone()] {
-            let p = &last.packets[i];
-            table.packet(p, &mut out);
-            if let Some(annotator) = last.annotator.as_mut() {
-                for note in annotator.notes(p) {
-                    for line in annotate::wrap(&note, self.width) {
-                        out.extend_from_slice(format!("{line}\n").as_bytes());
-                    }
-                }
-            }
-        }
-        last.next = page.end;
-        let mut t = String::from_utf8_lossy(&out).into_owned();
-        let left = last.shown.len() - page.end;
-        if left > 0 {
-            t.push_str(&format!(
-                "... {left} more frames: more for the next page, or narrow it with -Y FILTER.\n"
-            ));
-        }
-        t.push_str(&format!(
-            "({} of {} frames of {}; detail N, follow STREAM, ladder)\n",
-            last.shown.len(),
-            last.packets.len(),
-            last.name
-        ));
-        t
-    }
-
-    fn decode(&self, name: &str) -> Result<Replayed, String> {
-        let captures = self.source.captures();
-        let hints = first_pass(
-            &mut CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?,
-            u64::MAX,
-        );
-        let mut reader = CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?;
-        let mut decoder = Decoder::with_hints(hints);
-        let (mut packets, mut delivered) = (Vec::new(), Vec::new());
-        while let Some(frame) = reader.next_frame().map_err(|e| e.to_string())? {
-            let mut bytes = Vec::new();
-            packets.push(decoder.decode_with(&frame, |_, a| bytes = a.delivered.clone()));
-            delivered.push(bytes);
-        }
-        Ok(Replayed {
-            name: name.to_string(),
-            packets,
-            delivered,
-            shown: Vec::new(),
-            next: 0,
-            annotator: None,
-        })
     }
 
     fn detail(&self, n: u64) -> String {
-        let Some(last) = &self.last else {
-            return "Replay a capture first.\n".into();
-        };
-        match last.packets.iter().find(|p| p.number == n) {
-            Some(p) => {
-                let mut out = Vec::new();
-                detail::render(p, &MacNames::none(), &mut out);
-                String::from_utf8_lossy(&out).into_owned()
-            }
-            None => format!("{} has frames 1 to {}.\n", last.name, last.packets.len()),
-        }
+        self.last
+            .as_ref()
+            .map_or_else(|| NOTHING_REPLAYED.into(), |last| last.detail(n))
     }
 
     fn follow(&self, stream: u64) -> String {
-        let Some(last) = &self.last else {
-            return "Replay a capture first.\n".into();
-        };
-        let mut follow = Follow::new(Mode::Ascii, self.color);
-        let mut out = Vec::new();
-        let mut node0: Option<(crate::decode::Address, Option<u64>)> = None;
-        for (p, bytes) in last.packets.iter().zip(&last.delivered) {
-            if p.uint(Field::TcpStream) != Some(stream) {
-                continue;
-            }
-            let src = (p.src, p.uint(Field::TcpSrcport));
-            let first = *node0.get_or_insert_with(|| {
-                let text = |a: &crate::decode::Address, port: Option<u64>| {
-                    format!(
-                        "{}:{}",
-                        crate::view::address_text(a, &MacNames::none()),
-                        port.unwrap_or(0)
-                    )
-                };
-                follow.header(
-                    "tcp",
-                    stream,
-                    [
-                        &text(&p.src, p.uint(Field::TcpSrcport)),
-                        &text(&p.dst, p.uint(Field::TcpDstport)),
-                    ],
-                    &mut out,
-                );
-                src
-            });
-            follow.turn(usize::from(first != src), bytes, &mut out);
-        }
-        if node0.is_none() {
-            return format!("{} has no tcp.stream {stream}.\n", last.name);
-        }
-        follow.footer(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
+        self.last
+            .as_ref()
+            .map_or_else(|| NOTHING_REPLAYED.into(), |last| last.follow(stream, self.color))
     }
 
     fn ladder(&self) -> String {
-        let Some(last) = &self.last else {
-            return "Replay a capture first.\n".into();
-        };
-        let names = MacNames::none();
-        let steps: Vec<Step> = last
-            .shown
-            .iter()
-            .take(200)
-            .map(|&i| Step::of(&last.packets[i], &names))
-            .collect();
-        let mut out = Vec::new();
-        render_text(&steps, self.width, &mut out);
-        String::from_utf8_lossy(&out).into_owned()
+        self.last
+            .as_ref()
+            .map_or_else(|| NOTHING_REPLAYED.into(), |last| last.ladder(self.width))
     }
 
     fn progress(&self) -> String {

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
+use crate::decode::{Field, Packet, Value};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Ascii,
@@ -24,11 +26,31 @@ impl Mode {
     }
 }
 
+/// `address:port` of a packet's source (`which` 0) or destination (1), IPv6 in brackets.
+pub fn endpoint(p: &Packet, port: Field, which: usize) -> String {
+    let address = match which {
+        0 => &p.src,
+        _ => &p.dst,
+    };
+    let port = p.values(port).nth(which).and_then(|v| match v {
+        Value::U(n) => Some(*n),
+        _ => None,
+    });
+    let address = super::address_text(address, &super::MacNames::none());
+    match (address.contains(':'), port) {
+        (true, Some(port)) => format!("[{address}]:{port}"),
+        (false, Some(port)) => format!("{address}:{port}"),
+        (_, None) => address,
+    }
+}
+
 /// Writes one stream's header, turns and footer; state is only the offsets per node.
 pub struct Follow {
     mode: Mode,
     color: bool,
     offsets: [u64; 2],
+    /// Node 0's `address:port`, once the first packet is seen.
+    node0: Option<String>,
 }
 
 impl Follow {
@@ -37,7 +59,25 @@ impl Follow {
             mode,
             color,
             offsets: [0, 0],
+            node0: None,
         }
+    }
+
+    /// A packet of the followed stream: the header before the first one, then the bytes
+    /// it carried as a turn of whichever node sent them. `port` is tcp.port or udp.port.
+    pub fn packet(&mut self, transport: &str, stream: u64, p: &Packet, port: Field, bytes: &[u8], out: &mut Vec<u8>) {
+        let src = endpoint(p, port, 0);
+        if self.node0.is_none() {
+            self.header(transport, stream, [&src, &endpoint(p, port, 1)], out);
+            self.node0 = Some(src.clone());
+        }
+        let node = usize::from(self.node0.as_deref() != Some(src.as_str()));
+        self.turn(node, bytes, out);
+    }
+
+    /// Has a packet of the stream been seen?
+    pub fn started(&self) -> bool {
+        self.node0.is_some()
     }
 
     /// `transport` is "tcp" or "udp"; nodes are `address:port` texts.

@@ -1,0 +1,158 @@
+//! A capture replayed in the REPL: decoded once, in memory, so that paging, detail,
+//! follow and ladder answer at once. Course captures are small; a cap keeps a large one
+//! from filling memory (the `replay` command streams any size).
+
+use crate::capture::CaptureReader;
+use crate::decode::{first_pass, Decoder, Field, Packet};
+use crate::filter::Filter;
+use crate::lesson::answer::Captures;
+use crate::view::annotate::{self, Annotator};
+use crate::view::follow::{Follow, Mode};
+use crate::view::ladder::{render_text, Step};
+use crate::view::table::Table;
+use crate::view::{detail, MacNames, PacketFormat};
+
+/// Rows shown at once; `more` shows the next page.
+const PAGE: usize = 60;
+/// Frames kept in memory; a bigger capture is refused here.
+const MAX_FRAMES: u64 = 200_000;
+/// Arrows drawn by `ladder`.
+const MAX_ARROWS: usize = 200;
+
+/// Every frame of a capture, the TCP bytes each delivered, and the page reached.
+pub struct Replayed {
+    pub name: String,
+    packets: Vec<Packet>,
+    delivered: Vec<Vec<u8>>,
+    /// Indices of the frames the filter kept, and how many of them have been shown.
+    shown: Vec<usize>,
+    next: usize,
+    annotator: Option<Annotator>,
+}
+
+impl Replayed {
+    /// Decodes a course capture in two passes, as `wirelab replay` does.
+    pub fn decode(captures: &dyn Captures, name: &str) -> Result<Replayed, String> {
+        let reader = |name: &str| CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string());
+        let hints = first_pass(&mut reader(name)?, MAX_FRAMES + 1);
+        let mut reader = reader(name)?;
+        let mut decoder = Decoder::with_hints(hints);
+        let (mut packets, mut delivered) = (Vec::new(), Vec::new());
+        while let Some(frame) = reader.next_frame().map_err(|e| e.to_string())? {
+            if frame.number > MAX_FRAMES {
+                return Err(format!(
+                    "more than {MAX_FRAMES} frames: too big to keep in the REPL; use wirelab replay, which streams"
+                ));
+            }
+            let mut bytes = Vec::new();
+            packets.push(decoder.decode_with(&frame, |_, a| bytes = a.delivered.clone()));
+            delivered.push(bytes);
+        }
+        let shown = (0..packets.len()).collect();
+        Ok(Replayed {
+            name: name.to_string(),
+            packets,
+            delivered,
+            shown,
+            next: 0,
+            annotator: None,
+        })
+    }
+
+    /// Keeps the frames a filter selects (all without one), from the first page again.
+    pub fn select(mut self, filter: Option<&Filter>, annotate: bool) -> Replayed {
+        self.shown = (0..self.packets.len())
+            .filter(|&i| filter.is_none_or(|f| f.matches(&self.packets[i])))
+            .collect();
+        self.next = 0;
+        self.annotator = annotate.then(Annotator::default);
+        self
+    }
+
+    /// The next page of rows (with their notes when annotating), fitted to `width`.
+    pub fn page(&mut self, width: usize, color: bool) -> String {
+        if self.next >= self.shown.len() && self.next > 0 {
+            return format!("That was the last frame of {}.\n", self.name);
+        }
+        let names = MacNames::load(std::path::Path::new(crate::view::names::DEFAULT_DIR));
+        let mut table = Table::fitted(names, color, width);
+        let mut out = Vec::new();
+        table.header(&mut out);
+        let page = self.next..(self.next + PAGE).min(self.shown.len());
+        for &i in &self.shown[page.clone()] {
+            let p = &self.packets[i];
+            table.packet(p, &mut out);
+            if let Some(annotator) = self.annotator.as_mut() {
+                for note in annotator.notes(p) {
+                    for line in annotate::wrap(&note, width) {
+                        out.extend_from_slice(format!("{line}\n").as_bytes());
+                    }
+                }
+            }
+        }
+        self.next = page.end;
+        let mut t = String::from_utf8_lossy(&out).into_owned();
+        let left = self.shown.len() - page.end;
+        if left > 0 {
+            t.push_str(&format!(
+                "... {left} more frames: more for the next page, or narrow it with -Y FILTER.\n"
+            ));
+        }
+        t.push_str(&format!(
+            "({} of {} frames of {}; detail N, follow STREAM, ladder)\n",
+            self.shown.len(),
+            self.packets.len(),
+            self.name
+        ));
+        t
+    }
+
+    /// Frame `n`, layer by layer.
+    pub fn detail(&self, n: u64) -> String {
+        match self.packets.iter().find(|p| p.number == n) {
+            Some(p) => {
+                let mut out = Vec::new();
+                detail::render(p, &MacNames::none(), &mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            }
+            None => format!("{} has frames 1 to {}.\n", self.name, self.packets.len()),
+        }
+    }
+
+    /// TCP stream `stream`, turn by turn.
+    pub fn follow(&self, stream: u64, color: bool) -> String {
+        let mut follow = Follow::new(Mode::Ascii, color);
+        let mut out = Vec::new();
+        for (p, bytes) in self.packets.iter().zip(&self.delivered) {
+            if p.uint(Field::TcpStream) == Some(stream) {
+                follow.packet("tcp", stream, p, Field::TcpPort, bytes, &mut out);
+            }
+        }
+        if !follow.started() {
+            return format!("{} has no tcp.stream {stream}.\n", self.name);
+        }
+        follow.footer(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The selected frames as a sequence diagram.
+    pub fn ladder(&self, width: usize) -> String {
+        let names = MacNames::none();
+        let steps: Vec<Step> = self
+            .shown
+            .iter()
+            .take(MAX_ARROWS)
+            .map(|&i| Step::of(&self.packets[i], &names))
+            .collect();
+        let mut out = Vec::new();
+        render_text(&steps, width, &mut out);
+        let mut text = String::from_utf8_lossy(&out).into_owned();
+        if self.shown.len() > MAX_ARROWS {
+            text.push_str(&format!(
+                "(the first {MAX_ARROWS} of {} frames: narrow it with replay -Y FILTER)\n",
+                self.shown.len()
+            ));
+        }
+        text
+    }
+}
