@@ -28,6 +28,9 @@ pub struct Replayed {
     shown: Vec<usize>,
     next: usize,
     annotator: Option<Annotator>,
+    /// The table the pages are drawn with, kept with its MAC-name tables (which take
+    /// longer to read than a page takes to draw).
+    table: Option<(usize, bool, Table)>,
 }
 
 impl Replayed {
@@ -56,6 +59,7 @@ impl Replayed {
             shown,
             next: 0,
             annotator: None,
+            table: None,
         })
     }
 
@@ -74,8 +78,11 @@ impl Replayed {
         if self.next >= self.shown.len() && self.next > 0 {
             return format!("That was the last frame of {}.\n", self.name);
         }
-        let names = MacNames::load(std::path::Path::new(crate::view::names::DEFAULT_DIR));
-        let mut table = Table::fitted(names, color, width);
+        if self.table.as_ref().is_none_or(|(w, c, _)| (*w, *c) != (width, color)) {
+            let names = MacNames::load(std::path::Path::new(crate::view::names::DEFAULT_DIR));
+            self.table = Some((width, color, Table::fitted(names, color, width)));
+        }
+        let (_, _, table) = self.table.as_mut().expect("made above");
         let mut out = Vec::new();
         table.header(&mut out);
         let page = self.next..(self.next + PAGE).min(self.shown.len());

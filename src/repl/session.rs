@@ -594,7 +594,9 @@ impl Session {
             Some(Ok(f)) => Some(f),
             None => None,
         };
-        let replayed = match Replayed::decode(&self.source.captures(), &name) {
+        // The same capture again (another filter): no need to decode it twice.
+        let again = self.last.take_if(|last| last.name == name).map(Ok);
+        let replayed = match again.unwrap_or_else(|| Replayed::decode(&self.source.captures(), &name)) {
             Ok(r) => r,
             Err(e) => {
                 let known = self.vocabulary().captures.join(", ");
