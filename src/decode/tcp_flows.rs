@@ -178,6 +178,9 @@ fn le_seq(a: u32, b: u32) -> bool {
 const CLOSED_LINGER_NS: i64 = 60_000_000_000;
 const IDLE_NS: i64 = 600_000_000_000;
 const SWEEP_EVERY: u32 = 8192;
+/// Out-of-order bytes all conversations together may hold (each holds at most
+/// `reassembly::DEFAULT_CAP`); past it, the stream that would add more skips its holes.
+pub const MAX_BUFFERED_TOTAL: usize = 64 << 20;
 
 /// All TCP conversations of a capture.
 #[derive(Debug, Default)]
@@ -191,6 +194,8 @@ pub struct TcpTracker {
     evicted: Vec<u64>,
     /// The buffer the last analysis delivered bytes in, handed back for the next one.
     spare: Vec<u8>,
+    /// Out-of-order bytes waiting in all conversations together.
+    buffered: usize,
 }
 
 impl TcpTracker {
@@ -227,10 +232,18 @@ impl TcpTracker {
     fn sweep(&mut self, now: i64) {
         let evicted = &mut self.evicted;
         let by_key = &mut self.by_key;
+        let buffered = &mut self.buffered;
         self.conversations.retain(|&stream, conv| {
             let idle = now.saturating_sub(conv.last_seen);
             let keep = idle <= IDLE_NS && !(conv.closed && idle > CLOSED_LINGER_NS);
             if !keep {
+                let held: usize = conv
+                    .dirs
+                    .iter()
+                    .filter_map(|d| d.stream.as_ref())
+                    .map(|s| s.pending_bytes())
+                    .sum();
+                *buffered = buffered.saturating_sub(held);
                 if by_key.get(&conv.key) == Some(&stream) {
                     by_key.remove(&conv.key);
                 }
@@ -318,10 +331,17 @@ impl TcpTracker {
         analysis.rel_nxtseq = analysis.rel_seq.wrapping_add(seglen).wrapping_add(syn_fin);
 
         if let Some(stream) = fwd.stream.as_mut() {
+            let before = stream.pending_bytes();
             analysis.reassembly = stream.push(seg.seq, seg.flags & SYN != 0, seg.payload, &mut analysis.delivered);
-            if seg.flags & (FIN | RST) != 0 {
+            if seg.flags & (FIN | RST) != 0 || self.buffered + stream.pending_bytes() > before + MAX_BUFFERED_TOTAL {
+                // The direction ended, or all streams together hold too much out-of-order
+                // data: this one gives up its holes.
+                if seg.flags & (FIN | RST) == 0 {
+                    analysis.reassembly.overflowed = true;
+                }
                 analysis.reassembly.skipped += stream.finish(&mut analysis.delivered);
             }
+            self.buffered = (self.buffered + stream.pending_bytes()).saturating_sub(before);
         }
         fwd.fin |= seg.flags & FIN != 0;
         if !conv.closed && (seg.flags & RST != 0 || fwd.fin && rev.fin) {
@@ -331,7 +351,8 @@ impl TcpTracker {
             conv.closed = true;
             analysis.closed = true;
             for dir in &mut conv.dirs {
-                dir.stream = None;
+                let held = dir.stream.take().map_or(0, |stream| stream.pending_bytes());
+                self.buffered = self.buffered.saturating_sub(held);
                 dir.segments.shrink_to_fit();
             }
         }
@@ -576,5 +597,47 @@ mod tests {
         let mut t = TcpTracker::default();
         let a = t.track(&seg(1, true, 123_456, 654_321, ACK, b"x"));
         assert_eq!((a.rel_seq, a.rel_ack), (1, 1));
+    }
+
+    #[test]
+    fn out_of_order_data_is_capped_for_all_conversations_together() {
+        let mut tracker = TcpTracker::with_reassembly();
+        let payload = vec![b'x'; 1_000_000];
+        let mut overflowed = 0;
+        for conv in 0..80u16 {
+            let client: IpAddr = "10.0.0.1".parse().unwrap();
+            let server: IpAddr = "10.0.0.2".parse().unwrap();
+            let base = Segment {
+                frame: u64::from(conv),
+                ts_ns: 0,
+                src: (client, 40000 + conv),
+                dst: (server, 80),
+                seq: 1000,
+                ack: 0,
+                flags: SYN,
+                window: 64240,
+                window_shift: None,
+                seglen: 0,
+                payload: &[],
+            };
+            tracker.track(&base);
+            // A segment 10 bytes past the next expected one: it waits behind a hole.
+            let data = Segment {
+                seq: 1011,
+                flags: ACK,
+                seglen: payload.len() as u32,
+                payload: &payload,
+                ..base
+            };
+            let analysis = tracker.track(&data);
+            overflowed += usize::from(analysis.reassembly.overflowed);
+            assert!(
+                tracker.buffered <= MAX_BUFFERED_TOTAL,
+                "{} bytes held",
+                tracker.buffered
+            );
+        }
+        // 67 conversations fit in 64 MiB; the others skipped their holes at once.
+        assert_eq!(overflowed, 80 - MAX_BUFFERED_TOTAL / payload.len());
     }
 }

@@ -34,7 +34,11 @@ pub struct TcpConversation {
 impl TcpConversation {
     pub fn feed(&mut self, dir: Dir, bytes: &[u8], transactions: &mut Transactions, out: &mut Out) {
         let pending = &mut self.pending[dir as usize];
-        pending.push(bytes);
+        if !pending.push(bytes) {
+            pending.clear();
+            super::buffers_full(out, Proto::Dns);
+            return;
+        }
         loop {
             let buf = pending.bytes();
             if buf.len() < 2 {

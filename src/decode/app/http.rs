@@ -96,7 +96,12 @@ impl Conversation {
     /// CONNECT tunnel opens (what follows is not HTTP any more).
     pub fn feed(&mut self, dir: Dir, bytes: &[u8], out: &mut Out) -> Option<u16> {
         let d = dir as usize;
-        self.pending[d].push(bytes);
+        if !self.pending[d].push(bytes) {
+            super::buffers_full(out, Proto::Http);
+            self.pending[d].clear();
+            self.state[d] = Body::Lost;
+            return None;
+        }
         loop {
             let state = std::mem::take(&mut self.state[d]);
             let (next, progressed) = self.step(dir, state, out);
@@ -701,7 +706,11 @@ pub fn ssdp(payload: &[u8], out: &mut Out) -> bool {
         ssdp: true,
         ..Conversation::default()
     };
-    conversation.pending[0].push(payload);
+    // One datagram (at most 64 KiB), gone when this returns.
+    if !conversation.pending[0].push(payload) {
+        super::buffers_full(out, Proto::Ssdp);
+        return true;
+    }
     conversation.head(Dir::ToServer, out);
     true
 }

@@ -475,6 +475,18 @@ fn choose(
 /// would need more is given up on (noted) and its bytes skipped.
 pub const MAX_PENDING: usize = 1 << 20;
 
+/// What all of a thread's analyzers may hold at once in [`Pending`] buffers, whatever
+/// the number of conversations open: beyond it, a stream that needs more is given up.
+pub const MAX_PENDING_TOTAL: usize = 256 << 20;
+
+/// A buffer emptied with more capacity than this gives it back.
+const KEEP_CAPACITY: usize = 64 << 10;
+
+thread_local! {
+    /// Capacity of every live `Pending` of this thread (decoders are per thread).
+    static BUFFERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// A direction's bytes not yet consumed by its analyzer.
 #[derive(Debug, Default)]
 pub struct Pending {
@@ -482,9 +494,23 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Adds newly delivered bytes after the waiting ones.
-    pub fn push(&mut self, bytes: &[u8]) {
+    /// Adds newly delivered bytes after the waiting ones. False, with nothing added,
+    /// when the thread's analyzers would hold more than [`MAX_PENDING_TOTAL`].
+    #[must_use]
+    pub fn push(&mut self, bytes: &[u8]) -> bool {
+        self.push_within(bytes, MAX_PENDING_TOTAL)
+    }
+
+    fn push_within(&mut self, bytes: &[u8], limit: usize) -> bool {
+        let room = self.buf.capacity() - self.buf.len();
+        if bytes.len() > room && BUFFERED.get() + bytes.len() > limit {
+            return false;
+        }
+        let before = self.buf.capacity();
         self.buf.extend_from_slice(bytes);
+        // Capacity only grows here; it shrinks in `trim` and `drop`.
+        BUFFERED.set(BUFFERED.get() + (self.buf.capacity() - before));
+        true
     }
 
     /// Everything waiting, to parse from the start.
@@ -495,6 +521,7 @@ impl Pending {
     /// Drops the first `n` bytes, which were consumed.
     pub fn consume(&mut self, n: usize) {
         self.buf.drain(..n.min(self.buf.len()));
+        self.trim();
     }
 
     pub fn len(&self) -> usize {
@@ -507,6 +534,58 @@ impl Pending {
 
     pub fn clear(&mut self) {
         self.buf.clear();
+        self.trim();
+    }
+
+    /// An empty buffer that grew large lets its memory go.
+    fn trim(&mut self) {
+        if self.buf.is_empty() && self.buf.capacity() > KEEP_CAPACITY {
+            BUFFERED.set(BUFFERED.get().saturating_sub(self.buf.capacity()));
+            self.buf = Vec::new();
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        BUFFERED.set(BUFFERED.get().saturating_sub(self.buf.capacity()));
+    }
+}
+
+/// The note for a stream given up because the analyzers' buffers are full.
+pub(crate) fn buffers_full(out: &mut Out, proto: Proto) {
+    out.note(
+        Severity::Warning,
+        proto,
+        format!(
+            "wirelab's buffers for unfinished messages are full ({} MiB for all streams): this stream is not \
+             decoded further",
+            MAX_PENDING_TOTAL >> 20
+        ),
+    );
+}
+
+#[cfg(test)]
+mod pending_tests {
+    use super::*;
+
+    #[test]
+    fn buffers_are_capped_for_all_streams_together() {
+        let base = BUFFERED.get();
+        let (mut a, mut b) = (Pending::default(), Pending::default());
+        let chunk = vec![7u8; 100 << 10];
+        assert!(a.push_within(&chunk, base + (300 << 10)));
+        assert!(b.push_within(&chunk, base + (300 << 10)));
+        // A third 100 KiB would pass the 300 KiB cap: refused, nothing added.
+        let held = BUFFERED.get();
+        assert!(!b.push_within(&chunk, held + (50 << 10)));
+        assert_eq!(b.len(), 100 << 10);
+        // Consuming everything gives a big buffer's memory back; dropping the rest too.
+        b.consume(b.len());
+        assert!(BUFFERED.get() < held);
+        drop(a);
+        drop(b);
+        assert_eq!(BUFFERED.get(), base);
     }
 }
 

@@ -39,7 +39,14 @@ impl Conversation {
             }
             return;
         }
-        self.pending[d].push(bytes);
+        if !self.pending[d].push(bytes) {
+            self.pending[d].clear();
+            self.lost[d] = true;
+            out.message(Proto::Nbss, "NBSS");
+            out.info_part("NBSS Continuation Message");
+            super::buffers_full(out, Proto::Nbss);
+            return;
+        }
         loop {
             let buf = self.pending[d].bytes();
             if buf.len() < 4 {

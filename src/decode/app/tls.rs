@@ -129,7 +129,14 @@ impl Conversation {
             }
             return;
         }
-        self.pending[d].push(bytes);
+        if !self.pending[d].push(bytes) {
+            self.pending[d].clear();
+            self.lost[d] = true;
+            out.message(Proto::Tls, self.column(0));
+            out.info_sep("Continuation Data");
+            super::buffers_full(out, Proto::Tls);
+            return;
+        }
         loop {
             let buf = self.pending[d].bytes();
             if buf.len() < 5 {
