@@ -244,6 +244,20 @@ struct Damage(&'static str);
 
 /// Reads a (possibly compressed) domain name at `at`; returns the name and the offset
 /// after it in the original position.
+/// [`read_name`], with a note when the name's pointers loop (tshark only shows the
+/// replacement text; a student should be told what it means).
+fn read_name_noted(msg: &[u8], at: usize, out: &mut Out) -> Result<(Vec<u8>, usize), Damage> {
+    let (name, next) = read_name(msg, at)?;
+    const NOTE: &str = "a name's compression pointers go round in a loop";
+    if name == LOOPED_NAME && !out.packet.notes.iter().any(|n| n.message == NOTE) {
+        out.note(Severity::Warning, Proto::Dns, NOTE);
+    }
+    Ok((name, next))
+}
+
+/// What tshark calls a name whose compression pointers go round in a loop.
+const LOOPED_NAME: &[u8] = b"<Name contains a pointer that loops>";
+
 fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
     let mut name = Vec::new();
     let mut end = None;
@@ -270,7 +284,8 @@ fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
                 end.get_or_insert(at + 2);
                 jumps += 1;
                 if jumps > 64 {
-                    return Err(Damage("compression pointers loop"));
+                    // As tshark: the name is replaced, the record goes on after it.
+                    return Ok((LOOPED_NAME.to_vec(), end.unwrap_or(at + 2)));
                 }
                 at = ((len & 0x3f) << 8) | low;
             }
@@ -452,7 +467,7 @@ impl FieldSet {
 fn records(flavor: Flavor, msg: &[u8], h: &Header, out: &mut Out) -> Result<(), Damage> {
     let mut at = 12;
     for _ in 0..h.counts[0] {
-        let (name, next) = read_name(msg, at)?;
+        let (name, next) = read_name_noted(msg, at, out)?;
         let fixed = msg.get(next..next + 4).ok_or(Damage("question cut short"))?;
         let (qtype, qclass) = (
             u16::from_be_bytes([fixed[0], fixed[1]]),
@@ -487,7 +502,7 @@ fn records(flavor: Flavor, msg: &[u8], h: &Header, out: &mut Out) -> Result<(), 
 /// One resource record; returns the offset after it. Answers (and, for DNS, every
 /// section) add ` TYPE data` to Info, as tshark does.
 fn resource(flavor: Flavor, msg: &[u8], at: usize, answer: bool, out: &mut Out) -> Result<usize, Damage> {
-    let (name, next) = read_name(msg, at)?;
+    let (name, next) = read_name_noted(msg, at, out)?;
     let fixed = msg.get(next..next + 10).ok_or(Damage("resource record cut short"))?;
     let rrtype = u16::from_be_bytes([fixed[0], fixed[1]]);
     let class = u16::from_be_bytes([fixed[2], fixed[3]]);
@@ -548,7 +563,7 @@ fn dns_resource(
     out.uint(Field::DnsRespLen, rdata.len() as u64);
     let mut info = format!(" {}", type_name(rrtype));
     let target = |out: &mut Out, field: Field, info: &mut String| -> Result<(), Damage> {
-        let (target, _) = read_name(msg, rdata_at)?;
+        let (target, _) = read_name_noted(msg, rdata_at, out)?;
         let text = name_text(&target);
         let _ = write!(info, " {text}");
         out.str(field, text);
@@ -571,7 +586,7 @@ fn dns_resource(
         6 => target(out, Field::DnsSoaMname, &mut info)?,
         15 if rdata.len() >= 3 => {
             let preference = u16::from_be_bytes([rdata[0], rdata[1]]);
-            let (exchange, _) = read_name(msg, rdata_at + 2)?;
+            let (exchange, _) = read_name_noted(msg, rdata_at + 2, out)?;
             let text = name_text(&exchange);
             let _ = write!(info, " {preference} {text}");
             out.uint(Field::DnsMxPreference, preference);
@@ -583,7 +598,7 @@ fn dns_resource(
         }
         33 if rdata.len() >= 7 => {
             let be16 = |i: usize| u16::from_be_bytes([rdata[i], rdata[i + 1]]);
-            let (target, _) = read_name(msg, rdata_at + 6)?;
+            let (target, _) = read_name_noted(msg, rdata_at + 6, out)?;
             let _ = write!(info, " {} {} {} {}", be16(0), be16(2), be16(4), name_text(&target));
         }
         _ => {}
@@ -606,7 +621,7 @@ mod tests {
         assert_eq!(read_name(&msg, 29).unwrap(), (b"example.com".to_vec(), 31));
         // A pointer to itself is a loop, not a hang.
         let looped = [0xc0u8, 0];
-        assert!(read_name(&looped, 0).is_err());
+        assert_eq!(read_name(&looped, 0).unwrap().0, LOOPED_NAME);
         assert!(read_name(&[5, b'a'], 0).is_err());
     }
 
