@@ -152,6 +152,7 @@ impl Decoder {
             frame.linktype,
         );
         p.fields_wanted = self.fields;
+        p.info_wanted = !self.app.hints_only;
         p.only.clone_from(&self.only);
         if self.fields && self.only.is_none() {
             p.fields.reserve(72);

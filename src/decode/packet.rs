@@ -184,6 +184,8 @@ pub struct Packet {
     /// When set, only the fields it marks (indexed by `Field as usize`) are stored: a
     /// display filter or `-T fields` needs a handful of the hundreds.
     pub(crate) only: Option<std::sync::Arc<[bool]>>,
+    /// False in a first pass, which reads no Info: the TCP line is not written.
+    pub(crate) info_wanted: bool,
 }
 
 impl Packet {
@@ -206,6 +208,7 @@ impl Packet {
             notes: Vec::new(),
             fields_wanted: true,
             only: None,
+            info_wanted: true,
         }
     }
 

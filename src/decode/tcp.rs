@@ -166,16 +166,21 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     }
 
     p.protocol = "TCP";
-    let (text, tags_len) = info(
-        &analysis,
-        src_port,
-        dst_port,
-        flags,
-        &segment,
-        hdr.urgent_pointer(),
-        &options,
-    );
-    p.info = text;
+    p.info.clear();
+    let tags_len = if p.info_wanted {
+        info(
+            &mut p.info,
+            &analysis,
+            src_port,
+            dst_port,
+            flags,
+            &segment,
+            hdr.urgent_pointer(),
+            &options,
+        )
+    } else {
+        0
+    };
     if !payload.is_empty() && p.fields_wanted {
         p.add(Field::TcpPayload, Value::Bytes(payload.to_vec()));
     }
@@ -382,7 +387,10 @@ fn analysis_fields(p: &mut Packet, a: &Analysis) {
 
 /// The Info text, and the length of its analysis-tag prefix (which stays when an
 /// application protocol replaces the rest, as tshark's column fence keeps it).
+/// Writes the TCP Info text into `out`; returns the length of its analysis tags.
+#[allow(clippy::too_many_arguments)]
 fn info(
+    out: &mut String,
     a: &Analysis,
     src: u16,
     dst: u16,
@@ -390,8 +398,7 @@ fn info(
     seg: &Segment,
     urgent: u16,
     options: &[TcpOption],
-) -> (String, usize) {
-    let mut out = String::with_capacity(96);
+) -> usize {
     if a.flags != 0 {
         let mut tags: Vec<String> = Vec::new();
         for (bit, _, tag) in ANALYSIS {
@@ -408,9 +415,9 @@ fn info(
         }
     }
     let tags_len = out.len();
-    push_num(&mut out, src);
+    push_num(out, src);
     out.push_str(" → ");
-    push_num(&mut out, dst);
+    push_num(out, dst);
     out.push_str(" [");
     let mut first = true;
     for (i, name) in FLAG_NAMES.iter().enumerate() {
@@ -426,28 +433,28 @@ fn info(
         out.push_str("<None>");
     }
     out.push_str("] Seq=");
-    push_num(&mut out, a.rel_seq);
+    push_num(out, a.rel_seq);
     if flags & 0x10 != 0 {
         out.push_str(" Ack=");
-        push_num(&mut out, a.rel_ack);
+        push_num(out, a.rel_ack);
     }
     out.push_str(" Win=");
-    push_num(&mut out, a.window);
+    push_num(out, a.window);
     if flags & 0x20 != 0 {
         out.push_str(" Urg=");
-        push_num(&mut out, urgent);
+        push_num(out, urgent);
     }
     out.push_str(" Len=");
-    push_num(&mut out, seg.seglen);
+    push_num(out, seg.seglen);
     for option in options {
         match option {
             TcpOption::Mss(mss) => {
                 out.push_str(" MSS=");
-                push_num(&mut out, *mss);
+                push_num(out, *mss);
             }
             TcpOption::WindowScale(shift) => {
                 out.push_str(" WS=");
-                push_num(&mut out, 1u32 << (*shift).min(14));
+                push_num(out, 1u32 << (*shift).min(14));
             }
             TcpOption::SackPermitted => out.push_str(" SACK_PERM"),
             TcpOption::Sack(blocks) => {
@@ -462,14 +469,14 @@ fn info(
             }
             TcpOption::Timestamps(tsval, tsecr) => {
                 out.push_str(" TSval=");
-                push_num(&mut out, *tsval);
+                push_num(out, *tsval);
                 out.push_str(" TSecr=");
-                push_num(&mut out, *tsecr);
+                push_num(out, *tsecr);
             }
             TcpOption::Other(_) => {}
         }
     }
-    (out, tags_len)
+    tags_len
 }
 
 #[cfg(test)]
