@@ -276,7 +276,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     }
     let mut damage = None;
     // One packet, decoded into frame after frame.
-    let mut packet = crate::decode::Packet::new(0, 0, 0, 0, 0, crate::capture::LinkType::Ethernet);
+    let mut packet = crate::decode::Packet::blank();
     while reader.frames_read() < limit {
         if reader.frames_read() % 4096 == 0 {
             progress.set(size + reader.bytes_read());

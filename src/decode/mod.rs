@@ -40,7 +40,7 @@ pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
 pub fn first_pass_observed<R: Read>(reader: &mut CaptureReader<R>, limit: u64, progress: &mut dyn FnMut(u64)) -> Hints {
     let mut decoder = Decoder::new().columns_only();
     decoder.app.hints_only = true;
-    let mut packet = Packet::new(0, 0, 0, 0, 0, crate::capture::LinkType::Ethernet);
+    let mut packet = Packet::blank();
     while reader.frames_read() < limit {
         match reader.next_frame() {
             Ok(Some(frame)) => {
@@ -129,7 +129,7 @@ impl Decoder {
     /// Decodes a frame and hands each TCP segment's analysis (with the stream bytes it
     /// delivered, when reassembling) to `on_tcp`.
     pub fn decode_with(&mut self, frame: &Frame, on_tcp: impl FnMut(&Packet, &tcp_flows::Analysis)) -> Packet {
-        let mut p = Packet::new(0, 0, 0, 0, 0, frame.linktype);
+        let mut p = Packet::blank();
         self.decode_into(frame, &mut p, on_tcp);
         p
     }

@@ -212,6 +212,11 @@ impl Packet {
         }
     }
 
+    /// A packet to decode frames into (`Decoder::decode_into`).
+    pub fn blank() -> Self {
+        Packet::new(0, 0, 0, 0, 0, LinkType::Ethernet)
+    }
+
     /// Makes this packet the start of another frame's decode, keeping its buffers.
     pub(crate) fn reset(
         &mut self,
