@@ -107,6 +107,17 @@ impl<'p> Reader<'p> {
         entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v)
     }
 
+    /// An optional whole number; a value that is not one is reported and `default` used.
+    fn whole_number(&mut self, entries: &[(Node, Node)], key: &str, default: u32) -> u32 {
+        let Some(n) = Self::optional(entries, key) else {
+            return default;
+        };
+        n.text().and_then(|t| t.parse().ok()).unwrap_or_else(|| {
+            self.error(n.pos(), format!("{key} must be a whole number, 0 or more"));
+            default
+        })
+    }
+
     /// A list of texts (a single value counts as a list of one).
     fn texts(&mut self, node: &Node, what: &str) -> Vec<String> {
         match node {
@@ -278,32 +289,14 @@ fn question(r: &mut Reader, node: &Node) -> Option<Question> {
         .required(entries, "prompt", "a question", at)
         .and_then(|n| r.text(n, "prompt"))
         .unwrap_or_default();
-    let points = match Reader::optional(entries, "points") {
-        None => 1,
-        Some(n) => match n.text().and_then(|t| t.parse().ok()) {
-            Some(p) => p,
-            None => {
-                r.error(n.pos(), "points must be a whole number");
-                1
-            }
-        },
-    };
+    let points = r.whole_number(entries, "points", 1);
     let options = Reader::optional(entries, "options")
         .map(|n| r.texts(n, "an option"))
         .unwrap_or_default();
     let hints = Reader::optional(entries, "hints")
         .map(|n| r.texts(n, "a hint"))
         .unwrap_or_default();
-    let hint_cost = match Reader::optional(entries, "hint_cost") {
-        None => 0,
-        Some(n) => match n.text().and_then(|t| t.parse().ok()) {
-            Some(c) => c,
-            None => {
-                r.error(n.pos(), "hint_cost must be a whole number");
-                0
-            }
-        },
-    };
+    let hint_cost = r.whole_number(entries, "hint_cost", 0);
     let solution = Reader::optional(entries, "solution")
         .map(|n| r.texts(n, "a solution step"))
         .unwrap_or_default();

@@ -413,21 +413,7 @@ pub fn wrap(note: &str, width: usize) -> Vec<String> {
     const FIRST: &str = "        » ";
     const REST: &str = "          ";
     let room = width.saturating_sub(FIRST.chars().count()).max(20);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in note.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
+    super::markup::wrap(note, room)
         .into_iter()
         .enumerate()
         .map(|(i, l)| format!("{}{l}", if i == 0 { FIRST } else { REST }))

@@ -36,7 +36,7 @@ fn broken_lessons_give_exactly_the_expected_problems() {
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["errors"], 11);
+    assert_eq!(report["errors"], 13);
     assert_eq!(report["problems"][0]["line"], 7);
     assert_eq!(report["problems"][0]["column"], 13);
 }
