@@ -86,6 +86,8 @@ pub enum Command {
     Questions,
     Question(usize),
     Answer(usize, String),
+    /// A line typed at a question prompt, taken as the answer to that question.
+    PromptAnswer(usize, String),
     Hint(usize),
     Solution(usize),
     Replay {

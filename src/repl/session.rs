@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use super::command::{self, Command, COMMANDS};
 use super::replayed::Replayed;
-use super::wrap::fit_lines;
+use super::wrap::{fit_lines, two_columns};
 use crate::decode::text::escaped;
 use crate::decode::Field;
 use crate::filter::Filter;
@@ -24,6 +24,8 @@ const NOTHING_REPLAYED: &str = "Replay a capture first.\n";
 pub struct Outcome {
     pub text: String,
     pub quit: bool,
+    /// Shown as it is, not fitted to the width (stream contents).
+    pub verbatim: bool,
 }
 
 pub struct Session {
@@ -41,7 +43,9 @@ pub struct Session {
 }
 
 impl Session {
+    /// `width` is the terminal's; output keeps its last column free.
     pub fn new(course: Course, source: CourseSource, store: Store, width: usize, color: bool) -> Session {
+        let width = width.saturating_sub(1).max(20);
         let key = course.title.clone();
         Session {
             course,
@@ -126,7 +130,9 @@ impl Session {
     /// Runs one line.
     pub fn execute(&mut self, line: &str) -> Outcome {
         let mut outcome = self.run_line(line);
-        outcome.text = fit_lines(&outcome.text, self.width);
+        if !outcome.verbatim {
+            outcome.text = fit_lines(&outcome.text, self.width);
+        }
         outcome
     }
 
@@ -138,7 +144,7 @@ impl Session {
                 } else {
                     "Nothing was reset.\n".into()
                 },
-                quit: false,
+                ..Outcome::default()
             };
         }
         let number = line
@@ -154,14 +160,15 @@ impl Session {
                 Err(message) => {
                     return Outcome {
                         text: format!("{message}\n"),
-                        quit: false,
+                        ..Outcome::default()
                     }
                 }
             },
         };
+        let verbatim = matches!(command, Command::Follow(_));
         let text = match command {
             Command::Empty => String::new(),
-            Command::Help(topic) => help(topic.as_deref()),
+            Command::Help(topic) => help(topic.as_deref(), self.width),
             Command::Lessons => format!("{}\n{}", escaped(self.course.title.as_bytes()), self.outline()),
             Command::Open(which) => self.open(&which),
             Command::Read => self.section(0),
@@ -170,6 +177,7 @@ impl Session {
             Command::Questions => self.questions(),
             Command::Question(n) => self.show_question(n),
             Command::Answer(n, text) => self.answer(n, &text),
+            Command::PromptAnswer(n, text) => self.prompt_answer(n, &text),
             Command::Hint(n) => self.hint(n),
             Command::Solution(n) => self.solution(n),
             Command::Replay {
@@ -181,7 +189,7 @@ impl Session {
             Command::Follow(n) => self.follow(n),
             Command::Ladder => self.ladder(),
             Command::More => self.more(),
-            Command::Fields(prefix) => fields(&prefix),
+            Command::Fields(prefix) => fields(&prefix, self.width),
             Command::Progress => self.progress(),
             Command::Reset(Some(which)) if self.lesson_by_name(&which).is_none() => {
                 format!(
@@ -199,13 +207,19 @@ impl Session {
             }
             Command::Quit => {
                 let warning = self.save();
+                let saved = if warning.is_empty() { "Progress saved. " } else { "" };
                 return Outcome {
-                    text: format!("Progress saved. Bye!{warning}\n"),
+                    text: format!("{warning}{saved}Bye!\n"),
                     quit: true,
+                    verbatim: false,
                 };
             }
         };
-        Outcome { text, quit: false }
+        Outcome {
+            text,
+            quit: false,
+            verbatim,
+        }
     }
 
     /// At a question prompt, a line that is not a command is the answer; so is an
@@ -227,7 +241,7 @@ impl Session {
             (Some(Some("hint")), None) => Some(Command::Hint(n)),
             (Some(Some("solution")), None) => Some(Command::Solution(n)),
             (Some(Some(_)), _) | (None, _) => None,
-            (Some(None), _) => Some(Command::Answer(n, line.to_string())),
+            (Some(None), _) => Some(Command::PromptAnswer(n, line.to_string())),
         }
     }
 
@@ -398,6 +412,31 @@ impl Session {
             "\nType your answer (hint {n} for a hint, solution {n} for a step of the solution).\n"
         ));
         t
+    }
+
+    /// A line typed at a question prompt. One that looks like a mistyped command (one typo
+    /// away from a command's name) and would be a wrong answer is not counted.
+    fn prompt_answer(&mut self, n: usize, given: &str) -> String {
+        let word = given.split_whitespace().next().unwrap_or("");
+        let near = COMMANDS
+            .iter()
+            .map(|(name, _, _, _)| *name)
+            .find(|name| word.len() >= 4 && crate::decode::field::edit_distance(word, name) == 1);
+        if let Some(near) = near {
+            let right = self
+                .current()
+                .ok()
+                .and_then(|l| l.questions.get(n - 1))
+                .is_some_and(|q| grade(q, given, &self.library).is_ok_and(|v| v.correct));
+            if !right {
+                return format!(
+                    "That looks like the command {near}, so it was not taken as an answer. \
+                     To answer with it, type: answer {n} {}\n",
+                    escaped(given.as_bytes())
+                );
+            }
+        }
+        self.answer(n, given)
     }
 
     fn answer(&mut self, n: usize, given: &str) -> String {
@@ -711,7 +750,7 @@ pub struct Vocabulary {
     pub captures: Vec<String>,
 }
 
-fn help(topic: Option<&str>) -> String {
+fn help(topic: Option<&str>, width: usize) -> String {
     if let Some(topic) = topic {
         return match command::canonical(topic).and_then(|name| COMMANDS.iter().find(|(n, _, _, _)| *n == name)) {
             Some((_, aliases, usage, what)) => {
@@ -725,16 +764,21 @@ fn help(topic: Option<&str>) -> String {
             None => format!("No command '{topic}'. Type help for the list.\n"),
         };
     }
-    let mut t = String::from("Commands (help COMMAND for one):\n");
-    for (_, _, usage, what) in COMMANDS {
-        t.push_str(&format!("  {usage:<44} {what}\n"));
-    }
+    let mut t = String::from("Commands (help COMMAND for one; short forms in brackets):\n");
+    let rows = COMMANDS.iter().map(|(_, aliases, usage, what)| {
+        let what = match aliases.first() {
+            Some(_) => format!("{what} [{}]", aliases.join(", ")),
+            None => what.to_string(),
+        };
+        (*usage, what)
+    });
+    t.push_str(&two_columns(rows, width));
     t.push_str("At a question prompt, type the answer itself.\n");
     t
 }
 
 /// Field names starting with a prefix, with their descriptions.
-fn fields(prefix: &str) -> String {
+fn fields(prefix: &str, width: usize) -> String {
     let matching: Vec<Field> = Field::ALL
         .iter()
         .copied()
@@ -743,10 +787,13 @@ fn fields(prefix: &str) -> String {
     if matching.is_empty() {
         return format!("No field starts with '{prefix}'. Try a protocol: http, tls, ftp, smb2, dns.\n");
     }
-    let mut t = String::new();
-    for f in matching.iter().take(80) {
-        t.push_str(&format!("  {:<44} {}\n", f.name(), f.description()));
-    }
+    let mut t = two_columns(
+        matching
+            .iter()
+            .take(80)
+            .map(|f| (f.name(), f.description().to_string())),
+        width,
+    );
     if matching.len() > 80 {
         t.push_str(&format!("  ... and {} more: be more specific.\n", matching.len() - 80));
     }

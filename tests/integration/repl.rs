@@ -204,12 +204,72 @@ fn replay_filters_pages_and_drills_down() {
 fn output_fits_the_terminal_width() {
     let home = tempfile::tempdir().unwrap();
     for columns in [72, 80, 100] {
-        let script = "open smb-auth\nnext\nreplay smb-logon-failures.pcapng\nreplay tls12-handshake.pcapng --annotate\nladder\nquestions\n";
+        let script = "open primer\nopen smb-auth\nnext\nreplay smb-logon-failures.pcapng\nreplay tls12-handshake.pcapng --annotate\nladder\nquestions\nhelp\nfields smb2.\n";
         let (out, _) = session_columns(home.path(), script, columns);
-        let long: Vec<&str> = out.lines().filter(|l| l.chars().count() > columns).collect();
+        // The last column stays free, so the terminal never wraps a line itself.
+        let long: Vec<&str> = out.lines().filter(|l| l.chars().count() >= columns).collect();
         assert!(long.is_empty(), "{columns} columns: {long:#?}");
         assert!(out.contains('…'), "cut rows end in an ellipsis");
+        // Drawn to the width, not re-wrapped: every ladder arrow whole on its line.
+        let arrows: Vec<&str> = out.lines().filter(|l| l.contains("|--") || l.contains("|<-")).collect();
+        assert!(!arrows.is_empty(), "{out}");
+        for arrow in arrows {
+            assert!(
+                arrow.trim_end().ends_with('|'),
+                "{columns} columns, a broken arrow: {arrow:?}"
+            );
+        }
+        // Help keeps its two columns: each command starts a line, its text in one column.
+        for usage in ["  read ", "  hint N ", "  quit "] {
+            assert!(
+                out.lines().any(|l| l.starts_with(usage)),
+                "{columns} columns: no line for {usage:?}"
+            );
+        }
+        let help = out.split("Commands (help COMMAND").nth(1).expect("help shown");
+        let column = help
+            .lines()
+            .nth(1)
+            .unwrap()
+            .find("list the commands")
+            .expect("help's first row");
+        let continuations = help
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter(|l| l.starts_with("    "));
+        for line in continuations {
+            assert_eq!(
+                line.len() - line.trim_start().len(),
+                column,
+                "{columns} columns: {line:?}"
+            );
+        }
     }
+}
+
+#[test]
+fn a_mistyped_command_at_a_question_prompt_is_not_counted_as_a_wrong_answer() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = session(
+        home.path(),
+        "open primer\nquestion 8\nopne 2\nprogress\nanswer 8 opne 2\nprogress\n",
+    );
+    assert!(
+        out.contains("That looks like the command open, so it was not taken as an answer. To answer with it, type: answer 8 opne 2"),
+        "{out}"
+    );
+    let saved = std::fs::read_to_string(home.path().join("progress.json")).unwrap();
+    let progress: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let q8 = &progress["courses"].as_object().unwrap().values().next().unwrap()["lessons"]["primer"]["questions"];
+    // Only the explicit `answer 8 ...` counted.
+    let attempts: Vec<_> = q8
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|q| q["attempts"].as_u64().unwrap())
+        .collect();
+    assert_eq!(attempts, [1], "{saved}");
 }
 
 #[test]
