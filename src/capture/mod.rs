@@ -60,6 +60,13 @@ pub struct CaptureError {
     pub message: String,
 }
 
+impl CaptureError {
+    /// The error without the file name, for callers that name the file themselves.
+    pub fn located(&self) -> String {
+        format!("byte offset {}: {}", self.offset, self.message)
+    }
+}
+
 enum Format {
     Pcap(pcap::PcapState),
     PcapNg(pcapng::PcapNgState),

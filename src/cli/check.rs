@@ -46,7 +46,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             for p in &problems {
                 println!("{p}");
             }
-            println!("{lessons} lessons, {questions} questions: {errors} errors, {warnings} warnings");
+            println!(
+                "{}, {}: {}, {}",
+                counted(lessons, "lesson"),
+                counted(questions, "question"),
+                counted(errors, "error"),
+                counted(warnings, "warning")
+            );
         }
         CheckFormat::Json => {
             let list: Vec<serde_json::Value> = problems
@@ -97,4 +103,9 @@ fn check_lesson_file(path: &Path, problems: &mut Vec<Problem>) -> anyhow::Result
     let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     check::lesson(&lesson, &CourseSource::Folder(folder).captures(), problems);
     Ok((1, lesson.questions.len()))
+}
+
+/// "1 lesson", "2 lessons".
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -91,7 +91,7 @@ fn number(text: &str) -> Option<f64> {
     }
 }
 
-fn boolean(text: &str) -> Option<bool> {
+pub fn boolean(text: &str) -> Option<bool> {
     match normalize(text).as_str() {
         "true" | "t" | "yes" | "y" | "1" => Some(true),
         "false" | "f" | "no" | "n" | "0" => Some(false),
@@ -175,7 +175,9 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
         } => {
             let expected = from_capture(captures, capture, filter, field, *take)?;
             match take {
-                Take::First | Take::Count => expected.first().is_some_and(|e| normalize(e) == normalize(given)),
+                Take::Only | Take::First | Take::Count => {
+                    expected.first().is_some_and(|e| normalize(e) == normalize(given))
+                }
                 Take::All | Take::Distinct => {
                     let mut expected: Vec<String> = expected.iter().map(|e| e.to_lowercase()).collect();
                     expected.sort();
@@ -248,7 +250,7 @@ pub fn from_capture(
         values.extend(p.values(field).map(|v| v.to_field_string(field.kind())));
     }
     Ok(match take {
-        Take::First => values.into_iter().take(1).collect(),
+        Take::Only | Take::First => values.into_iter().take(1).collect(),
         Take::All => values,
         Take::Count => vec![frames.to_string()],
         Take::Distinct => {

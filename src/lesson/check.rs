@@ -42,11 +42,17 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
     let captures = &library;
     for section in &lesson.sections {
         if let Some(replay) = &section.replay {
-            if let Err(e) = source.open(&replay.capture) {
+            // The file must be there and be a capture (its header is read).
+            let opened = source.open(&replay.capture).and_then(|input| {
+                crate::capture::CaptureReader::new(input, &replay.capture)
+                    .map(drop)
+                    .map_err(|e| e.located())
+            });
+            if let Err(e) = opened {
                 push(
                     problems,
                     lesson,
-                    replay.pos,
+                    replay.capture_pos,
                     Severity::Error,
                     format!("capture {}: {e}", replay.capture),
                 );
@@ -56,7 +62,7 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                     push(
                         problems,
                         lesson,
-                        replay.pos,
+                        replay.filter_pos,
                         Severity::Error,
                         format!("filter '{filter}' does not parse: {e}"),
                     );
@@ -163,7 +169,7 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                         Severity::Error,
                         format!("question '{}': '{filter}' finds no {field} in {capture}", q.id),
                     ),
-                    Ok(_) if *take == Take::First => {
+                    Ok(_) if *take == Take::Only => {
                         // One value is expected: several different ones make the question ambiguous.
                         if let Ok(distinct) = from_capture(captures, capture, filter, field, Take::Distinct) {
                             if distinct.len() > 1 {
@@ -173,7 +179,7 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                                     *pos,
                                     Severity::Error,
                                     format!(
-                                        "question '{}': '{filter}' finds several values of {field} ({}); narrow the filter or say take: distinct",
+                                        "question '{}': '{filter}' finds several values of {field} ({}); narrow the filter, or say take: first or take: distinct",
                                         q.id,
                                         distinct.join(", ")
                                     ),

@@ -245,15 +245,17 @@ fn section(r: &mut Reader, node: &Node) -> Option<Section> {
         .unwrap_or_default();
     let replay = Reader::optional(entries, "replay").and_then(|n| {
         let e = r.map(n, "a replay", &["capture", "filter", "annotate"])?;
-        let capture = r
-            .required(e, "capture", "a replay", n.pos())
-            .and_then(|c| r.text(c, "capture"))?;
-        let filter = Reader::optional(e, "filter").and_then(|f| r.text(f, "filter"));
-        let annotate = match Reader::optional(e, "annotate").and_then(|a| a.text()) {
+        let capture_node = r.required(e, "capture", "a replay", n.pos())?;
+        let capture = r.text(capture_node, "capture")?;
+        let filter_node = Reader::optional(e, "filter");
+        let filter = filter_node.and_then(|f| r.text(f, "filter"));
+        let annotate_node = Reader::optional(e, "annotate");
+        let annotate = match annotate_node.and_then(|a| a.text()) {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => {
-                r.error(n.pos(), format!("annotate must be true or false, not '{other}'"));
+                let at = annotate_node.map_or(n.pos(), Node::pos);
+                r.error(at, format!("annotate must be true or false, not '{other}'"));
                 false
             }
         };
@@ -261,7 +263,8 @@ fn section(r: &mut Reader, node: &Node) -> Option<Section> {
             capture,
             filter,
             annotate,
-            pos: n.pos(),
+            capture_pos: capture_node.pos(),
+            filter_pos: filter_node.map_or(n.pos(), Node::pos),
         })
     });
     Some(Section { title, body, replay })
@@ -387,11 +390,11 @@ fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
         },
         "bool" => {
             let n = value("bool")?;
-            match n.text().map(str::to_ascii_lowercase).as_deref() {
-                Some("true") => Answer::Bool(true),
-                Some("false") => Answer::Bool(false),
-                _ => {
-                    r.error(n.pos(), "bool must be true or false");
+            // The spellings a student may answer with are the author's too.
+            match n.text().and_then(super::answer::boolean) {
+                Some(b) => Answer::Bool(b),
+                None => {
+                    r.error(n.pos(), "bool must be true or false (or t/f, yes/no, 1/0)");
                     return None;
                 }
             }
@@ -405,7 +408,8 @@ fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
                 .required(entries, "field", "a from_capture answer", node.pos())
                 .and_then(|n| r.text(n, "field"))?;
             let take = match value("take").and_then(|n| n.text()) {
-                None | Some("first") => Take::First,
+                None => Take::Only,
+                Some("first") => Take::First,
                 Some("all") => Take::All,
                 Some("count") => Take::Count,
                 Some("distinct") => Take::Distinct,
@@ -414,7 +418,7 @@ fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
                         value("take").map_or(node.pos(), Node::pos),
                         format!("take must be first, all, count or distinct, not '{other}'"),
                     );
-                    Take::First
+                    Take::Only
                 }
             };
             Answer::FromCapture {

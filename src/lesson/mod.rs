@@ -49,7 +49,9 @@ pub struct Replay {
     pub capture: String,
     pub filter: Option<String>,
     pub annotate: bool,
-    pub pos: Pos,
+    /// Where the capture's name and the filter are written, for `check`.
+    pub capture_pos: Pos,
+    pub filter_pos: Pos,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +153,9 @@ mod tests {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Take {
+    /// The default: the value, which `check` requires to be the only one found.
+    Only,
+    /// The first value, said explicitly: other values may follow.
     First,
     All,
     Count,

@@ -78,13 +78,19 @@ impl CourseSource {
     }
 }
 
-/// `dir/name`, when `name` is relative and never climbs out (no `..`, no root).
+/// `dir/name`, when `name` is relative and never climbs out: no `..`, no root, and no
+/// symbolic link on the way that leads outside `dir`.
 fn inside(dir: &Path, name: &str) -> Option<PathBuf> {
     let relative = Path::new(name);
-    relative
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| dir.join(relative))
+    if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let path = dir.join(relative);
+    // What does not exist yet cannot lead anywhere; opening it will say it is missing.
+    match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(real), Ok(root)) if !real.starts_with(&root) => None,
+        _ => Some(path),
+    }
 }
 
 pub struct CourseCaptures {
@@ -94,10 +100,11 @@ pub struct CourseCaptures {
 impl Captures for CourseCaptures {
     fn open(&self, name: &str) -> Result<Box<dyn Read>, String> {
         if let Some(dir) = &self.dir {
-            let Some(direct) = inside(dir, name) else {
+            let (Some(direct), Some(in_captures)) = (inside(dir, name), inside(dir, &format!("captures/{name}")))
+            else {
                 return Err("capture paths must stay inside the course folder".into());
             };
-            for path in [dir.join("captures").join(name), direct] {
+            for path in [in_captures, direct] {
                 if path.is_file() {
                     let file = std::fs::File::open(&path).map_err(|e| crate::io_error_text(&e))?;
                     return Ok(Box::new(std::io::BufReader::new(file)));
@@ -127,6 +134,25 @@ mod tests {
             captures.open("ftp-passive.pcapng").is_ok(),
             "bundled captures are the fallback"
         );
+    }
+
+    #[test]
+    fn symbolic_links_cannot_lead_out_of_the_course() {
+        let course = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.pcap"), b"not for students").unwrap();
+        std::os::unix::fs::symlink(outside.path(), course.path().join("captures")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), course.path().join("elsewhere")).unwrap();
+        let captures = CourseSource::Folder(course.path().to_path_buf()).captures();
+        for name in ["secret.pcap", "elsewhere/secret.pcap"] {
+            let error = captures.open(name).err().expect("refused");
+            assert_eq!(error, "capture paths must stay inside the course folder", "{name}");
+        }
+        // A link that stays inside is fine.
+        std::fs::create_dir(course.path().join("real")).unwrap();
+        std::fs::write(course.path().join("real/a.pcap"), b"x").unwrap();
+        std::os::unix::fs::symlink(course.path().join("real"), course.path().join("alias")).unwrap();
+        assert!(captures.open("alias/a.pcap").is_ok());
     }
 
     #[test]

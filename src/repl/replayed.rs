@@ -36,12 +36,12 @@ pub struct Replayed {
 impl Replayed {
     /// Decodes a course capture in two passes, as `wirelab replay` does.
     pub fn decode(captures: &dyn Captures, name: &str) -> Result<Replayed, String> {
-        let reader = |name: &str| CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string());
+        let reader = |name: &str| CaptureReader::new(captures.open(name)?, name).map_err(|e| e.located());
         let hints = first_pass(&mut reader(name)?, MAX_FRAMES + 1);
         let mut reader = reader(name)?;
         let mut decoder = Decoder::with_hints(hints);
         let (mut packets, mut delivered) = (Vec::new(), Vec::new());
-        while let Some(frame) = reader.next_frame().map_err(|e| e.to_string())? {
+        while let Some(frame) = reader.next_frame().map_err(|e| e.located())? {
             if frame.number > MAX_FRAMES {
                 return Err(format!(
                     "more than {MAX_FRAMES} frames: too big to keep in the REPL; use wirelab replay, which streams"

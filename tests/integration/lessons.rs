@@ -38,7 +38,7 @@ fn broken_lessons_give_exactly_the_expected_problems() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["errors"], 13);
     assert_eq!(report["problems"][0]["line"], 7);
-    assert_eq!(report["problems"][0]["column"], 13);
+    assert_eq!(report["problems"][0]["column"], 24, "at the capture's name");
 }
 
 #[test]
@@ -192,7 +192,48 @@ fn the_complete_example_in_lessons_readme_checks_clean() {
     let path = dir.path().join("example.yaml");
     std::fs::write(&path, yaml).unwrap();
     let out = stdout_of(wirelab().arg("check").arg(&path));
-    assert!(out.ends_with("1 lessons, 7 questions: 0 errors, 0 warnings\n"), "{out}");
+    assert!(out.ends_with("1 lesson, 7 questions: 0 errors, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn explicit_take_first_yes_no_answers_and_files_that_are_not_captures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.pcap"), "just some notes\n").unwrap();
+    let lesson = r#"format_version: 1
+id: small
+title: Small
+sections:
+  - title: One
+    body: Text
+    replay:
+      capture: notes.pcap
+      filter: ftp.request.comand
+questions:
+  - id: first-user
+    prompt: The first user?
+    answer: { from_capture: ftp-passive.pcapng, filter: 'ftp.request.command == "USER"', field: ftp.request.arg, take: first }
+    hints: [h]
+    solution: [s]
+  - id: yes-no
+    prompt: Yes or no?
+    answer: { bool: "yes" }
+    hints: [h]
+    solution: [s]
+"#;
+    let file = dir.path().join("small.yaml");
+    std::fs::write(&file, lesson).unwrap();
+    let output = wirelab().arg("check").arg(&file).output().unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let name = file.display();
+    assert_eq!(
+        out,
+        format!(
+            "{name}:8:16: error: capture notes.pcap: byte offset 0: not a pcap or pcapng capture (starts with 6a 75 73 74)\n\
+             {name}:9:15: error: filter 'ftp.request.comand' does not parse: column 1: unknown field or protocol 'ftp.request.comand' (did you mean ftp.request.command?)\n\
+             1 lesson, 2 questions: 2 errors, 0 warnings\n"
+        )
+    );
+    assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]
