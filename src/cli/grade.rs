@@ -47,8 +47,8 @@ pub enum GradeFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
-    /// The lesson id
-    pub lesson: String,
+    /// The lesson id; without it, a file for the whole course
+    pub lesson: Option<String>,
     /// An instructor's course folder instead of the bundled course
     #[arg(long, value_name = "DIR")]
     pub course: Option<PathBuf>,
@@ -81,11 +81,12 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
         let bytes = match args.format {
             GradeFormat::Text => report::text::render(&report),
             GradeFormat::Json => report::json::render(&report),
-            GradeFormat::Junit => report::junit::render(std::slice::from_ref(&report)),
-            GradeFormat::Tap => report::tap::render(std::slice::from_ref(&report)),
-            GradeFormat::Csv => report::csv::render(std::slice::from_ref(&report), &[]),
+            GradeFormat::Junit => report::junit::render(std::slice::from_ref(&report), &[]),
+            GradeFormat::Tap => report::tap::render(std::slice::from_ref(&report), &[]),
+            GradeFormat::Csv => report::csv::render(std::slice::from_ref(&report), &[], &question_order(&course)),
         };
         emit(&bytes)?;
+        warn_unreachable_pass_mark(args.pass_mark, report.max);
         return Ok(if passes(&report) {
             ExitCode::SUCCESS
         } else {
@@ -147,21 +148,38 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("wirelab: {} (not graded)", f.message);
     }
     let bytes = match args.format {
-        GradeFormat::Csv => report::csv::render(&reports, &failed),
+        GradeFormat::Csv => report::csv::render(&reports, &failed, &question_order(&course)),
         GradeFormat::Json => report::json::render_batch(&reports, &failed),
-        GradeFormat::Junit => report::junit::render(&reports),
-        GradeFormat::Tap => report::tap::render(&reports),
+        GradeFormat::Junit => report::junit::render(&reports, &failed),
+        GradeFormat::Tap => report::tap::render(&reports, &failed),
         GradeFormat::Text => reports.iter().flat_map(report::text::render).collect(),
     };
     emit(&bytes)?;
     if reports.is_empty() {
         bail!("{}: no answers file could be graded", dir.display());
     }
+    warn_unreachable_pass_mark(args.pass_mark, reports.iter().map(|r| r.max).max().unwrap_or(0));
     Ok(if failed.is_empty() && reports.iter().all(passes) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A pass mark above the points there are is almost surely a mistake: say so.
+fn warn_unreachable_pass_mark(pass_mark: Option<u32>, max: u32) {
+    if let Some(mark) = pass_mark.filter(|&mark| mark > max) {
+        eprintln!("wirelab: warning: --pass-mark {mark} is more than the {max} points there are; only answers that are all right pass");
+    }
+}
+
+/// Every question of the course as `lesson/id`, in course order.
+fn question_order(course: &crate::lesson::Course) -> Vec<String> {
+    course
+        .lessons
+        .iter()
+        .flat_map(|l| l.questions.iter().map(move |q| format!("{}/{}", l.id, q.id)))
+        .collect()
 }
 
 fn emit(bytes: &[u8]) -> anyhow::Result<()> {
@@ -174,13 +192,13 @@ fn emit(bytes: &[u8]) -> anyhow::Result<()> {
 
 pub fn template(args: &TemplateArgs) -> anyhow::Result<ExitCode> {
     let (course, _) = super::load_course(args.course.as_deref())?;
-    let Some(lesson) = course.lessons.iter().find(|l| l.id == args.lesson) else {
+    let Some(wanted) = &args.lesson else {
+        emit(submission::course_template(&course).as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(lesson) = course.lessons.iter().find(|l| &l.id == wanted) else {
         let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
-        bail!(
-            "no lesson '{}' in the course (lessons: {})",
-            args.lesson,
-            ids.join(", ")
-        );
+        bail!("no lesson '{wanted}' in the course (lessons: {})", ids.join(", "));
     };
     emit(submission::template(lesson).as_bytes())?;
     Ok(ExitCode::SUCCESS)

@@ -159,16 +159,44 @@ pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
 }
 
 /// A blank answers file for a lesson, with each question as a comment.
+/// A blank answers file for one lesson. Lesson text goes into comments, escaped.
 pub fn template(lesson: &crate::lesson::Lesson) -> String {
-    let mut out = format!("# Answers for the lesson \"{}\". Fill in each answer, then: wirelab grade FILE\nformat_version: 1\nlesson: {}\nstudent: \"\"\nanswers:\n", lesson.title, lesson.id);
-    for q in &lesson.questions {
-        out.push_str(&format!("  # {}\n", q.prompt.replace('\n', " ")));
-        if !q.options.is_empty() {
-            out.push_str(&format!("  # options: {}\n", q.options.join(" | ")));
-        }
-        out.push_str(&format!("  {}: \"\"\n", q.id));
+    let mut out = format!(
+        "# Answers for the lesson \"{}\". Fill in each answer, then: wirelab grade FILE\nformat_version: 1\nlesson: {}\nstudent: \"\"\nanswers:\n",
+        comment(&lesson.title),
+        lesson.id
+    );
+    questions(lesson, "  ", &mut out);
+    out
+}
+
+/// A blank answers file for the whole course, answers grouped by lesson id.
+pub fn course_template(course: &crate::lesson::Course) -> String {
+    let mut out = format!(
+        "# Answers for the course \"{}\". Fill in each answer, then: wirelab grade FILE\nformat_version: 1\nstudent: \"\"\nanswers:\n",
+        comment(&course.title)
+    );
+    for lesson in &course.lessons {
+        out.push_str(&format!("  # {}\n  {}:\n", comment(&lesson.title), lesson.id));
+        questions(lesson, "    ", &mut out);
     }
     out
+}
+
+fn questions(lesson: &crate::lesson::Lesson, indent: &str, out: &mut String) {
+    for q in &lesson.questions {
+        out.push_str(&format!("{indent}# {}\n", comment(&q.prompt)));
+        if !q.options.is_empty() {
+            let options: Vec<String> = q.options.iter().map(|o| comment(o)).collect();
+            out.push_str(&format!("{indent}# options: {}\n", options.join(" | ")));
+        }
+        out.push_str(&format!("{indent}{}: \"\"\n", q.id));
+    }
+}
+
+/// Text for a one-line YAML comment: control characters shown as escapes, lines joined.
+fn comment(text: &str) -> String {
+    crate::decode::text::escaped(text.replace('\n', " ").as_bytes())
 }
 
 #[cfg(test)]

@@ -68,9 +68,14 @@ fn json_and_junit_reports_load_in_the_tools_that_read_them() {
         "answer to an unknown question: http-methods/no-such-question"
     );
     let (_, xml, _) = grade(&["tests/data/answers/http-mixed.json", "--format", "junit"]);
+    validate_junit(&xml);
+}
+
+/// Checks a JUnit report against tests/data/junit.xsd with xmllint (required in CI).
+fn validate_junit(xml: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.xml");
-    std::fs::write(&path, &xml).unwrap();
+    std::fs::write(&path, xml).unwrap();
     match Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
@@ -122,6 +127,41 @@ fn a_class_is_graded_with_one_broken_file_reported() {
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["submissions"].as_array().unwrap().len(), 2);
     assert_eq!(summary["unusable"].as_array().unwrap().len(), 1);
+
+    // The columns follow the course (primer before http-methods), not the file order.
+    let header = csv.lines().next().unwrap();
+    let primer = header.find("primer/").expect("primer columns");
+    let http = header.find("http-methods/").expect("http-methods columns");
+    assert!(primer < http, "{header}");
+
+    // JUnit and TAP carry the unusable file too, as an error and a failed test point.
+    let batch = |format: &str| {
+        let output = wirelab()
+            .args(["grade", "--submissions"])
+            .arg(dir.path())
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let junit = batch("junit");
+    assert!(
+        junit.contains("<testsuites name=\"wirelab\" tests=\"17\" failures=\"4\" errors=\"1\">"),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<error message=\"unusable\" type=\"unusable\">")
+            && junit.contains("answers must map question ids to answers</error>"),
+        "{junit}"
+    );
+    validate_junit(&junit);
+    let tap = batch("tap");
+    assert!(tap.starts_with("TAP version 14\n1..17\n"), "{tap}");
+    assert!(
+        tap.contains("broken.yaml\n  ---\n  result: unusable\n  error: \""),
+        "{tap}"
+    );
 }
 
 #[test]
@@ -146,6 +186,20 @@ fn a_template_has_every_question_and_grades_as_unanswered() {
     let (code, out, _) = grade(&[path.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(out.matches(" · ").count(), 8, "{out}");
+    // Without a lesson: the whole course, grouped by lesson.
+    let template = stdout_of(wirelab().arg("answers-template"));
+    std::fs::write(&path, &template).unwrap();
+    let (code, out, _) = grade(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(out.matches(" · ").count(), 40, "every question of the course: {out}");
+    assert!(out.ends_with("score: 0/40\n"), "{out}");
+    // A pass mark no one can reach is pointed out.
+    let (code, _, err) = grade(&[path.to_str().unwrap(), "--pass-mark", "41"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "wirelab: warning: --pass-mark 41 is more than the 40 points there are; only answers that are all right pass\n"
+    );
 }
 
 #[test]

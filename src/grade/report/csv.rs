@@ -11,7 +11,9 @@ fn field(text: &str) -> String {
     }
 }
 
-pub fn render(reports: &[Report], failed: &[Failed]) -> Vec<u8> {
+/// `order` lists the course's questions as `lesson/id`: the columns follow it, whichever
+/// lessons the submissions answer.
+pub fn render(reports: &[Report], failed: &[Failed], order: &[String]) -> Vec<u8> {
     let mut columns: Vec<String> = Vec::new();
     for r in reports.iter().flat_map(|r| &r.results) {
         let name = format!("{}/{}", r.lesson, r.id);
@@ -19,6 +21,8 @@ pub fn render(reports: &[Report], failed: &[Failed]) -> Vec<u8> {
             columns.push(name);
         }
     }
+    // Stable: a question the course does not list keeps its place at the end.
+    columns.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
     let mut out = String::from("student,file,score,max");
     for c in &columns {
         out.push(',');

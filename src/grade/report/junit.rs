@@ -1,6 +1,8 @@
 //! JUnit XML (testsuites/testsuite/testcase/failure), as CI systems read it: a test
-//! suite per submission, a test case per question; a wrong or missing answer fails.
+//! suite per submission, a test case per question; a wrong or missing answer fails, and
+//! a batch's unusable file is a suite with one test case in error.
 
+use super::Failed;
 use crate::grade::{Report, Status};
 
 /// Text for XML: markup characters escaped, and the characters XML 1.0 forbids
@@ -24,8 +26,8 @@ fn xml(text: &str) -> String {
     out
 }
 
-pub fn render(reports: &[Report]) -> Vec<u8> {
-    let tests: usize = reports.iter().map(|r| r.results.len()).sum();
+pub fn render(reports: &[Report], unusable: &[Failed]) -> Vec<u8> {
+    let tests: usize = reports.iter().map(|r| r.results.len()).sum::<usize>() + unusable.len();
     let failures: usize = reports
         .iter()
         .flat_map(|r| &r.results)
@@ -33,7 +35,8 @@ pub fn render(reports: &[Report]) -> Vec<u8> {
         .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
-        "<testsuites name=\"wirelab\" tests=\"{tests}\" failures=\"{failures}\">\n"
+        "<testsuites name=\"wirelab\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\">\n",
+        unusable.len()
     ));
     for report in reports {
         let suite_failures = report.results.iter().filter(|q| q.status != Status::Correct).count();
@@ -77,6 +80,15 @@ pub fn render(reports: &[Report]) -> Vec<u8> {
             }
         }
         out.push_str("  </testsuite>\n");
+    }
+    for f in unusable {
+        let file = xml(&f.file);
+        out.push_str(&format!(
+            "  <testsuite name=\"{file}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
+             <testcase classname=\"unusable\" name=\"{file}\">\n      \
+             <error message=\"unusable\" type=\"unusable\">{}</error>\n    </testcase>\n  </testsuite>\n",
+            xml(&f.message)
+        ));
     }
     out.push_str("</testsuites>\n");
     out.into_bytes()

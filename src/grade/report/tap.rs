@@ -1,13 +1,15 @@
-//! TAP version 14: a test point per question; details of failures as YAML blocks.
+//! TAP version 14: a test point per question, and one per unusable file of a batch;
+//! details of failures as YAML blocks.
 
+use super::Failed;
 use crate::grade::{Report, Status};
 
 fn yaml_text(text: &str) -> String {
     serde_json::to_string(text).expect("strings serialise")
 }
 
-pub fn render(reports: &[Report]) -> Vec<u8> {
-    let total: usize = reports.iter().map(|r| r.results.len()).sum();
+pub fn render(reports: &[Report], unusable: &[Failed]) -> Vec<u8> {
+    let total: usize = reports.iter().map(|r| r.results.len()).sum::<usize>() + unusable.len();
     let mut out = format!("TAP version 14\n1..{total}\n");
     let mut n = 0;
     for report in reports {
@@ -37,6 +39,14 @@ pub fn render(reports: &[Report]) -> Vec<u8> {
                 out.push_str("  ...\n");
             }
         }
+    }
+    for f in unusable {
+        n += 1;
+        out.push_str(&format!(
+            "not ok {n} - {}\n  ---\n  result: unusable\n  error: {}\n  ...\n",
+            f.file.replace('\n', " "),
+            yaml_text(&f.message)
+        ));
     }
     out.into_bytes()
 }
