@@ -36,7 +36,9 @@ fn text(p: &Packet, field: Field) -> Option<String> {
 }
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    fs::create_dir_all(&args.dir).with_context(|| format!("cannot create {}", args.dir.display()))?;
+    if args.dir.exists() && !args.dir.is_dir() {
+        anyhow::bail!("{}: exists and is not a folder", args.dir.display());
+    }
     let size = fs::metadata(&args.file).map_or(0, |m| m.len());
     let progress = super::progress::Progress::bytes(2 * size, "exporting");
     let hints = crate::decode::first_pass_observed(&mut CaptureReader::open(&args.file)?, u64::MAX, &mut |at| {
@@ -48,7 +50,10 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let mut ftp: HashMap<u64, Written> = HashMap::new();
     let mut written: Vec<(PathBuf, u64, String)> = Vec::new();
     let dir = args.dir.clone();
+    // The folder is made with the first file, so a capture with nothing to export
+    // leaves nothing behind.
     let create = |names: &mut UniqueNames, name: &str| -> anyhow::Result<(PathBuf, File)> {
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let name = names.claim(name, |n| dir.join(n).exists());
         let path = dir.join(name);
         let file = File::options()

@@ -44,7 +44,9 @@ pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or(80);
     let mut buf = Vec::new();
     match args.format {
-        LadderFormat::Text => render_text(&steps, width, &mut buf),
+        LadderFormat::Text => {
+            render_text(&steps, width, &mut buf).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?
+        }
         LadderFormat::Mermaid => render_mermaid(&steps, &mut buf),
     }
     let mut out = stdout_writer();

@@ -203,6 +203,9 @@ fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
     if format != Format::Fields && !args.fields.is_empty() {
         bail!("-e FIELD works with -T fields only");
     }
+    if (args.verbose || args.detail.is_some()) && format != Format::Table {
+        bail!("-V and --detail print each layer of a frame; they do not combine with -T or -e");
+    }
     Ok(match format {
         Format::Table => {
             let color = use_color(args.color);
@@ -275,6 +278,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         format.header(&mut buf);
     }
     let mut damage = None;
+    let mut detail_shown = false;
     // One packet, decoded into frame after frame.
     let mut packet = crate::decode::Packet::blank();
     while reader.frames_read() < limit {
@@ -295,7 +299,8 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         }
         match args.detail {
             Some(n) if packet.number != n => continue,
-            _ => {}
+            Some(_) => detail_shown = true,
+            None => {}
         }
         if let Some(pacer) = pacer.as_mut() {
             // Show what is printed so far, then wait for this frame's time.
@@ -331,6 +336,20 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         buf.clear();
+        if detail_shown {
+            break;
+        }
+    }
+    if let Some(n) = args.detail.filter(|_| !detail_shown && damage.is_none()) {
+        let file = args.file.display();
+        let frames = reader.frames_read();
+        if n > frames && frames == limit {
+            bail!("{file}: frame {n} comes after the {limit} frames read (-c {limit})");
+        }
+        if n == 0 || n > frames {
+            bail!("{file}: there is no frame {n}; the frames are numbered 1 to {frames}");
+        }
+        bail!("{file}: frame {n} does not match the filter");
     }
     // A file refused at its first frame prints nothing but the error (not a lone header).
     if let Some(e) = damage.take_if(|_| reader.frames_read() == 0) {

@@ -220,7 +220,7 @@ impl Parser<'_> {
                     .map_err(|e| {
                         FilterError::new(
                             column,
-                            format!("invalid regular expression: {}", first_line(&e.to_string())),
+                            format!("invalid regular expression: {}", regex_reason(&e.to_string())),
                         )
                     })?;
                 Ok(Expr::Matches(field, regex))
@@ -314,8 +314,14 @@ pub enum RawValue {
     Quoted(Vec<u8>),
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim()
+/// The regex crate's reason on one line: its "error: ..." line (the others draw the
+/// pattern with a caret under the fault), else its first line.
+fn regex_reason(text: &str) -> &str {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or(text)
+        .trim()
 }
 
 /// "unknown field or protocol 'tcp.prot' (did you mean tcp.port?)"

@@ -152,8 +152,13 @@ impl Replayed {
             .map(|&i| Step::of(&self.packets[i], &names))
             .collect();
         let mut out = Vec::new();
-        render_text(&steps, width, &mut out);
-        let mut text = String::from_utf8_lossy(&out).into_owned();
+        let mut text = match render_text(&steps, width, &mut out) {
+            Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+            Err(too_many) => format!(
+                "{}.\n",
+                too_many.replace("widen the terminal (--width)", "widen the terminal")
+            ),
+        };
         if self.shown.len() > MAX_ARROWS {
             text.push_str(&format!(
                 "(the first {MAX_ARROWS} of {} frames: narrow it with replay -Y FILTER)\n",

@@ -73,27 +73,25 @@ fn lane_title(host: &str, steps: &[Step]) -> String {
 /// Columns between two lanes below which arrows have no room for a label.
 const MIN_GAP: usize = 8;
 
-/// Draws the ladder in `width` columns (or says how many hosts would fit).
-pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) {
+/// Draws the ladder in `width` columns; `Err` says how many hosts would fit when they
+/// do not.
+pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) -> Result<(), String> {
     let lanes = lanes(steps);
     let mut text = String::new();
     if lanes.is_empty() {
         out.extend_from_slice(b"(no packets)\n");
-        return;
+        return Ok(());
     }
     const TIME: usize = 10;
     let width = width.max(TIME + 20);
     let usable = width - TIME - 1;
     if lanes.len() > 1 && (usable - 1) / (lanes.len() - 1) < MIN_GAP {
         let fit = (usable - 1) / MIN_GAP + 1;
-        let _ = writeln!(
-            text,
+        return Err(format!(
             "{} hosts do not fit in {width} columns ({fit} do): narrow the packets with -Y, widen the \
-             terminal (--width), or use --format mermaid.",
+             terminal (--width), or use --format mermaid",
             lanes.len()
-        );
-        out.extend_from_slice(text.as_bytes());
-        return;
+        ));
     }
     // Lane positions, evenly spread; with one lane, the middle.
     let positions: Vec<usize> = if lanes.len() == 1 {
@@ -103,17 +101,22 @@ pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) {
             .map(|i| TIME + 1 + i * (usable - 1) / (lanes.len() - 1))
             .collect()
     };
-    let gap = if lanes.len() > 1 {
-        (usable - 1) / (lanes.len() - 1)
-    } else {
-        usable
-    };
-    // Header: each lane's name centred on its position (cut to the gap between lanes).
+    // Header: each lane's name centred on its position, within the columns closer to it
+    // than to its neighbours, with a space between names (cut with … to fit).
     let mut header: Vec<char> = vec![' '; width];
     for (i, lane) in lanes.iter().enumerate() {
-        let name = fit(&lane_title(lane, steps), gap.saturating_sub(2).max(8));
+        let left = if i == 0 {
+            0
+        } else {
+            (positions[i - 1] + positions[i]) / 2 + 1
+        };
+        let right = match positions.get(i + 1) {
+            Some(next) => (positions[i] + next) / 2,
+            None => width,
+        };
+        let name = fit(&lane_title(lane, steps), right - left - 1);
         let len = name.chars().count();
-        let start = positions[i].saturating_sub(len / 2).min(width.saturating_sub(len));
+        let start = positions[i].saturating_sub(len / 2).clamp(left, right - 1 - len);
         for (j, c) in name.chars().enumerate() {
             header[start + j] = c;
         }
@@ -171,6 +174,7 @@ pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) {
         let _ = writeln!(text, "{}", line.iter().collect::<String>().trim_end());
     }
     out.extend_from_slice(text.as_bytes());
+    Ok(())
 }
 
 /// The same as a Mermaid sequence diagram, for slides and web pages.
@@ -236,7 +240,7 @@ mod tests {
             step(2, "10.0.0.2", "10.0.0.1", "FTP Response: 220 Hi"),
         ];
         let mut out = Vec::new();
-        render_text(&steps, 80, &mut out);
+        render_text(&steps, 80, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");
@@ -245,6 +249,36 @@ mod tests {
         assert!(lines[2].contains('…'), "a long Info is cut with an ellipsis: {text}");
         assert!(lines[3].contains("|<-"), "{text}");
         assert!(lines[3].contains(" FTP Response: 220 Hi "), "{text}");
+    }
+
+    #[test]
+    fn lane_names_keep_a_space_between_them_however_narrow() {
+        let hosts = ["10.20.30.21", "10.20.30.10", "10.20.30.99", "fe80::250:56ff:fea1:1234"];
+        let steps: Vec<Step> = (0..hosts.len())
+            .map(|i| Step {
+                opens: false, // no roles: each name is one word
+                ..step(i as u64 + 1, hosts[i], hosts[(i + 1) % hosts.len()], "x")
+            })
+            .collect();
+        for width in [36, 40, 60, 80, 120] {
+            let mut out = Vec::new();
+            render_text(&steps, width, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let header = text.lines().next().unwrap();
+            assert_eq!(
+                header.split_whitespace().count(),
+                hosts.len(),
+                "{width} columns: {header:?}"
+            );
+            assert!(header.chars().count() <= width, "{header:?}");
+        }
+        let mut out = Vec::new();
+        let too_narrow = render_text(&steps, 20, &mut out).unwrap_err();
+        assert_eq!(
+            too_narrow,
+            "4 hosts do not fit in 30 columns (3 do): narrow the packets with -Y, widen the terminal (--width), or use --format mermaid"
+        );
+        assert!(out.is_empty());
     }
 
     #[test]

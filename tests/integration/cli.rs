@@ -150,6 +150,45 @@ fn detail_shows_one_frame_layer_by_layer_and_hex_on_request() {
             .arg(&file),
     );
     assert_eq!(out.matches("Frame ").count(), 4, "four failed logons");
+
+    // A frame that is not there, or not kept, is said so (exit 2), never silence.
+    let file_name = file.display().to_string();
+    for (args, reason) in [
+        (
+            &["--detail", "9999"][..],
+            "there is no frame 9999; the frames are numbered 1 to 111",
+        ),
+        (
+            &["--detail", "0"][..],
+            "there is no frame 0; the frames are numbered 1 to 111",
+        ),
+        (
+            &["--detail", "26", "-Y", "dns"][..],
+            "frame 26 does not match the filter",
+        ),
+        (
+            &["--detail", "26", "-c", "10"][..],
+            "frame 26 comes after the 10 frames read (-c 10)",
+        ),
+    ] {
+        let output = wirelab().arg("replay").args(args).arg(&file).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8(output.stderr).unwrap(),
+            format!("wirelab: {file_name}: {reason}\n")
+        );
+        assert!(output.stdout.is_empty());
+    }
+    let output = wirelab()
+        .args(["replay", "-V", "-T", "fields", "-e", "ip.src"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "wirelab: -V and --detail print each layer of a frame; they do not combine with -T or -e\n"
+    );
 }
 
 /// Compares a command's output with a golden file in tests/data/golden (rewrite them

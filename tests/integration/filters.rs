@@ -219,7 +219,10 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
             "tcp.port == eighty",
             "column 13: 'eighty' is not an integer, as tcp.port needs",
         ),
-        ("http.host matches \"(\"", "column 19: invalid regular expression"),
+        (
+            "http.host matches \"(\"",
+            "column 19: invalid regular expression: unclosed group",
+        ),
         ("dns dns", "column 5: unexpected 'dns' after a complete expression"),
         (
             "udp.port in {53 137}",

@@ -107,3 +107,32 @@ fn export_never_overwrites_and_stays_in_its_folder() {
     let index = std::fs::read_to_string(target.join("index.html")).unwrap();
     assert!(index.contains("<h1>Wirelab intranet</h1>"), "{index}");
 }
+
+#[test]
+fn export_into_a_file_is_refused_and_nothing_to_export_leaves_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "keep me").unwrap();
+    let output = wirelab()
+        .arg("export")
+        .arg(bundled("ftp-passive.pcapng"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!("wirelab: {}: exists and is not a folder\n", file.display())
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+
+    let target = dir.path().join("out");
+    let out = stdout_of(
+        wirelab()
+            .arg("export")
+            .arg(bundled("name-services.pcapng"))
+            .arg(&target),
+    );
+    assert!(out.starts_with("nothing to export"), "{out}");
+    assert!(!target.exists(), "no empty folder left behind");
+}

@@ -60,12 +60,16 @@ fn every_reader_survives_every_regression_input() {
 #[test]
 fn a_ladder_with_more_hosts_than_columns_says_so() {
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/capture_reader-ladder-many-lanes.pcap");
-    let (code, stdout, _) = run(&["ladder"], &file);
-    assert_eq!(code, Some(0));
+    let (code, stdout, stderr) = run(&["ladder"], &file);
+    assert_eq!(code, Some(2), "unusable as asked: exit 2");
+    assert_eq!(stdout, "");
     assert_eq!(
-        stdout,
-        "17 hosts do not fit in 80 columns (9 do): narrow the packets with -Y, widen the terminal (--width), \
-         or use --format mermaid.\n"
+        stderr,
+        format!(
+            "wirelab: {}: 17 hosts do not fit in 80 columns (9 do): narrow the packets with -Y, widen the terminal \
+             (--width), or use --format mermaid\n",
+            file.display()
+        )
     );
     let (_, wide, _) = run(&["ladder", "--width", "200"], &file);
     assert_eq!(
