@@ -110,9 +110,10 @@ pub fn render_text(steps: &[Step], width: usize, out: &mut Vec<u8>) -> Result<()
         } else {
             (positions[i - 1] + positions[i]) / 2 + 1
         };
+        // `right` is one past the space kept before the next name (none after the last).
         let right = match positions.get(i + 1) {
             Some(next) => (positions[i] + next) / 2,
-            None => width,
+            None => width + 1,
         };
         let name = fit(&lane_title(lane, steps), right - left - 1);
         let len = name.chars().count();
