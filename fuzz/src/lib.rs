@@ -364,7 +364,7 @@ fn exercise_lesson(lesson: &wirelab::lesson::Lesson, problems: &mut Vec<wirelab:
         markup::render(&section.body, 50, false);
         markup::render(&section.body, 10, true);
     }
-    let template = submission::template(lesson);
+    let template = submission::template(lesson, "wirelab grade FILE");
     let _ = submission::parse("template.yaml", &template);
     for q in &lesson.questions {
         q.option_order();

@@ -87,6 +87,12 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
         };
         emit(&bytes)?;
         warn_unreachable_pass_mark(args.pass_mark, report.max);
+        if !report.notes.is_empty() && report.results.iter().all(|r| r.given.is_none()) {
+            eprintln!(
+                "wirelab: note: {}: none of its answers is to a question of this course; is it for another course (--course DIR)?",
+                file.display()
+            );
+        }
         return Ok(if passes(&report) {
             ExitCode::SUCCESS
         } else {
@@ -166,6 +172,11 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// A path for a one-line comment: control characters escaped.
+fn comment_safe(text: &str) -> String {
+    crate::decode::text::escaped(text.as_bytes())
+}
+
 /// A pass mark above the points there are is almost surely a mistake: say so.
 fn warn_unreachable_pass_mark(pass_mark: Option<u32>, max: u32) {
     if let Some(mark) = pass_mark.filter(|&mark| mark > max) {
@@ -192,14 +203,21 @@ fn emit(bytes: &[u8]) -> anyhow::Result<()> {
 
 pub fn template(args: &TemplateArgs) -> anyhow::Result<ExitCode> {
     let (course, _) = super::load_course(args.course.as_deref())?;
+    let grade = match &args.course {
+        Some(dir) => format!(
+            "wirelab grade --course {} FILE",
+            comment_safe(&dir.display().to_string())
+        ),
+        None => "wirelab grade FILE".to_string(),
+    };
     let Some(wanted) = &args.lesson else {
-        emit(submission::course_template(&course).as_bytes())?;
+        emit(submission::course_template(&course, &grade).as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     };
     let Some(lesson) = course.lessons.iter().find(|l| &l.id == wanted) else {
         let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
         bail!("no lesson '{wanted}' in the course (lessons: {})", ids.join(", "));
     };
-    emit(submission::template(lesson).as_bytes())?;
+    emit(submission::template(lesson, &grade).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

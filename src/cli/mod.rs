@@ -28,7 +28,8 @@ use colored::Colorize as _;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Without a command: study an instructor's course folder instead of the bundled course
+    /// Study an instructor's course folder instead of the bundled course (also read, check,
+    /// grade and answers-template's course when given before them)
     #[arg(long, value_name = "DIR")]
     pub course: Option<PathBuf>,
     /// Without a command: keep progress in FILE (default: $WIRELAB_HOME/progress.json,
@@ -141,17 +142,46 @@ pub struct ReplayArgs {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if cli.command.is_some() && cli.progress.is_some() {
+        bail!("--progress is for the REPL (wirelab with no command)");
+    }
+    // `wirelab --course DIR check` means the same as `wirelab check DIR`: a course given
+    // before the command is never quietly dropped for the bundled one.
+    let course = |own: Option<PathBuf>| -> anyhow::Result<Option<PathBuf>> {
+        match (own, cli.course.clone()) {
+            (Some(own), Some(global)) if own != global => {
+                bail!("two courses given: {} and {}", global.display(), own.display())
+            }
+            (own, global) => Ok(own.or(global)),
+        }
+    };
+    let no_course = || match &cli.course {
+        Some(_) => bail!("--course works with read, check, grade, answers-template and the REPL (no command)"),
+        None => Ok(()),
+    };
     match cli.command {
-        Some(Command::Replay(args)) => replay(&args),
-        Some(Command::Follow(args)) => follow::run(&args),
-        Some(Command::Export(args)) => export::run(&args),
-        Some(Command::Ladder(args)) => ladder::run(&args),
-        Some(Command::Stats(args)) => stats::run(&args),
-        Some(Command::Check(args)) => check::run(&args),
-        Some(Command::Schema(args)) => schema::run(&args),
-        Some(Command::Read(args)) => read::run(&args),
-        Some(Command::Grade(args)) => grade::run(&args),
-        Some(Command::AnswersTemplate(args)) => grade::template(&args),
+        Some(Command::Replay(args)) => no_course().and_then(|()| replay(&args)),
+        Some(Command::Follow(args)) => no_course().and_then(|()| follow::run(&args)),
+        Some(Command::Export(args)) => no_course().and_then(|()| export::run(&args)),
+        Some(Command::Ladder(args)) => no_course().and_then(|()| ladder::run(&args)),
+        Some(Command::Stats(args)) => no_course().and_then(|()| stats::run(&args)),
+        Some(Command::Schema(args)) => no_course().and_then(|()| schema::run(&args)),
+        Some(Command::Check(mut args)) => {
+            args.path = course(args.path)?;
+            check::run(&args)
+        }
+        Some(Command::Read(mut args)) => {
+            args.course = course(args.course)?;
+            read::run(&args)
+        }
+        Some(Command::Grade(mut args)) => {
+            args.course = course(args.course)?;
+            grade::run(&args)
+        }
+        Some(Command::AnswersTemplate(mut args)) => {
+            args.course = course(args.course)?;
+            grade::template(&args)
+        }
         None => crate::repl::run(&crate::repl::Options {
             course: cli.course,
             progress: cli.progress,

@@ -160,9 +160,10 @@ pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
 
 /// A blank answers file for a lesson, with each question as a comment.
 /// A blank answers file for one lesson. Lesson text goes into comments, escaped.
-pub fn template(lesson: &crate::lesson::Lesson) -> String {
+/// `grade` is the command that grades it (with the course folder, if not the bundled one).
+pub fn template(lesson: &crate::lesson::Lesson, grade: &str) -> String {
     let mut out = format!(
-        "# Answers for the lesson \"{}\". Fill in each answer, then: wirelab grade FILE\nformat_version: 1\nlesson: {}\nstudent: \"\"\nanswers:\n",
+        "# Answers for the lesson \"{}\". Fill in each answer, then: {grade}\nformat_version: 1\nlesson: {}\nstudent: \"\"\nanswers:\n",
         comment(&lesson.title),
         lesson.id
     );
@@ -171,9 +172,9 @@ pub fn template(lesson: &crate::lesson::Lesson) -> String {
 }
 
 /// A blank answers file for the whole course, answers grouped by lesson id.
-pub fn course_template(course: &crate::lesson::Course) -> String {
+pub fn course_template(course: &crate::lesson::Course, grade: &str) -> String {
     let mut out = format!(
-        "# Answers for the course \"{}\". Fill in each answer, then: wirelab grade FILE\nformat_version: 1\nstudent: \"\"\nanswers:\n",
+        "# Answers for the course \"{}\". Fill in each answer, then: {grade}\nformat_version: 1\nstudent: \"\"\nanswers:\n",
         comment(&course.title)
     );
     for lesson in &course.lessons {

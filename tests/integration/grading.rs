@@ -219,3 +219,72 @@ fn a_whole_course_submission_is_graded_across_lessons() {
     assert_eq!(results.iter().filter(|r| **r == "correct").count(), 5);
     assert_eq!(results.iter().filter(|r| **r == "unanswered").count(), 35);
 }
+
+#[test]
+fn a_course_given_before_the_command_is_used_and_its_template_says_how_to_grade_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("course");
+    std::fs::create_dir(&course).unwrap();
+    std::fs::write(
+        course.join("course.yaml"),
+        "format_version: 1\ntitle: Tiny\nlessons:\n  - tiny.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        course.join("tiny.yaml"),
+        "format_version: 1\nid: tiny\ntitle: Tiny\nsections: []\nquestions:\n  - id: port\n    prompt: FTP's port?\n    answer: { text: \"21\" }\n    hints: [h]\n    solution: [s]\n",
+    )
+    .unwrap();
+    // `wirelab --course DIR COMMAND` is `wirelab COMMAND --course DIR`, never the bundled course.
+    let template = stdout_of(wirelab().arg("--course").arg(&course).arg("answers-template"));
+    assert!(
+        template.starts_with(&format!(
+            "# Answers for the course \"Tiny\". Fill in each answer, then: wirelab grade --course {} FILE\n",
+            course.display()
+        )),
+        "{template}"
+    );
+    assert!(
+        template.contains("  tiny:\n    # FTP's port?\n    port: \"\"\n"),
+        "{template}"
+    );
+    let answers = dir.path().join("answers.yaml");
+    std::fs::write(&answers, template.replace("port: \"\"", "port: \"21\"")).unwrap();
+    let output = wirelab()
+        .arg("--course")
+        .arg(&course)
+        .arg("grade")
+        .arg(&answers)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let check = stdout_of(wirelab().arg("--course").arg(&course).arg("check"));
+    assert!(
+        check.ends_with("1 lesson, 1 question: 0 errors, 0 warnings\n"),
+        "{check}"
+    );
+
+    // Graded against the wrong course, the file is said to belong elsewhere.
+    let (code, _, err) = grade(&[answers.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.ends_with(&format!(
+            "wirelab: note: {}: none of its answers is to a question of this course; is it for another course (--course DIR)?\n",
+            answers.display()
+        )),
+        "{err}"
+    );
+    // Commands that take no course say so rather than ignore it.
+    let output = wirelab()
+        .arg("--course")
+        .arg(&course)
+        .args(["replay", "captures/ftp-active.pcapng"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
