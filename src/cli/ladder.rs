@@ -38,10 +38,7 @@ pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
         steps.push(Step::of(packet, &names));
         steps.len() < args.max
     })?;
-    let width = args
-        .width
-        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-        .unwrap_or(80);
+    let width = args.width.unwrap_or_else(super::terminal_width);
     let mut buf = Vec::new();
     match args.format {
         LadderFormat::Text => {

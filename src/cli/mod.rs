@@ -190,6 +190,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The terminal's size: columns (stdout's window, else $COLUMNS, else 80) and rows
+/// (none when stdout is not a terminal).
+pub(crate) fn terminal_size() -> (usize, Option<usize>) {
+    // SAFETY: TIOCGWINSZ only writes a winsize struct we own.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    let columns = Some(usize::from(size.ws_col))
+        .filter(|&c| ok && c > 0)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(80);
+    let rows = Some(usize::from(size.ws_row)).filter(|&r| ok && r > 0);
+    (columns, rows)
+}
+
+pub(crate) fn terminal_width() -> usize {
+    terminal_size().0
+}
+
 pub(crate) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -300,10 +318,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut annotator = args.annotate.then(Annotator::default);
     let mut pacer = args.pace.map(pace::Pacer::new);
     let note_color = use_color(args.color);
-    let width = args
-        .width
-        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-        .unwrap_or(80);
+    let width = args.width.unwrap_or_else(terminal_width);
     if args.detail.is_none() && !args.verbose {
         format.header(&mut buf);
     }

@@ -29,10 +29,7 @@ pub struct ReadArgs {
 
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let (course, _) = super::load_course(args.course.as_deref())?;
-    let width = args
-        .width
-        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
-        .unwrap_or(80);
+    let width = args.width.unwrap_or_else(super::terminal_width);
     let color = use_color(args.color);
     colored::control::set_override(color);
     let mut text = String::new();

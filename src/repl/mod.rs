@@ -46,7 +46,7 @@ pub fn run(options: &Options) -> anyhow::Result<ExitCode> {
         ColorChoice::Auto => interactive && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     colored::control::set_override(color);
-    let mut session = Session::new(course, source, store, terminal_width(), color);
+    let mut session = Session::new(course, source, store, crate::cli::terminal_width(), color);
     if interactive {
         interactive_loop(&mut session)?;
     } else {
@@ -97,6 +97,8 @@ fn interactive_loop(session: &mut Session) -> anyhow::Result<()> {
     let history = progress::data_dir().join("history.txt");
     // A first run has no history yet; an unreadable one is simply not loaded.
     let _ = editor.load_history(&history);
+    let (columns, rows) = crate::cli::terminal_size();
+    session.resize(columns, rows);
     print!("{}", session.greeting());
     loop {
         if let Some(helper) = editor.helper_mut() {
@@ -104,6 +106,9 @@ fn interactive_loop(session: &mut Session) -> anyhow::Result<()> {
         }
         match editor.readline(&session.prompt()) {
             Ok(line) => {
+                // The window may have been resized since the last command.
+                let (columns, rows) = crate::cli::terminal_size();
+                session.resize(columns, rows);
                 let outcome = session.execute(&line);
                 print!("{}", outcome.text);
                 io::stdout().flush()?;
@@ -130,15 +135,4 @@ fn interactive_loop(session: &mut Session) -> anyhow::Result<()> {
         eprintln!("warning: history not saved to {}: {e}", history.display());
     }
     Ok(())
-}
-
-/// The terminal's width in columns: the window size of stdout, else $COLUMNS, else 80.
-fn terminal_width() -> usize {
-    // SAFETY: TIOCGWINSZ only writes a winsize struct we own.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    if ok && size.ws_col > 0 {
-        return usize::from(size.ws_col);
-    }
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(80)
 }

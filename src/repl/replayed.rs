@@ -12,8 +12,9 @@ use crate::view::ladder::{render_text, Step};
 use crate::view::table::Table;
 use crate::view::{detail, MacNames, PacketFormat};
 
-/// Rows shown at once; `more` shows the next page.
-const PAGE: usize = 60;
+/// Lines of a page when the output is not a terminal (a terminal's pages fit its
+/// height); `more` shows the next page.
+pub const SCRIPTED_PAGE: usize = 60;
 /// Frames kept in memory; a bigger capture is refused here.
 const MAX_FRAMES: u64 = 200_000;
 /// Arrows drawn by `ladder`.
@@ -73,8 +74,9 @@ impl Replayed {
         self
     }
 
-    /// The next page of rows (with their notes when annotating), fitted to `width`.
-    pub fn page(&mut self, width: usize, color: bool) -> String {
+    /// The next page of rows (with their notes when annotating), fitted to `width` and
+    /// filling at most `lines` lines (at least one frame).
+    pub fn page(&mut self, width: usize, color: bool, lines: usize) -> String {
         if self.next >= self.shown.len() && self.next > 0 {
             return format!("That was the last frame of {}.\n", self.name);
         }
@@ -85,19 +87,23 @@ impl Replayed {
         let (_, _, table) = self.table.as_mut().expect("made above");
         let mut out = Vec::new();
         table.header(&mut out);
-        let page = self.next..(self.next + PAGE).min(self.shown.len());
-        for &i in &self.shown[page.clone()] {
-            let p = &self.packets[i];
+        let start = self.next;
+        let mut used = 0;
+        while self.next < self.shown.len() && (used < lines || self.next == start) {
+            let p = &self.packets[self.shown[self.next]];
             table.packet(p, &mut out);
+            used += 1;
             if let Some(annotator) = self.annotator.as_mut() {
                 for note in annotator.notes(p) {
                     for line in annotate::wrap(&note, width) {
                         out.extend_from_slice(format!("{line}\n").as_bytes());
+                        used += 1;
                     }
                 }
             }
+            self.next += 1;
         }
-        self.next = page.end;
+        let page = start..self.next;
         let mut t = String::from_utf8_lossy(&out).into_owned();
         let left = self.shown.len() - page.end;
         if left > 0 {
@@ -166,5 +172,30 @@ impl Replayed {
             ));
         }
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::source::CourseSource;
+
+    #[test]
+    fn pages_fill_the_lines_they_are_given_and_cover_every_frame_once() {
+        let replayed = Replayed::decode(&CourseSource::Bundled.captures(), "ftp-active.pcapng").unwrap();
+        let total = replayed.packets.len();
+        let mut replayed = replayed.select(None, false);
+        let mut seen = 0;
+        while seen < total {
+            let page = replayed.page(80, false, 12);
+            let rows = page
+                .lines()
+                .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+                .count();
+            assert!((1..=12).contains(&rows), "{page}");
+            seen += rows;
+        }
+        assert_eq!(seen, total);
+        assert!(replayed.page(80, false, 12).starts_with("That was the last frame"));
     }
 }

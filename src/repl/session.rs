@@ -6,7 +6,7 @@
 use colored::Colorize;
 
 use super::command::{self, Command, COMMANDS};
-use super::replayed::Replayed;
+use super::replayed::{Replayed, SCRIPTED_PAGE};
 use super::wrap::{fit_lines, two_columns};
 use crate::decode::text::escaped;
 use crate::decode::Field;
@@ -39,6 +39,8 @@ pub struct Session {
     last: Option<Replayed>,
     confirm_reset: Option<Option<String>>,
     pub width: usize,
+    /// The terminal's rows, when output goes to one: pages of packets fit in them.
+    rows: Option<usize>,
     pub color: bool,
 }
 
@@ -58,8 +60,15 @@ impl Session {
             last: None,
             confirm_reset: None,
             width,
+            rows: None,
             color,
         }
+    }
+
+    /// Follows the terminal's size (`columns` as the terminal reports it).
+    pub fn resize(&mut self, columns: usize, rows: Option<usize>) {
+        self.width = columns.saturating_sub(1).max(20);
+        self.rows = rows;
     }
 
     /// The prompt: the lesson and question the student is on.
@@ -648,7 +657,12 @@ impl Session {
 
     fn more(&mut self) -> String {
         match self.last.as_mut() {
-            Some(last) => last.page(self.width, self.color),
+            // A page leaves room for its header, its footer lines and the prompt.
+            Some(last) => last.page(
+                self.width,
+                self.color,
+                self.rows.map_or(SCRIPTED_PAGE, |r| r.saturating_sub(5).max(10)),
+            ),
             None => NOTHING_REPLAYED.into(),
         }
     }

@@ -32,9 +32,10 @@ impl Table {
     }
 
     /// Column widths (No., Time, Source, Destination, Protocol, Length) and whether
-    /// Length is shown.
+    /// Length is shown. A width of 0 leaves the column out.
     fn columns(&self) -> (&'static [usize; 6], bool) {
         match self.width {
+            Some(width) if width < 72 => (&NARROW, false),
             Some(width) if width < 110 => (&COMPACT, false),
             _ => (&WIDTHS, true),
         }
@@ -45,8 +46,11 @@ impl Table {
         let mut line = String::with_capacity(160);
         pad_left(&mut line, cells[0], w[0]);
         line.push(' ');
-        pad_left(&mut line, cells[1], w[1]);
-        line.push(' ');
+        let time = w[1] > 0;
+        if time {
+            pad_left(&mut line, cells[1], w[1]);
+            line.push(' ');
+        }
         pad_right(&mut line, cells[2], w[2]);
         line.push(' ');
         pad_right(&mut line, cells[3], w[3]);
@@ -61,14 +65,15 @@ impl Table {
         }
         line.push(' ');
         let mut visible = w[0]
-            + w[1]
             + w[4]
-            + 5
+            + 4
             + cells[2].chars().count().max(w[2])
             + cells[3].chars().count().max(w[3])
             + cells[0].len().saturating_sub(w[0])
-            + cells[1].len().saturating_sub(w[1])
             + cells[4].chars().count().saturating_sub(w[4]);
+        if time {
+            visible += cells[1].len().max(w[1]) + 1;
+        }
         if length {
             pad_left(&mut line, cells[5], w[5]);
             line.push(' ');
@@ -118,6 +123,8 @@ fn protocol_color(protocol: &str) -> Option<Color> {
 
 const WIDTHS: [usize; 6] = [6, 11, 17, 17, 8, 6];
 const COMPACT: [usize; 6] = [5, 10, 15, 15, 8, 0];
+/// Under 72 columns the Time column goes too, so that Info keeps some room.
+const NARROW: [usize; 6] = [5, 0, 15, 15, 8, 0];
 
 impl PacketFormat for Table {
     fn header(&mut self, out: &mut Vec<u8>) {
