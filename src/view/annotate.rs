@@ -47,6 +47,7 @@ pub enum Moment {
     SmbLogonFailed,
     SmbLogonOk,
     SmbFailureCluster,
+    SmbFailureMore,
     DnsQuery,
     DnsAnswer,
     NbnsQuery,
@@ -92,7 +93,8 @@ pub const TEXTS: &[(Moment, &str)] = &[
     (Moment::NtlmAuth, "NTLM 3/3 (NTLMSSP_AUTH): the client answers with a response computed from the password, and names user {user} from host {host}. The password itself never crosses the wire."),
     (Moment::SmbLogonFailed, "STATUS_LOGON_FAILURE: wrong user name or password for {user}."),
     (Moment::SmbLogonOk, "Session Setup succeeded: {host_ip} is logged on; a tree connect to a share usually follows."),
-    (Moment::SmbFailureCluster, "Suspicious: {count} failed SMB logons from {host_ip} for {user} within {span} s. One or two typos are common; a burst like this suggests someone guessing passwords."),
+    (Moment::SmbFailureCluster, "Suspicious: {count} failed SMB logons so far from {host_ip} for {user}, within {span} s. One or two typos are common; a burst like this suggests someone guessing passwords."),
+    (Moment::SmbFailureMore, "Failed SMB logon number {count} from {host_ip} for {user} ({span} s since the first of the burst)."),
     (Moment::DnsQuery, "DNS query: {client} asks its resolver for the {type} record of {name}."),
     (Moment::DnsAnswer, "DNS answer: {answer}."),
     (Moment::NbnsQuery, "NBNS name query for {name}, broadcast to the whole subnet: any host may answer, which is why rogue answers (e.g. for WPAD) are a known attack."),
@@ -353,10 +355,18 @@ impl Annotator {
                 let times = self.failures.entry((client.clone(), user.clone())).or_default();
                 times.push(p.rel_ns);
                 times.retain(|t| p.rel_ns - t <= CLUSTER_WINDOW_NS);
-                if CLUSTER_SIZES.contains(&times.len()) {
+                // The burst is flagged at 3, 5 and 10 failures; every failure after the
+                // first flag is counted, so the last note tells how many there were.
+                let count = times.len();
+                if count >= CLUSTER_SIZES[0] {
                     let span = (p.rel_ns - times[0]) as f64 / 1e9;
+                    let moment = if CLUSTER_SIZES.contains(&count) {
+                        Moment::SmbFailureCluster
+                    } else {
+                        Moment::SmbFailureMore
+                    };
                     notes.push(fill(
-                        text(Moment::SmbFailureCluster),
+                        text(moment),
                         &[
                             ("count", times.len().to_string()),
                             ("host_ip", client),
@@ -437,7 +447,7 @@ mod tests {
         for (moment, text) in TEXTS {
             assert!(!text.is_empty(), "{moment:?}");
         }
-        assert_eq!(TEXTS.len(), 42, "one text per moment");
+        assert_eq!(TEXTS.len(), 43, "one text per moment");
         assert_eq!(fill("a {x} b {y}", &[("x", "1".into()), ("y", "2".into())]), "a 1 b 2");
     }
 }

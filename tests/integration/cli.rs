@@ -269,9 +269,26 @@ fn annotated_replays_match_their_golden_texts() {
             .arg(&inv),
     );
     assert!(
-        out.contains("Suspicious: 5 failed SMB logons from 10.20.30.22 for LAB\\jdoe"),
+        out.contains("Suspicious: 5 failed SMB logons so far from 10.20.30.22 for LAB\\jdoe"),
         "{out}"
     );
+    // After the burst is flagged, each further failure is counted, so the last note
+    // says how many there were in all.
+    let smb = super::common::bundled("smb-logon-failures.pcapng");
+    let out = stdout_of(
+        wirelab()
+            .args(["replay", "--annotate", "--color", "never", "--width", "200"])
+            .arg(&smb),
+    );
+    assert!(
+        out.contains("Suspicious: 3 failed SMB logons so far from 10.20.30.21 for LAB\\jdoe"),
+        "{out}"
+    );
+    assert!(
+        out.contains("» Failed SMB logon number 4 from 10.20.30.21 for LAB\\jdoe"),
+        "{out}"
+    );
+    assert!(!out.contains("number 5"), "{out}");
     // Notes need the table.
     let output = wirelab()
         .args(["replay", "--annotate", "-T", "tsv", tls])

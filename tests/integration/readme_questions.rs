@@ -57,7 +57,7 @@ fn who_tried_to_log_on_over_smb_and_how_often_it_failed() {
     assert_eq!(failures.lines().count(), 5);
     assert!(failures.lines().all(|l| l == "10.20.30.22\t0xc000006d"), "{failures}");
     let notes = run(&["replay", file, "--annotate", "--color", "never", "--width", "200"]);
-    assert!(notes.contains("Suspicious: 5 failed SMB logons from 10.20.30.22 for LAB\\jdoe"));
+    assert!(notes.contains("Suspicious: 5 failed SMB logons so far from 10.20.30.22 for LAB\\jdoe"));
 }
 
 #[test]
