@@ -153,7 +153,25 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                 field,
                 take,
                 pos,
+                filter_pos,
+                field_pos,
             } => {
+                // The filter and the field are reported where they are written.
+                if let Err(e) = Filter::parse(filter) {
+                    let message = format!("question '{}': filter '{filter}': {e}", q.id);
+                    push(problems, lesson, *filter_pos, Severity::Error, message);
+                    continue;
+                }
+                if let Err(e) = super::answer::known_field(field) {
+                    push(
+                        problems,
+                        lesson,
+                        *field_pos,
+                        Severity::Error,
+                        format!("question '{}': {e}", q.id),
+                    );
+                    continue;
+                }
                 match from_capture(captures, capture, filter, field, *take) {
                     Err(e) => push(
                         problems,
@@ -194,11 +212,12 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                 capture,
                 reference,
                 pos,
+                reference_pos,
             } => match Filter::parse(reference) {
                 Err(e) => push(
                     problems,
                     lesson,
-                    *pos,
+                    *reference_pos,
                     Severity::Error,
                     format!("question '{}': reference filter: {e}", q.id),
                 ),

@@ -401,12 +401,8 @@ fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
         }
         "from_capture" => {
             let capture = value("from_capture").and_then(|n| r.text(n, "from_capture"))?;
-            let filter = r
-                .required(entries, "filter", "a from_capture answer", node.pos())
-                .and_then(|n| r.text(n, "filter"))?;
-            let field = r
-                .required(entries, "field", "a from_capture answer", node.pos())
-                .and_then(|n| r.text(n, "field"))?;
+            let filter_node = r.required(entries, "filter", "a from_capture answer", node.pos())?;
+            let filter = r.text(filter_node, "filter")?;
             let take = match value("take").and_then(|n| n.text()) {
                 None => Take::Only,
                 Some("first") => Take::First,
@@ -421,12 +417,22 @@ fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
                     Take::Only
                 }
             };
+            // Counting frames needs no field.
+            let (field, field_pos) = match (take, Reader::optional(entries, "field")) {
+                (Take::Count, None) => ("frame.number".to_string(), node.pos()),
+                _ => {
+                    let n = r.required(entries, "field", "a from_capture answer", node.pos())?;
+                    (r.text(n, "field")?, n.pos())
+                }
+            };
             Answer::FromCapture {
                 capture,
                 filter,
                 field,
                 take,
                 pos: node.pos(),
+                filter_pos: filter_node.pos(),
+                field_pos,
             }
         }
         _ => {
@@ -435,13 +441,13 @@ fn answer(r: &mut Reader, node: &Node) -> Option<Answer> {
             let capture = r
                 .required(e, "capture", "filter_matches", n.pos())
                 .and_then(|c| r.text(c, "capture"))?;
-            let reference = r
-                .required(e, "reference", "filter_matches", n.pos())
-                .and_then(|c| r.text(c, "reference"))?;
+            let reference_node = r.required(e, "reference", "filter_matches", n.pos())?;
+            let reference = r.text(reference_node, "reference")?;
             Answer::FilterMatches {
                 capture,
                 reference,
                 pos: n.pos(),
+                reference_pos: reference_node.pos(),
             }
         }
     })

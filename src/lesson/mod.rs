@@ -114,13 +114,18 @@ pub enum Answer {
         filter: String,
         field: String,
         take: Take,
+        /// Where the answer, its filter and its field are written, for `check`.
         pos: Pos,
+        filter_pos: Pos,
+        field_pos: Pos,
     },
     /// A display filter, right when it keeps the frames the reference keeps.
     FilterMatches {
         capture: String,
         reference: String,
+        /// Where the answer and its reference filter are written, for `check`.
         pos: Pos,
+        reference_pos: Pos,
     },
 }
 

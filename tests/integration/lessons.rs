@@ -219,6 +219,16 @@ questions:
     answer: { bool: "yes" }
     hints: [h]
     solution: [s]
+  - id: how-many
+    prompt: How many RETR commands?
+    answer: { from_capture: ftp-passive.pcapng, filter: 'ftp.request.command == "RETR"', take: count }
+    hints: [h]
+    solution: [s]
+  - id: misspelt
+    prompt: Which user?
+    answer: { from_capture: ftp-passive.pcapng, filter: ftp, field: ftp.request.ar }
+    hints: [h]
+    solution: [s]
 "#;
     let file = dir.path().join("small.yaml");
     std::fs::write(&file, lesson).unwrap();
@@ -230,7 +240,8 @@ questions:
         format!(
             "{name}:8:16: error: capture notes.pcap: byte offset 0: not a pcap or pcapng capture (starts with 6a 75 73 74)\n\
              {name}:9:15: error: filter 'ftp.request.comand' does not parse: column 1: unknown field or protocol 'ftp.request.comand' (did you mean ftp.request.command?)\n\
-             1 lesson, 2 questions: 2 errors, 0 warnings\n"
+             {name}:28:69: error: question 'misspelt': unknown field 'ftp.request.ar' (did you mean ftp.request.arg?)\n\
+             1 lesson, 4 questions: 3 errors, 0 warnings\n"
         )
     );
     assert_eq!(output.status.code(), Some(1));
