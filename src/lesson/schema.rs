@@ -1,11 +1,55 @@
 //! The lesson and course formats as JSON Schema (`wirelab schema`), so that editors
 //! with yaml-language-server complete and validate lessons as they are written.
-//! Answers are strings throughout: quote values YAML could read as numbers or booleans.
+//! Answers are kept as written, so a scalar may be a string, a number or a boolean, as
+//! for the loader (`wirelab check` warns about values YAML 1.1 tools would change).
 
 use serde_json::{json, Value};
 
+/// A value read as the text it is written as.
+fn scalar() -> Value {
+    json!({ "type": ["string", "number", "boolean"] })
+}
+
+/// One scalar or a list of them.
 fn texts() -> Value {
-    json!({ "oneOf": [ { "type": "string" }, { "type": "array", "items": { "type": "string" } } ] })
+    json!({ "oneOf": [ scalar(), { "type": "array", "items": scalar() } ] })
+}
+
+/// The answer kinds, each a branch of a `oneOf`: exactly one kind per answer (text and
+/// regex go together), as the loader requires.
+fn one_kind() -> Value {
+    let groups: [&[&str]; 7] = [
+        &["text", "regex"],
+        &["set"],
+        &["choice"],
+        &["number"],
+        &["bool"],
+        &["from_capture"],
+        &["filter_matches"],
+    ];
+    let branches: Vec<Value> = groups
+        .iter()
+        .map(|group| {
+            let others: Vec<Value> = groups
+                .iter()
+                .flat_map(|g| g.iter())
+                .filter(|k| !group.contains(k))
+                .map(|k| json!({ "required": [k] }))
+                .collect();
+            let mut branch = json!({
+                "anyOf": group.iter().map(|k| json!({ "required": [k] })).collect::<Vec<_>>(),
+                "not": { "anyOf": others },
+            });
+            if group == &["from_capture"] {
+                // A filter always; a field unless frames are counted.
+                branch["required"] = json!(["filter"]);
+                branch["if"] = json!({ "required": ["take"], "properties": { "take": { "const": "count" } } });
+                branch["else"] = json!({ "required": ["field"] });
+            }
+            branch
+        })
+        .collect();
+    Value::Array(branches)
 }
 
 /// The schema of a lesson file.
@@ -14,14 +58,15 @@ pub fn lesson() -> Value {
         "description": "What counts as right: exactly one kind.",
         "type": "object",
         "additionalProperties": false,
+        "oneOf": one_kind(),
         "properties": {
             "text": { "description": "Accepted answers; case and spaces do not matter.", "oneOf": texts()["oneOf"] },
             "regex": { "type": "string", "description": "An accepted pattern, anchored at both ends, case-insensitive." },
-            "set": { "type": "array", "items": { "type": "string" }, "description": "Tokens in any order; missing or extra ones are wrong." },
+            "set": { "type": "array", "items": scalar(), "description": "Tokens in any order; missing or extra ones are wrong." },
             "choice": { "description": "The right option(s), as written in options.", "oneOf": texts()["oneOf"] },
-            "number": { "type": "string" },
-            "tolerance": { "type": "string" },
-            "bool": { "type": "boolean" },
+            "number": scalar(),
+            "tolerance": scalar(),
+            "bool": { "description": "true/false, t/f, yes/no, 1/0.", "type": ["boolean", "string", "integer"] },
             "from_capture": { "type": "string", "description": "A capture of the course: the answer is computed from it." },
             "filter": { "type": "string", "description": "With from_capture: the frames to look at." },
             "field": { "type": "string", "description": "With from_capture: the field whose value is the answer." },
@@ -78,7 +123,7 @@ pub fn lesson() -> Value {
                         "id": { "type": "string" },
                         "prompt": { "type": "string" },
                         "points": { "type": "integer", "minimum": 0 },
-                        "options": { "type": "array", "items": { "type": "string" } },
+                        "options": { "type": "array", "items": scalar() },
                         "answer": answer,
                         "hints": texts(),
                         "hint_cost": { "type": "integer", "minimum": 0 },

@@ -345,3 +345,58 @@ fn oversized_and_exploding_lessons_are_refused_quickly() {
         "{out}"
     );
 }
+
+/// The JSON Schema (`wirelab schema`) agrees with the loader: the bundled lessons are
+/// valid, and answers `check` refuses are refused. Validated with Python's jsonschema
+/// (CI installs python3-jsonschema and python3-yaml).
+#[test]
+fn the_json_schema_accepts_what_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("lesson.json");
+    std::fs::write(&schema, stdout_of(wirelab().arg("schema"))).unwrap();
+    let script = r#"
+import glob, json, sys, copy
+import jsonschema, yaml
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+for f in sorted(glob.glob(sys.argv[2] + "/lessons/0*.yaml")):
+    errors = [e.message for e in v.iter_errors(yaml.safe_load(open(f)))]
+    print(f.split("/")[-1], "valid" if not errors else errors)
+base = {"format_version": 1, "id": "x", "title": "t", "sections": [], "questions": [{"id": "q", "prompt": "p"}]}
+cases = [
+    ("text and regex", {"text": "a", "regex": "b"}), ("number unquoted", {"number": 445}),
+    ("set of numbers", {"set": [139, 445]}), ("bool yes", {"bool": "yes"}),
+    ("count without field", {"from_capture": "c", "filter": "f", "take": "count"}),
+    ("no kind", {}), ("two kinds", {"text": "a", "number": 1}),
+    ("from_capture without field", {"from_capture": "c", "filter": "f"}),
+    ("from_capture without filter", {"from_capture": "c", "field": "x"}), ("unknown key", {"txt": "a"}),
+]
+for name, answer in cases:
+    lesson = copy.deepcopy(base)
+    lesson["questions"][0]["answer"] = answer
+    print(name, "valid" if v.is_valid(lesson) else "invalid")
+"#;
+    let output = match std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) => panic!("python3 is needed: {e}"),
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("No module named") && std::env::var_os("CI").is_none() {
+        eprintln!("*** SKIPPED: python3-jsonschema or python3-yaml missing; the schema check did not run ***");
+        return;
+    }
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "01-primer.yaml valid\n02-http-methods.yaml valid\n03-tls-handshake.yaml valid\n04-ftp-modes.yaml valid\n\
+         05-smb-auth.yaml valid\ntext and regex valid\nnumber unquoted valid\nset of numbers valid\nbool yes valid\n\
+         count without field valid\nno kind invalid\ntwo kinds invalid\nfrom_capture without field invalid\n\
+         from_capture without filter invalid\nunknown key invalid\n"
+    );
+}
