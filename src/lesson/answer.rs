@@ -199,10 +199,15 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
     let feedback = if correct {
         None
     } else {
+        // Feedback is keyed by a wrong answer; for a bool, by any spelling of it.
+        let same = |wrong: &str| match &question.answer {
+            Answer::Bool(_) => boolean(wrong).is_some() && boolean(wrong) == boolean(given),
+            _ => normalize(wrong) == normalize(given),
+        };
         question
             .feedback
             .iter()
-            .find(|(wrong, _)| normalize(wrong) == normalize(given))
+            .find(|(wrong, _)| same(wrong))
             .map(|(_, f)| f.clone())
     };
     Ok(Verdict { correct, feedback })
@@ -356,6 +361,18 @@ mod tests {
             "80"
         ));
         assert!(right(&Answer::Choice(vec!["TLS 1.3".into()]), "tls 1.3"));
+        // A bool's feedback, keyed "true", answers every spelling of true.
+        let mut question = q(Answer::Bool(false));
+        question.feedback = vec![("true".into(), "Only the records are encrypted.".into())];
+        for given in ["yes", "T", "1", "true"] {
+            let verdict = grade(&question, given, &NoCaptures).unwrap();
+            assert_eq!(
+                verdict.feedback.as_deref(),
+                Some("Only the records are encrypted."),
+                "{given}"
+            );
+        }
+        assert_eq!(grade(&question, "maybe", &NoCaptures).unwrap().feedback, None);
     }
 
     #[test]

@@ -181,14 +181,21 @@ fn replay(rest: &str) -> Result<Command, String> {
         rest.replace_range(at..at + "--annotate".len(), "");
     }
     let (before, filter) = match rest.find("-Y") {
-        Some(at) => (
-            rest[..at].trim().to_string(),
-            Some(rest[at + 2..].trim().trim_matches('\'').to_string()),
-        ),
+        Some(at) => {
+            // Quotes a shell would need are allowed, when they come in a pair.
+            let text = rest[at + 2..].trim();
+            let text = text
+                .strip_prefix('\'')
+                .and_then(|t| t.strip_suffix('\''))
+                .unwrap_or(text);
+            if text.trim().is_empty() {
+                return Err(format!("{}: -Y needs a filter", usage("replay")));
+            }
+            (rest[..at].trim().to_string(), Some(text.to_string()))
+        }
         None => (rest.trim().to_string(), None),
     };
     let capture = (!before.is_empty()).then_some(before);
-    let filter = filter.filter(|f| !f.is_empty());
     Ok(Command::Replay {
         capture,
         filter,
@@ -232,5 +239,18 @@ mod tests {
         );
         assert_eq!(parse("hint").unwrap_err(), "usage: hint N");
         assert_eq!(parse("answer two x").unwrap_err(), "usage: answer N TEXT");
+        assert_eq!(
+            parse("replay -Y").unwrap_err(),
+            "usage: replay [CAPTURE] [-Y FILTER] [--annotate]: -Y needs a filter"
+        );
+        // A quote without its pair is left for the filter parser to point at.
+        let Ok(Command::Replay { filter, .. }) = parse("replay -Y 'ftp") else {
+            panic!()
+        };
+        assert_eq!(filter.as_deref(), Some("'ftp"));
+        let Ok(Command::Replay { filter, .. }) = parse("replay -Y 'ftp || dns'") else {
+            panic!()
+        };
+        assert_eq!(filter.as_deref(), Some("ftp || dns"));
     }
 }

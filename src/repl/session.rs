@@ -83,8 +83,14 @@ impl Session {
     pub fn greeting(&self) -> String {
         let mut t = format!("Welcome to wirelab: {}\n\n", escaped(self.course.title.as_bytes()));
         t.push_str(&self.outline());
-        t.push_str("\nType `open 1` to start the first lesson, `help` for every command, `quit` to leave.\n");
-        t.push_str("Your progress is saved as you go.\n");
+        t.push('\n');
+        // Commands in code style: coloured on a terminal, plain words otherwise.
+        let how = "Type `open 1` to start the first lesson, `help` for every command, `quit` to leave. \
+                   Your progress is saved as you go.";
+        for line in markup::render(how, self.width, self.color) {
+            t.push_str(&line);
+            t.push('\n');
+        }
         fit_lines(&t, self.width)
     }
 
@@ -148,7 +154,7 @@ impl Session {
     fn run_line(&mut self, line: &str) -> Outcome {
         if let Some(target) = self.confirm_reset.take() {
             return Outcome {
-                text: if line.trim() == "yes" {
+                text: if matches!(line.trim().to_ascii_lowercase().as_str(), "yes" | "y") {
                     self.reset(target)
                 } else {
                     "Nothing was reset.\n".into()
@@ -488,13 +494,19 @@ impl Session {
         progress.answer = Some(given.clone());
         let mut t;
         if verdict.correct {
-            let points = q.points.saturating_sub(progress.hints * q.hint_cost);
+            let solution_seen = !q.solution.is_empty() && progress.solution_steps as usize >= q.solution.len();
+            let points = if solution_seen {
+                0
+            } else {
+                q.points.saturating_sub(progress.hints * q.hint_cost)
+            };
             progress.correct = true;
             progress.points = points;
-            t = self.right(format!(
-                "✔ Right! +{points} point{}",
-                if points == 1 { "" } else { "s" }
-            ));
+            t = self.right(if solution_seen {
+                "✔ Right, with no points: the whole solution was shown first".to_string()
+            } else {
+                format!("✔ Right! +{points} point{}", if points == 1 { "" } else { "s" })
+            });
             self.question = None;
             let lesson = &self.course.lessons[lesson_index];
             let all = lesson.questions.iter().all(|q| self.status(lesson, q) == "✔");
@@ -610,8 +622,13 @@ impl Session {
                 format!("Hint {}/{}{cost}: {text}", shown + 1, items.len())
             }
             Reveal::Step => {
-                let more = if shown + 1 < items.len() {
+                // The last step gives the answer away: a right answer after it earns nothing.
+                let more = if shown + 2 < items.len() {
                     format!(" (solution {n} again for the next step)")
+                } else if shown + 2 == items.len() {
+                    format!(" (solution {n} again for the last step; an answer after it earns no points)")
+                } else if !progress_correct(&q, self.saved(&self.course.lessons[lesson_index].id)) {
+                    " (answering now earns no points)".to_string()
                 } else {
                     String::new()
                 };
@@ -748,6 +765,11 @@ impl Session {
             captures,
         }
     }
+}
+
+/// Whether a question was already answered right.
+fn progress_correct(q: &Question, saved: Option<&LessonProgress>) -> bool {
+    saved.and_then(|p| p.questions.get(&q.id)).is_some_and(|qp| qp.correct)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -62,7 +62,7 @@ fn a_student_finishes_the_first_lesson_by_reading_what_it_prints() {
     // Scripted sessions get no prompts and no escape codes.
     assert!(!out.contains("wirelab>") && !out.contains('\x1b'), "{out}");
     assert!(out.starts_with("Welcome to wirelab"), "{out}");
-    assert!(out.contains("Type `open 1` to start the first lesson"));
+    assert!(out.contains("Type open 1 to start the first lesson"), "{out}");
     assert!(out.contains("1/5. Applications ride on TCP"));
     assert!(out.contains("2/5. HTTP\n"));
     // The section's replay: the HTTP methods capture, one row per request and response.
@@ -249,6 +249,43 @@ fn output_fits_the_terminal_width() {
 }
 
 #[test]
+fn an_answer_after_the_whole_solution_earns_no_points() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = session(
+        home.path(),
+        "open ftp-modes\nquestion 1\nsolution\nsolution\nactive\nprogress\n",
+    );
+    assert!(
+        out.contains("(solution 1 again for the last step; an answer after it earns no points)"),
+        "{out}"
+    );
+    assert!(out.contains("(answering now earns no points)"), "{out}");
+    assert!(
+        out.contains("✔ Right, with no points: the whole solution was shown first"),
+        "{out}"
+    );
+    let saved = std::fs::read_to_string(home.path().join("progress.json")).unwrap();
+    let progress: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let course = progress["courses"].as_object().unwrap().values().next().unwrap();
+    let q = course["lessons"]["ftp-modes"]["questions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            q["correct"].as_bool(),
+            q["points"].as_u64(),
+            q["solution_steps"].as_u64()
+        ),
+        (Some(true), Some(0), Some(2)),
+        "{saved}"
+    );
+}
+
+#[test]
 fn a_mistyped_command_at_a_question_prompt_is_not_counted_as_a_wrong_answer() {
     let home = tempfile::tempdir().unwrap();
     let (out, _) = session(
@@ -362,7 +399,7 @@ fn pty(home: &Path) -> rexpect::session::PtySession {
 fn on_a_terminal_prompts_completion_ctrl_c_and_ctrl_d_work() {
     let home = tempfile::tempdir().unwrap();
     let mut p = pty(home.path());
-    p.exp_string("Type `open 1` to start the first lesson").unwrap();
+    p.exp_string("to start the first lesson").unwrap();
     p.exp_string("wirelab> ").unwrap();
     // Tab completes a command and a lesson id.
     p.send("ope\t").unwrap();
