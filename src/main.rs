@@ -18,8 +18,12 @@ fn main() -> ExitCode {
     match wirelab::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            // One line: the error and its causes.
-            eprintln!("wirelab: {e:#}");
+            // One line: the error and its causes, which may quote a lesson, an answers
+            // file or an argument: control characters are shown escaped, never sent.
+            eprintln!(
+                "wirelab: {}",
+                wirelab::decode::text::escaped(format!("{e:#}").as_bytes())
+            );
             ExitCode::from(2)
         }
     }

@@ -43,8 +43,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let warnings = problems.len() - errors;
     match args.format {
         CheckFormat::Text => {
+            // Messages quote the lesson (names, filters, keys): escaped for the terminal.
             for p in &problems {
-                println!("{p}");
+                println!("{}", crate::decode::text::escaped(p.to_string().as_bytes()));
             }
             println!(
                 "{}, {}: {}, {}",

@@ -151,7 +151,10 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     for f in &failed {
-        eprintln!("wirelab: {} (not graded)", f.message);
+        eprintln!(
+            "wirelab: {} (not graded)",
+            crate::decode::text::escaped(f.message.as_bytes())
+        );
     }
     let bytes = match args.format {
         GradeFormat::Csv => report::csv::render(&reports, &failed, &question_order(&course)),

@@ -423,9 +423,28 @@ fn lesson_and_answer_text_never_reaches_the_terminal_raw() {
         "format_version: 1\nlesson: evil\nstudent: \"s\\e[2J1\"\nanswers:\n  q1: wrong\n  q2: \"x\\e[31m\"\n  nope: \"\\e]0;t\\a\"\n",
     )
     .unwrap();
+    // A lesson whose mistakes quote escapes (capture name, filters, field, key): check
+    // lists them, and a course listing it fails to load with its first problem.
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(
+        broken.join("course.yaml"),
+        "format_version: 1\ntitle: B\nlessons: [bad.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        broken.join("bad.yaml"),
+        "format_version: 1\nid: bad\ntitle: B\nsections:\n  - title: S\n    body: B\n    \
+         replay: { capture: \"a\\e[2J.pcap\", filter: \"ftp\\e[31m\" }\nquestions:\n  - id: q\n    prompt: P\n    \
+         answer: { from_capture: ftp-passive.pcapng, filter: ftp, field: \"x\\e[5m\" }\n    \"k\\e[1m\": 1\n",
+    )
+    .unwrap();
+    let broken_arg = broken.to_str().unwrap();
     let course_arg = course.to_str().unwrap();
     let mut outputs = Vec::new();
     for args in [
+        vec!["check", broken_arg],
+        vec!["read", "--course", broken_arg],
         vec!["read", "--course", course_arg],
         vec!["read", "evil", "--course", course_arg],
         vec!["check", course_arg],
@@ -464,7 +483,10 @@ fn lesson_and_answer_text_never_reaches_the_terminal_raw() {
             terminal_safe(&stdout) && terminal_safe(&stderr),
             "{what}:\n{stdout}\n{stderr}"
         );
-        if !what.starts_with("check") {
+        if what.contains(broken_arg) {
+            let text = format!("{stdout}{stderr}");
+            assert!(text.contains("\\033["), "{what} shows the escapes as text:\n{text}");
+        } else if !what.starts_with("check") {
             let shown = stdout.contains("\\033[") || stdout.contains("\\u001b[");
             assert!(shown, "{what} shows the escapes as text:\n{stdout}");
         }
