@@ -3,8 +3,11 @@
 use super::Failed;
 use crate::grade::Report;
 
+/// A CSV field: quoted when it must be; control characters (which a student id or a
+/// file name could carry) shown escaped, as everywhere wirelab prints text.
 fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
+    let text = &crate::decode::text::escaped(text.as_bytes());
+    if text.contains([',', '"']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
@@ -53,4 +56,15 @@ pub fn render(reports: &[Report], failed: &[Failed], order: &[String]) -> Vec<u8
         out.push_str(&format!(",{},unusable,{}\r\n", field(&f.file), field(&f.message)));
     }
     out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_are_quoted_and_never_carry_control_bytes() {
+        assert_eq!(super::field("plain"), "plain");
+        assert_eq!(super::field("a,b"), "\"a,b\"");
+        assert_eq!(super::field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(super::field("s\x1b[2J\nx"), "s\\033[2J\\nx");
+    }
 }

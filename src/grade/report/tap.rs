@@ -2,6 +2,7 @@
 //! details of failures as YAML blocks.
 
 use super::Failed;
+use crate::decode::text::escaped;
 use crate::grade::{Report, Status};
 
 fn yaml_text(text: &str) -> String {
@@ -15,15 +16,19 @@ pub fn render(reports: &[Report], unusable: &[Failed]) -> Vec<u8> {
     for report in reports {
         out.push_str(&format!(
             "# {} {}: {}/{}\n",
-            report.file.replace('\n', " "),
-            report.scope,
+            escaped(report.file.as_bytes()),
+            escaped(report.scope.as_bytes()),
             report.score,
             report.max
         ));
         for q in &report.results {
             n += 1;
             let ok = if q.status == Status::Correct { "ok" } else { "not ok" };
-            out.push_str(&format!("{ok} {n} - {}/{}\n", q.lesson, q.id));
+            out.push_str(&format!(
+                "{ok} {n} - {}/{}\n",
+                escaped(q.lesson.as_bytes()),
+                escaped(q.id.as_bytes())
+            ));
             if q.status != Status::Correct {
                 out.push_str("  ---\n");
                 out.push_str(&format!("  result: {}\n", q.status.name()));
@@ -44,7 +49,7 @@ pub fn render(reports: &[Report], unusable: &[Failed]) -> Vec<u8> {
         n += 1;
         out.push_str(&format!(
             "not ok {n} - {}\n  ---\n  result: unusable\n  error: {}\n  ...\n",
-            f.file.replace('\n', " "),
+            escaped(f.file.as_bytes()),
             yaml_text(&f.message)
         ));
     }
