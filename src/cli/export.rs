@@ -117,7 +117,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     all.append(&mut written);
     all.sort();
     for (path, bytes, what) in &all {
-        println!("wrote {} ({bytes} bytes): {what}", path.display());
+        // `what` quotes the capture (an FTP command, an HTTP target): escaped.
+        let line = format!("wrote {} ({bytes} bytes): {what}", path.display());
+        println!("{}", crate::decode::text::escaped(line.as_bytes()));
     }
     if all.is_empty() {
         println!(

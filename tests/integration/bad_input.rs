@@ -492,3 +492,62 @@ fn lesson_and_answer_text_never_reaches_the_terminal_raw() {
         }
     }
 }
+
+#[test]
+fn export_reports_hostile_names_escaped() {
+    // One HTTP exchange whose URI carries an escape sequence; export names what it wrote.
+    let (client, server) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    let segment = |from_client: bool, seq: u32, ack: u32, syn: bool, payload: &[u8]| {
+        let (src, dst, sp, dp) = if from_client {
+            (client, server, 40000, 80)
+        } else {
+            (server, client, 80, 40000)
+        };
+        let mut builder = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4(src, dst, 64)
+            .tcp(sp, dp, seq, 64240);
+        if syn {
+            builder = builder.syn();
+        }
+        if !(syn && from_client) {
+            builder = builder.ack(ack);
+        }
+        let mut frame = Vec::new();
+        builder.write(&mut frame, payload).unwrap();
+        frame
+    };
+    let request = b"GET /\x1b[2Jreport.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+    let response = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+    let frames = [
+        segment(true, 100, 0, true, b""),
+        segment(false, 500, 101, true, b""),
+        segment(true, 101, 501, false, request),
+        segment(false, 501, 101 + request.len() as u32, false, response),
+    ];
+    let refs: Vec<(u32, u32, &[u8])> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (1, i as u32, f.as_slice()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("hostile-uri.pcap");
+    std::fs::write(&capture, pcap_bytes(1, &refs)).unwrap();
+    let output = wirelab()
+        .arg("export")
+        .arg(&capture)
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(terminal_safe(&stdout), "{stdout}");
+    assert!(
+        stdout.contains("__2Jreport.txt (5 bytes): HTTP body in frame 4, http://x/\\033[2Jreport.txt"),
+        "{stdout}"
+    );
+}
