@@ -203,7 +203,7 @@ fn replay_filters_pages_and_drills_down() {
 #[test]
 fn output_fits_the_terminal_width() {
     let home = tempfile::tempdir().unwrap();
-    for columns in [72, 80, 100] {
+    for columns in [60, 72, 80, 100] {
         let script = "open primer\nopen smb-auth\nnext\nreplay smb-logon-failures.pcapng\nreplay tls12-handshake.pcapng --annotate\nladder\nquestions\nhelp\nfields smb2.\n";
         let (out, _) = session_columns(home.path(), script, columns);
         // The last column stays free, so the terminal never wraps a line itself.
