@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
+use super::counted;
 use crate::lesson::source::CourseSource;
 use crate::lesson::{check, load, Problem, Severity};
 
@@ -31,7 +32,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         None => check_course(CourseSource::Bundled, &mut problems),
         Some(path) if path.is_dir() => check_course(CourseSource::folder(path), &mut problems),
         Some(path) if path.file_name().is_some_and(|n| n == "course.yaml") => check_course(
-            CourseSource::folder(path.parent().unwrap_or(Path::new("."))),
+            CourseSource::folder(path.parent().unwrap_or(Path::new(""))),
             &mut problems,
         ),
         Some(path) if path.is_file() => check_lesson_file(path, &mut problems)?,
@@ -101,12 +102,7 @@ fn check_lesson_file(path: &Path, problems: &mut Vec<Problem>) -> anyhow::Result
     let Some(lesson) = load::lesson(&name, &text, problems) else {
         return Ok((0, 0));
     };
-    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    check::lesson(&lesson, &CourseSource::Folder(folder).captures(), problems);
+    let folder = CourseSource::folder(path.parent().unwrap_or(Path::new("")));
+    check::lesson(&lesson, &folder.captures(), problems);
     Ok((1, lesson.questions.len()))
-}
-
-/// "1 lesson", "2 lessons".
-fn counted(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -167,7 +167,8 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
     if reports.is_empty() {
         bail!("{}: no answers file could be graded", dir.display());
     }
-    warn_unreachable_pass_mark(args.pass_mark, reports.iter().map(|r| r.max).max().unwrap_or(0));
+    // The smallest maximum: a mark above it is out of reach for some submission.
+    warn_unreachable_pass_mark(args.pass_mark, reports.iter().map(|r| r.max).min().unwrap_or(0));
     Ok(if failed.is_empty() && reports.iter().all(passes) {
         ExitCode::SUCCESS
     } else {

@@ -41,9 +41,12 @@ pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     let width = args.width.unwrap_or_else(super::terminal_width);
     let mut buf = Vec::new();
     match args.format {
-        LadderFormat::Text => {
-            render_text(&steps, width, &mut buf).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?
-        }
+        LadderFormat::Text => render_text(&steps, width, &mut buf).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e}: narrow the packets with -Y, widen the terminal (--width), or use --format mermaid",
+                args.file.display()
+            )
+        })?,
         LadderFormat::Mermaid => render_mermaid(&steps, &mut buf),
     }
     let mut out = stdout_writer();

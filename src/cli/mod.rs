@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::capture::CaptureReader;
@@ -148,8 +148,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // `wirelab --course DIR check` means the same as `wirelab check DIR`: a course given
     // before the command is never quietly dropped for the bundled one.
     let course = |own: Option<PathBuf>| -> anyhow::Result<Option<PathBuf>> {
+        let same =
+            |a: &Path, b: &Path| a == b || a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
         match (own, cli.course.clone()) {
-            (Some(own), Some(global)) if own != global => {
+            (Some(own), Some(global)) if !same(&own, &global) => {
                 bail!("two courses given: {} and {}", global.display(), own.display())
             }
             (own, global) => Ok(own.or(global)),
@@ -204,6 +206,11 @@ pub(crate) fn terminal_size() -> (usize, Option<usize>) {
     (columns, rows)
 }
 
+/// "1 frame", "2 frames".
+pub(crate) fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 pub(crate) fn terminal_width() -> usize {
     terminal_size().0
 }
@@ -220,17 +227,8 @@ pub(crate) fn use_color(choice: ColorChoice) -> bool {
 pub fn resolve_fields(names: &[String]) -> anyhow::Result<Vec<Field>> {
     names
         .iter()
-        .map(|name| {
-            Field::from_name(name).with_context(|| match nearest_field(name) {
-                Some(near) => format!("unknown field '{name}' (did you mean {near}?)"),
-                None => format!("unknown field '{name}'"),
-            })
-        })
+        .map(|name| Field::lookup(name).map_err(anyhow::Error::msg))
         .collect()
-}
-
-fn nearest_field(name: &str) -> Option<&'static str> {
-    crate::decode::field::nearest(name, Field::ALL.iter().map(|f| f.name()))
 }
 
 fn mac_names(args: &ReplayArgs) -> MacNames {
@@ -385,11 +383,22 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             break;
         }
     }
-    if let Some(n) = args.detail.filter(|_| !detail_shown && damage.is_none()) {
+    if let Some(n) = args.detail.filter(|_| !detail_shown) {
         let file = args.file.display();
         let frames = reader.frames_read();
-        if n > frames && frames == limit {
+        if let Some(e) = damage {
+            bail!(
+                "{e} (frame {n} is past it: {} could be read)",
+                counted(frames as usize, "frame")
+            );
+        }
+        // -c stopped the reading early only if the file has more frames.
+        let more = frames == limit && matches!(reader.next_frame(), Ok(Some(_)));
+        if n > frames && more {
             bail!("{file}: frame {n} comes after the {limit} frames read (-c {limit})");
+        }
+        if frames == 0 {
+            bail!("{file}: the capture has no frames");
         }
         if n == 0 || n > frames {
             bail!("{file}: there is no frame {n}; the frames are numbered 1 to {frames}");

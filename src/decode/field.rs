@@ -337,6 +337,14 @@ fields! {
 
 impl Field {
     /// Looks a field up by its display-filter name.
+    /// A field by name; an unknown name is an error that suggests the nearest one.
+    pub fn lookup(name: &str) -> Result<Field, String> {
+        Field::from_name(name).ok_or_else(|| match nearest(name, Field::ALL.iter().map(|f| f.name())) {
+            Some(near) => format!("unknown field '{name}' (did you mean {near}?)"),
+            None => format!("unknown field '{name}'"),
+        })
+    }
+
     pub fn from_name(name: &str) -> Option<Field> {
         static INDEX: OnceLock<std::collections::HashMap<&'static str, Field>> = OnceLock::new();
         INDEX

@@ -165,7 +165,7 @@ pub fn template(lesson: &crate::lesson::Lesson, grade: &str) -> String {
     let mut out = format!(
         "# Answers for the lesson \"{}\". Fill in each answer, then: {grade}\nformat_version: 1\nlesson: {}\nstudent: \"\"\nanswers:\n",
         comment(&lesson.title),
-        lesson.id
+        yaml_text(&lesson.id)
     );
     questions(lesson, "  ", &mut out);
     out
@@ -178,7 +178,11 @@ pub fn course_template(course: &crate::lesson::Course, grade: &str) -> String {
         comment(&course.title)
     );
     for lesson in &course.lessons {
-        out.push_str(&format!("  # {}\n  {}:\n", comment(&lesson.title), lesson.id));
+        out.push_str(&format!(
+            "  # {}\n  {}:\n",
+            comment(&lesson.title),
+            yaml_text(&lesson.id)
+        ));
         questions(lesson, "    ", &mut out);
     }
     out
@@ -191,7 +195,27 @@ fn questions(lesson: &crate::lesson::Lesson, indent: &str, out: &mut String) {
             let options: Vec<String> = q.options.iter().map(|o| comment(o)).collect();
             out.push_str(&format!("{indent}# options: {}\n", options.join(" | ")));
         }
-        out.push_str(&format!("{indent}{}: \"\"\n", q.id));
+        out.push_str(&format!("{indent}{}: \"\"\n", yaml_text(&q.id)));
+    }
+}
+
+/// An id as a YAML scalar: plain when it is a simple word, else double-quoted (JSON's
+/// escapes are YAML's, control characters included).
+fn yaml_text(id: &str) -> String {
+    let lower = id.to_ascii_lowercase();
+    let plain = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(
+            lower.as_str(),
+            "yes" | "no" | "on" | "off" | "y" | "n" | "true" | "false" | "null"
+        );
+    if plain {
+        id.to_string()
+    } else {
+        serde_json::to_string(id).expect("strings serialise")
     }
 }
 
@@ -203,6 +227,28 @@ fn comment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_reads_back_whatever_the_ids() {
+        let yaml = "format_version: 1\nid: \"odd: lesson\"\ntitle: T\nsections: []\nquestions:\n\
+                    - { id: \"a: b\", prompt: \"P \\e[2J\", answer: { text: x } }\n\
+                    - { id: \"yes\", prompt: P, answer: { text: x } }\n\
+                    - { id: \"q\\e[31m\", prompt: P, answer: { text: x } }\n\
+                    - { id: plain-id_1, prompt: P, answer: { text: x } }\n";
+        let mut problems = Vec::new();
+        let lesson = crate::lesson::load::lesson("t.yaml", yaml, &mut problems).expect("loads");
+        let template = template(&lesson, "wirelab grade FILE");
+        assert!(!template.contains('\x1b'), "{template}");
+        let sub = parse("t.yaml", &template).expect("the template parses");
+        for q in &lesson.questions {
+            assert_eq!(
+                sub.answer("odd: lesson", &q.id),
+                Some(&Given::Text(String::new())),
+                "{}",
+                q.id
+            );
+        }
+    }
 
     #[test]
     fn lesson_and_course_files_read_as_written() {

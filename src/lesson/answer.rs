@@ -200,8 +200,8 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
         None
     } else {
         // Feedback is keyed by a wrong answer; for a bool, by any spelling of it.
-        let same = |wrong: &str| match &question.answer {
-            Answer::Bool(_) => boolean(wrong).is_some() && boolean(wrong) == boolean(given),
+        let same = |wrong: &str| match (&question.answer, boolean(wrong)) {
+            (Answer::Bool(_), Some(key)) => boolean(given) == Some(key),
             _ => normalize(wrong) == normalize(given),
         };
         question
@@ -237,17 +237,6 @@ pub fn frames(captures: &dyn Packets, name: &str, filter: &Filter) -> Result<Vec
         .collect())
 }
 
-/// A field by name; an unknown one is an error that suggests the nearest name.
-pub fn known_field(name: &str) -> Result<Field, String> {
-    Field::from_name(name).ok_or_else(|| {
-        let names = Field::ALL.iter().map(|f| f.name());
-        match crate::decode::field::nearest(name, names) {
-            Some(near) => format!("unknown field '{name}' (did you mean {near}?)"),
-            None => format!("unknown field '{name}'"),
-        }
-    })
-}
-
 /// The expected answer of a from_capture question: the field's values (as `-T fields`
 /// prints them) in the frames the filter keeps, taken as the question says.
 pub fn from_capture(
@@ -258,7 +247,7 @@ pub fn from_capture(
     take: Take,
 ) -> Result<Vec<String>, String> {
     let filter = Filter::parse(filter).map_err(|e| format!("filter '{filter}': {e}"))?;
-    let field = known_field(field)?;
+    let field = Field::lookup(field)?;
     let mut values = Vec::new();
     let mut frames = 0u64;
     for p in captures.packets(name)?.iter().filter(|p| filter.matches(p)) {

@@ -157,55 +157,54 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                 field_pos,
             } => {
                 // The filter and the field are reported where they are written.
-                if let Err(e) = Filter::parse(filter) {
-                    let message = format!("question '{}': filter '{filter}': {e}", q.id);
-                    push(problems, lesson, *filter_pos, Severity::Error, message);
-                    continue;
-                }
-                if let Err(e) = super::answer::known_field(field) {
-                    push(
-                        problems,
-                        lesson,
-                        *field_pos,
-                        Severity::Error,
-                        format!("question '{}': {e}", q.id),
-                    );
-                    continue;
-                }
-                match from_capture(captures, capture, filter, field, *take) {
-                    Err(e) => push(
-                        problems,
-                        lesson,
-                        *pos,
-                        Severity::Error,
-                        format!("question '{}': {e}", q.id),
-                    ),
-                    Ok(values) if values.is_empty() || values == ["0"] && *take == Take::Count => push(
-                        problems,
-                        lesson,
-                        *pos,
-                        Severity::Error,
-                        format!("question '{}': '{filter}' finds no {field} in {capture}", q.id),
-                    ),
-                    Ok(_) if *take == Take::Only => {
-                        // One value is expected: several different ones make the question ambiguous.
-                        if let Ok(distinct) = from_capture(captures, capture, filter, field, Take::Distinct) {
-                            if distinct.len() > 1 {
-                                push(
-                                    problems,
-                                    lesson,
-                                    *pos,
-                                    Severity::Error,
-                                    format!(
-                                        "question '{}': '{filter}' finds several values of {field} ({}); narrow the filter, or say take: first or take: distinct",
-                                        q.id,
-                                        distinct.join(", ")
-                                    ),
-                                );
+                let unusable = Filter::parse(filter)
+                    .err()
+                    .map(|e| (*filter_pos, format!("question '{}': filter '{filter}': {e}", q.id)))
+                    .or_else(|| {
+                        let e = crate::decode::Field::lookup(field).err()?;
+                        Some((*field_pos, format!("question '{}': {e}", q.id)))
+                    });
+                if let Some((at, message)) = unusable {
+                    push(problems, lesson, at, Severity::Error, message);
+                } else {
+                    match from_capture(captures, capture, filter, field, *take) {
+                        Err(e) => push(
+                            problems,
+                            lesson,
+                            *pos,
+                            Severity::Error,
+                            format!("question '{}': {e}", q.id),
+                        ),
+                        Ok(values) if values.is_empty() || values == ["0"] && *take == Take::Count => push(
+                            problems,
+                            lesson,
+                            *pos,
+                            Severity::Error,
+                            match take {
+                                Take::Count => format!("question '{}': '{filter}' keeps no frame of {capture}", q.id),
+                                _ => format!("question '{}': '{filter}' finds no {field} in {capture}", q.id),
+                            },
+                        ),
+                        Ok(_) if *take == Take::Only => {
+                            // One value is expected: several different ones make the question ambiguous.
+                            if let Ok(distinct) = from_capture(captures, capture, filter, field, Take::Distinct) {
+                                if distinct.len() > 1 {
+                                    push(
+                                        problems,
+                                        lesson,
+                                        *pos,
+                                        Severity::Error,
+                                        format!(
+                                            "question '{}': '{filter}' finds several values of {field} ({}); narrow the filter, or say take: first or take: distinct",
+                                            q.id,
+                                            distinct.join(", ")
+                                        ),
+                                    );
+                                }
                             }
                         }
+                        Ok(_) => {}
                     }
-                    Ok(_) => {}
                 }
             }
             Answer::FilterMatches {

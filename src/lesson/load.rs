@@ -250,14 +250,14 @@ fn section(r: &mut Reader, node: &Node) -> Option<Section> {
         let filter_node = Reader::optional(e, "filter");
         let filter = filter_node.and_then(|f| r.text(f, "filter"));
         let annotate_node = Reader::optional(e, "annotate");
+        // Spelt as bool answers are (true/false, yes/no, t/f, 1/0).
         let annotate = match annotate_node.and_then(|a| a.text()) {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
+            None => false,
+            Some(text) => super::answer::boolean(text).unwrap_or_else(|| {
                 let at = annotate_node.map_or(n.pos(), Node::pos);
-                r.error(at, format!("annotate must be true or false, not '{other}'"));
+                r.error(at, format!("annotate must be true or false, not '{text}'"));
                 false
-            }
+            }),
         };
         Some(Replay {
             capture,

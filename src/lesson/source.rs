@@ -16,7 +16,13 @@ pub enum CourseSource {
 
 impl CourseSource {
     /// A folder holding course.yaml, or the folder of a lesson file given directly.
+    /// A course folder; the empty path (the parent of a bare file name) is ".".
     pub fn folder(path: &Path) -> CourseSource {
+        let path = if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        };
         CourseSource::Folder(path.to_path_buf())
     }
 
@@ -88,8 +94,9 @@ fn inside(dir: &Path, name: &str) -> Option<PathBuf> {
     let path = dir.join(relative);
     // What does not exist yet cannot lead anywhere; opening it will say it is missing.
     match (path.canonicalize(), dir.canonicalize()) {
-        (Ok(real), Ok(root)) if !real.starts_with(&root) => None,
-        _ => Some(path),
+        (Ok(real), Ok(root)) if real.starts_with(&root) => Some(path),
+        (Ok(_), _) => None,
+        (Err(_), _) => Some(path),
     }
 }
 
@@ -153,6 +160,11 @@ mod tests {
         std::fs::write(course.path().join("real/a.pcap"), b"x").unwrap();
         std::os::unix::fs::symlink(course.path().join("real"), course.path().join("alias")).unwrap();
         assert!(captures.open("alias/a.pcap").is_ok());
+        // A lesson checked by its bare file name: its folder is ".", links checked too.
+        assert_eq!(
+            CourseSource::folder(Path::new("")).captures().dir,
+            Some(PathBuf::from("."))
+        );
     }
 
     #[test]

@@ -105,18 +105,21 @@ impl Replayed {
         }
         let page = start..self.next;
         let mut t = String::from_utf8_lossy(&out).into_owned();
+        let mut footer = String::new();
         let left = self.shown.len() - page.end;
         if left > 0 {
-            t.push_str(&format!(
+            footer.push_str(&format!(
                 "... {left} more frames: more for the next page, or narrow it with -Y FILTER.\n"
             ));
         }
-        t.push_str(&format!(
+        footer.push_str(&format!(
             "({} of {} frames of {}; detail N, follow STREAM, ladder)\n",
             self.shown.len(),
             self.packets.len(),
             self.name
         ));
+        // The rows are drawn to the width; the footer is prose, wrapped to it.
+        t.push_str(&super::wrap::fit_lines(&footer, width));
         t
     }
 
@@ -160,10 +163,7 @@ impl Replayed {
         let mut out = Vec::new();
         let mut text = match render_text(&steps, width, &mut out) {
             Ok(()) => String::from_utf8_lossy(&out).into_owned(),
-            Err(too_many) => format!(
-                "{}.\n",
-                too_many.replace("widen the terminal (--width)", "widen the terminal")
-            ),
+            Err(too_many) => format!("{too_many}: narrow the packets with replay -Y, or widen the terminal.\n"),
         };
         if self.shown.len() > MAX_ARROWS {
             text.push_str(&format!(

@@ -38,18 +38,21 @@ pub struct Session {
     library: Library,
     last: Option<Replayed>,
     confirm_reset: Option<Option<String>>,
-    pub width: usize,
+    /// The question (lesson, id) whose last solution step was asked for once: asked
+    /// again, it is shown (it gives the answer away).
+    confirm_solution: Option<(usize, String)>,
+    /// Columns output may use: the terminal's less its last.
+    width: usize,
     /// The terminal's rows, when output goes to one: pages of packets fit in them.
     rows: Option<usize>,
     pub color: bool,
 }
 
 impl Session {
-    /// `width` is the terminal's; output keeps its last column free.
-    pub fn new(course: Course, source: CourseSource, store: Store, width: usize, color: bool) -> Session {
-        let width = width.saturating_sub(1).max(20);
+    /// A session for a terminal `columns` wide (see `resize`).
+    pub fn new(course: Course, source: CourseSource, store: Store, columns: usize, color: bool) -> Session {
         let key = course.title.clone();
-        Session {
+        let mut session = Session {
             course,
             source,
             key,
@@ -59,13 +62,17 @@ impl Session {
             library: Library::default(),
             last: None,
             confirm_reset: None,
-            width,
+            confirm_solution: None,
+            width: 0,
             rows: None,
             color,
-        }
+        };
+        session.resize(columns, None);
+        session
     }
 
-    /// Follows the terminal's size (`columns` as the terminal reports it).
+    /// Follows the terminal's size, as it reports it. Output keeps the last column free
+    /// (`width` is one less), so terminals never wrap a line on their own.
     pub fn resize(&mut self, columns: usize, rows: Option<usize>) {
         self.width = columns.saturating_sub(1).max(20);
         self.rows = rows;
@@ -180,7 +187,9 @@ impl Session {
                 }
             },
         };
-        let verbatim = matches!(command, Command::Follow(_));
+        // Stream contents, and packet pages (drawn to the width already: re-wrapping a
+        // row on a very narrow terminal would break the page), are shown as they are.
+        let verbatim = matches!(command, Command::Follow(_) | Command::Replay { .. } | Command::More);
         let text = match command {
             Command::Empty => String::new(),
             Command::Help(topic) => help(topic.as_deref(), self.width),
@@ -238,7 +247,8 @@ impl Session {
     }
 
     /// At a question prompt, a line that is not a command is the answer; so is an
-    /// option letter of a choice question (even `a` or `d`, which are also aliases), and
+    /// option letter of a choice question (even `a` or `d`, which are also aliases), any
+    /// spelling of true or false at a bool question (`f` and `n` are aliases too), and
     /// `hint` or `solution` alone mean this question.
     fn at_question_prompt(&self, line: &str) -> Option<Command> {
         let n = self.question? + 1;
@@ -249,6 +259,9 @@ impl Session {
             && matches!(q.answer, Answer::Choice(_))
             && usize::from(line.to_ascii_lowercase().as_bytes()[0] - b'a') < q.options.len()
         {
+            return Some(Command::Answer(n, line.to_string()));
+        }
+        if matches!(q.answer, Answer::Bool(_)) && crate::lesson::answer::boolean(line).is_some() {
             return Some(Command::Answer(n, line.to_string()));
         }
         let mut words = line.split_whitespace();
@@ -432,11 +445,11 @@ impl Session {
     /// A line typed at a question prompt. One that looks like a mistyped command (one typo
     /// away from a command's name) and would be a wrong answer is not counted.
     fn prompt_answer(&mut self, n: usize, given: &str) -> String {
-        let word = given.split_whitespace().next().unwrap_or("");
+        let word = given.split_whitespace().next().unwrap_or("").to_lowercase();
         let near = COMMANDS
             .iter()
             .map(|(name, _, _, _)| *name)
-            .find(|name| word.len() >= 4 && crate::decode::field::edit_distance(word, name) == 1);
+            .find(|name| word.len() >= 4 && crate::decode::field::edit_distance(&word, name) == 1);
         if let Some(near) = near {
             let right = self
                 .current()
@@ -498,7 +511,7 @@ impl Session {
             let points = if solution_seen {
                 0
             } else {
-                q.points.saturating_sub(progress.hints * q.hint_cost)
+                q.points.saturating_sub(progress.hints.saturating_mul(q.hint_cost))
             };
             progress.correct = true;
             progress.points = points;
@@ -600,6 +613,21 @@ impl Session {
                 Reveal::Step => format!("Question {n} has no written solution.\n"),
             };
         }
+        let answered = progress_correct(&q, self.saved(&self.course.lessons[lesson_index].id));
+        let seen = self
+            .saved(&self.course.lessons[lesson_index].id)
+            .and_then(|p| p.questions.get(&q.id))
+            .map_or(0, |qp| qp.solution_steps as usize);
+        // The last step gives the answer away, and a right answer after it earns nothing:
+        // the first time, ask for it again.
+        let this = Some((lesson_index, q.id.clone()));
+        if matches!(kind, Reveal::Step) && seen + 1 == items.len() && !answered && self.confirm_solution != this {
+            self.confirm_solution = this;
+            return format!(
+                "The last step of the solution gives the answer away: a right answer after it earns no \
+                 points. Type solution {n} again to see it.\n"
+            );
+        }
         let progress = self
             .lesson_progress(lesson_index)
             .questions
@@ -622,12 +650,9 @@ impl Session {
                 format!("Hint {}/{}{cost}: {text}", shown + 1, items.len())
             }
             Reveal::Step => {
-                // The last step gives the answer away: a right answer after it earns nothing.
-                let more = if shown + 2 < items.len() {
+                let more = if shown + 1 < items.len() {
                     format!(" (solution {n} again for the next step)")
-                } else if shown + 2 == items.len() {
-                    format!(" (solution {n} again for the last step; an answer after it earns no points)")
-                } else if !progress_correct(&q, self.saved(&self.course.lessons[lesson_index].id)) {
+                } else if !answered {
                     " (answering now earns no points)".to_string()
                 } else {
                     String::new()
@@ -651,11 +676,11 @@ impl Session {
             (None, Some(r)) => (r.capture.clone(), filter.or(r.filter.clone()), annotate || r.annotate),
             (None, None) => match &self.last {
                 Some(last) => (last.name.clone(), filter, annotate),
-                None => return "Which capture? replay CAPTURE [-Y FILTER]; the bundled ones are named in the lessons (e.g. ftp-passive.pcapng).\n".into(),
+                None => return fit_lines("Which capture? replay CAPTURE [-Y FILTER]; the bundled ones are named in the lessons (e.g. ftp-passive.pcapng).\n", self.width),
             },
         };
         let filter = match filter.as_deref().map(Filter::parse) {
-            Some(Err(e)) => return format!("That filter does not parse: {e}\n"),
+            Some(Err(e)) => return fit_lines(&format!("That filter does not parse: {e}\n"), self.width),
             Some(Ok(f)) => Some(f),
             None => None,
         };
@@ -665,7 +690,8 @@ impl Session {
             Ok(r) => r,
             Err(e) => {
                 let known = self.vocabulary().captures.join(", ");
-                return format!("{}: {e}\nThe course's captures: {known}\n", escaped(name.as_bytes()));
+                let message = format!("{}: {e}\nThe course's captures: {known}\n", escaped(name.as_bytes()));
+                return fit_lines(&message, self.width);
             }
         };
         self.last = Some(replayed.select(filter.as_ref(), annotate));

@@ -135,7 +135,7 @@ fn flag(p: &Packet, field: Field) -> bool {
     matches!(p.value(field), Some(Value::Bool(true)))
 }
 
-/// Failed logons remembered per host and user: a window of recent times.
+/// Failed logons of one host and user less than this apart belong to one burst.
 const CLUSTER_WINDOW_NS: i64 = 60_000_000_000;
 const CLUSTER_SIZES: [usize; 3] = [3, 5, 10];
 
@@ -147,10 +147,41 @@ pub struct Annotator {
     awaiting_ack: HashSet<u64>,
     /// The user of the latest NTLMSSP_AUTH per TCP stream.
     users: HashMap<u64, String>,
-    /// Times of failed logons by (client address, user).
-    failures: HashMap<(String, String), Vec<i64>>,
+    /// The current burst of failed logons by (client address, user).
+    failures: HashMap<(String, String), Burst>,
     lookups: usize,
 }
+
+/// Failed logons that follow each other within `CLUSTER_WINDOW_NS`.
+#[derive(Debug, Clone, Copy)]
+struct Burst {
+    first_ns: i64,
+    last_ns: i64,
+    count: usize,
+}
+
+impl Burst {
+    fn starting(now: i64) -> Burst {
+        Burst {
+            first_ns: now,
+            last_ns: now,
+            count: 0,
+        }
+    }
+
+    /// Counts a failure at `now`; one long after the previous starts a new burst.
+    fn record(&mut self, now: i64) -> usize {
+        if now.saturating_sub(self.last_ns) > CLUSTER_WINDOW_NS {
+            *self = Burst::starting(now);
+        }
+        self.count += 1;
+        self.last_ns = now;
+        self.count
+    }
+}
+
+/// Client/user pairs whose bursts are followed (a capture could invent endless users).
+const MAX_BURSTS: usize = 4096;
 
 impl Annotator {
     /// The notes for a packet, in the order to print them.
@@ -352,14 +383,17 @@ impl Annotator {
         match string(p, Field::Smb2NtStatus).as_deref() {
             Some("0xc000006d") => {
                 self.once(Moment::SmbLogonFailed, host, &[("user", user.clone())], notes);
-                let times = self.failures.entry((client.clone(), user.clone())).or_default();
-                times.push(p.rel_ns);
-                times.retain(|t| p.rel_ns - t <= CLUSTER_WINDOW_NS);
+                let key = (client.clone(), user.clone());
+                if self.failures.len() >= MAX_BURSTS && !self.failures.contains_key(&key) {
+                    return;
+                }
+                let now = p.rel_ns;
+                let burst = self.failures.entry(key).or_insert(Burst::starting(now));
                 // The burst is flagged at 3, 5 and 10 failures; every failure after the
                 // first flag is counted, so the last note tells how many there were.
-                let count = times.len();
+                let count = burst.record(now);
                 if count >= CLUSTER_SIZES[0] {
-                    let span = (p.rel_ns - times[0]) as f64 / 1e9;
+                    let span = now.saturating_sub(burst.first_ns) as f64 / 1e9;
                     let moment = if CLUSTER_SIZES.contains(&count) {
                         Moment::SmbFailureCluster
                     } else {
@@ -368,7 +402,7 @@ impl Annotator {
                     notes.push(fill(
                         text(moment),
                         &[
-                            ("count", times.len().to_string()),
+                            ("count", count.to_string()),
                             ("host_ip", client),
                             ("user", user),
                             ("span", format!("{span:.1}")),
@@ -449,5 +483,18 @@ mod tests {
         }
         assert_eq!(TEXTS.len(), 43, "one text per moment");
         assert_eq!(fill("a {x} b {y}", &[("x", "1".into()), ("y", "2".into())]), "a 1 b 2");
+    }
+
+    #[test]
+    fn a_burst_counts_every_failure_until_a_long_pause() {
+        const S: i64 = 1_000_000_000;
+        let mut burst = Burst::starting(0);
+        // One failure every 20 s: one burst, counted 1, 2, 3, ... however long it lasts.
+        let counts: Vec<usize> = (0..8).map(|i| burst.record(i * 20 * S)).collect();
+        assert_eq!(counts, [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(burst.first_ns, 0);
+        // After more than a minute of quiet, a new burst.
+        assert_eq!(burst.record(140 * S + 61 * S), 1);
+        assert_eq!(burst.first_ns, 201 * S);
     }
 }

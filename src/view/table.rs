@@ -21,8 +21,9 @@ impl Table {
         }
     }
 
-    /// Rows that fit `width` columns: narrower columns without Length below 110 columns,
-    /// and Info cut with an ellipsis.
+    /// Rows of at most `width` columns (the REPL gives the terminal's width less its last
+    /// column): narrower columns without Length below 109, without Time below 71 (a
+    /// 110- and a 72-column terminal), and Info cut with an ellipsis.
     pub fn fitted(names: MacNames, color: bool, width: usize) -> Self {
         Table {
             names,
@@ -35,8 +36,8 @@ impl Table {
     /// Length is shown. A width of 0 leaves the column out.
     fn columns(&self) -> (&'static [usize; 6], bool) {
         match self.width {
-            Some(width) if width < 72 => (&NARROW, false),
-            Some(width) if width < 110 => (&COMPACT, false),
+            Some(width) if width < 71 => (&NARROW, false),
+            Some(width) if width < 109 => (&COMPACT, false),
             _ => (&WIDTHS, true),
         }
     }
@@ -80,7 +81,7 @@ impl Table {
             visible += cells[5].len().max(w[5]) + 1;
         }
         let info = match self.width {
-            Some(width) => std::borrow::Cow::Owned(fit(info, width.saturating_sub(visible + 1).max(8))),
+            Some(width) => std::borrow::Cow::Owned(fit(info, width.saturating_sub(visible).max(8))),
             None => std::borrow::Cow::Borrowed(info),
         };
         if self.color && info_red {
@@ -174,11 +175,13 @@ mod tests {
 
     #[test]
     fn fitted_rows_never_pass_the_width_and_say_where_they_were_cut() {
-        for width in [80, 100, 132] {
+        for width in [59, 70, 71, 79, 108, 109, 131] {
             let text = rows(&mut Table::fitted(MacNames::none(), false, width));
             assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
             assert!(text.lines().any(|l| l.ends_with('…')), "{width}");
-            assert_eq!(text.lines().next().unwrap().contains("Length"), width >= 110);
+            let header = text.lines().next().unwrap();
+            assert_eq!(header.contains("Length"), width >= 109, "{width}: {header}");
+            assert_eq!(header.contains("Time"), width >= 71, "{width}: {header}");
         }
         let full = rows(&mut Table::new(MacNames::none(), false));
         assert!(full.lines().any(|l| l.chars().count() > 132));

@@ -170,6 +170,11 @@ fn detail_shows_one_frame_layer_by_layer_and_hex_on_request() {
             &["--detail", "26", "-c", "10"][..],
             "frame 26 comes after the 10 frames read (-c 10)",
         ),
+        // -c as large as the file: the frame is simply not there.
+        (
+            &["--detail", "112", "-c", "111"][..],
+            "there is no frame 112; the frames are numbered 1 to 111",
+        ),
     ] {
         let output = wirelab().arg("replay").args(args).arg(&file).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -179,6 +184,19 @@ fn detail_shows_one_frame_layer_by_layer_and_hex_on_request() {
         );
         assert!(output.stdout.is_empty());
     }
+    // A file damaged before frame N says so, with how far it could be read.
+    let damaged = super::common::data("malformed/pcap-record-length-beyond-file.pcap");
+    let output = wirelab()
+        .args(["replay", "--detail", "5"])
+        .arg(&damaged)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.ends_with("(frame 5 is past it: 1 frame could be read)\n"),
+        "{stderr}"
+    );
     let output = wirelab()
         .args(["replay", "-V", "-T", "fields", "-e", "ip.src"])
         .arg(&file)

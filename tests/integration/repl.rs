@@ -253,12 +253,15 @@ fn an_answer_after_the_whole_solution_earns_no_points() {
     let home = tempfile::tempdir().unwrap();
     let (out, _) = session(
         home.path(),
-        "open ftp-modes\nquestion 1\nsolution\nsolution\nactive\nprogress\n",
+        "open ftp-modes\nquestion 1\nsolution\nsolution\nsolution\nactive\nprogress\n",
     );
+    assert!(out.contains("Step 1/2: "), "{out}");
+    // The last step is shown only when asked for twice.
     assert!(
-        out.contains("(solution 1 again for the last step; an answer after it earns no points)"),
+        out.contains("The last step of the solution gives the answer away: a right answer after it earns no points. Type solution 1 again to see it."),
         "{out}"
     );
+    assert!(out.contains("Step 2/2: "), "{out}");
     assert!(out.contains("(answering now earns no points)"), "{out}");
     assert!(
         out.contains("✔ Right, with no points: the whole solution was shown first"),

@@ -28,7 +28,10 @@ pub fn render(report: &Report) -> Vec<u8> {
             .unwrap_or_default();
         out.push_str(&format!(
             "  {mark} {}/{}  {}/{}{given}\n",
-            r.lesson, r.id, r.points, r.max
+            escaped(r.lesson.as_bytes()),
+            escaped(r.id.as_bytes()),
+            r.points,
+            r.max
         ));
         if let Some(feedback) = &r.feedback {
             out.push_str(&format!("      {}\n", escaped(feedback.as_bytes())));
