@@ -289,6 +289,16 @@ fn an_answer_after_the_whole_solution_earns_no_points() {
 }
 
 #[test]
+fn t_f_y_n_answer_a_bool_question_though_f_and_n_are_aliases() {
+    let home = tempfile::tempdir().unwrap();
+    // Question 4 of ftp-modes is a bool question (false).
+    let (out, _) = session(home.path(), "open ftp-modes\nquestion 4\nt\nf\n");
+    assert!(out.contains("✘ Not quite (attempt 1)"), "{out}");
+    assert!(out.contains("✔ Right! +1 point"), "{out}");
+    assert!(!out.contains("usage: follow"), "{out}");
+}
+
+#[test]
 fn a_mistyped_command_at_a_question_prompt_is_not_counted_as_a_wrong_answer() {
     let home = tempfile::tempdir().unwrap();
     let (out, _) = session(
