@@ -333,6 +333,18 @@ fields! {
     NbnsTtl = "nbns.ttl", Dec, "Record time to live";
     NbnsNbFlags = "nbns.nb_flags", Hex(4), "NB entry flags";
     NbnsAddr = "nbns.addr", Ipv4, "Address of an NB entry";
+    NbdgmType = "nbdgm.type", Dec, "NetBIOS datagram type (17 direct group, 18 broadcast, ...)";
+    NbdgmDgramId = "nbdgm.dgram_id", Hex(4), "NetBIOS datagram id";
+    NbdgmSrcIp = "nbdgm.src.ip", Ipv4, "The sender's address, as the datagram states it";
+    NbdgmSrcPort = "nbdgm.src.port", Dec, "The sender's port, as the datagram states it";
+    NbdgmSourceName = "nbdgm.source_name", Str, "Sending NetBIOS name, e.g. FILESRV<00>";
+    NbdgmDestinationName = "nbdgm.destination_name", Str, "Receiving NetBIOS name, e.g. LAB<1e>";
+    MailslotOpcode = "mailslot.opcode", Dec, "Mailslot operation (1 write)";
+    MailslotName = "mailslot.name", Str, "Mailslot name, e.g. \\MAILSLOT\\BROWSE";
+    BrowserCommand = "browser.command", Hex(2), "Browser command (0x01 host announcement, 0x08 election, ...)";
+    BrowserServer = "browser.server", Str, "Server (or workgroup) name a browser message is about";
+    BrowserResponseComputerName = "browser.response_computer_name", Str, "Who asked for announcements";
+    BrowserServerType = "browser.server_type", Hex(8), "Server type flags (workstation, server, master browser, ...)";
 }
 
 impl Field {

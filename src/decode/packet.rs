@@ -32,6 +32,9 @@ pub enum Proto {
     Dns,
     Nbns,
     Ssdp,
+    Nbdgm,
+    Mailslot,
+    Browser,
 }
 
 impl Proto {
@@ -60,6 +63,9 @@ impl Proto {
         Proto::Dns,
         Proto::Nbns,
         Proto::Ssdp,
+        Proto::Nbdgm,
+        Proto::Mailslot,
+        Proto::Browser,
     ];
 
     /// The display-filter name (`tcp`, `ip`, ...), as in frame.protocols.
@@ -89,6 +95,9 @@ impl Proto {
             Proto::Dns => "dns",
             Proto::Nbns => "nbns",
             Proto::Ssdp => "ssdp",
+            Proto::Nbdgm => "nbdgm",
+            Proto::Mailslot => "mailslot",
+            Proto::Browser => "browser",
         }
     }
 
@@ -119,6 +128,9 @@ impl Proto {
             Proto::Dns => "Domain Name System",
             Proto::Nbns => "NetBIOS Name Service",
             Proto::Ssdp => "Simple Service Discovery Protocol",
+            Proto::Nbdgm => "NetBIOS Datagram Service",
+            Proto::Mailslot => "SMB MailSlot Protocol",
+            Proto::Browser => "Microsoft Windows Browser Protocol",
         }
     }
 }

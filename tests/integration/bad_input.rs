@@ -342,7 +342,7 @@ fn hostile_application_payloads_never_panic_or_hang() {
             push(from_client, "A", &payload, &mut cseq, &mut sseq);
         }
     }
-    for port in [53u16, 137, 1900] {
+    for port in [53u16, 137, 138, 1900] {
         for _ in 0..30 {
             let len = (noise.next() % 600) as usize;
             let mut frame = Vec::new();

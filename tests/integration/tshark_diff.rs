@@ -35,7 +35,7 @@ const APP_PROTOCOLS: [&str; 17] = [
 ];
 
 fn is_app(protocol: &str) -> bool {
-    APP_PROTOCOLS.contains(&protocol) || protocol == "NBNS"
+    APP_PROTOCOLS.contains(&protocol) || protocol == "NBNS" || protocol == "BROWSER"
 }
 
 /// A difference accepted on purpose: in `capture`, on `frames` (empty: every frame),
@@ -265,6 +265,18 @@ const APP_FIELDS: &[&str] = &[
     "nbns.ttl",
     "nbns.addr",
     "nbns.nb_flags",
+    "nbdgm.type",
+    "nbdgm.dgram_id",
+    "nbdgm.src.ip",
+    "nbdgm.src.port",
+    "nbdgm.source_name",
+    "nbdgm.destination_name",
+    "mailslot.opcode",
+    "mailslot.name",
+    "browser.command",
+    "browser.server",
+    "browser.response_computer_name",
+    "browser.server_type",
 ];
 
 const FIELDS: &[&str] = &[

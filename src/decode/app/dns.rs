@@ -305,7 +305,7 @@ fn name_text(name: &[u8]) -> String {
 
 /// RFC 1002 first-level decoding: 32 letters A-P to 16 bytes; the 16th is the suffix.
 /// Returns `NAME<xx>` (unprintable bytes as `<xx>`) and the suffix.
-fn netbios_name(encoded: &[u8]) -> Option<(String, u8)> {
+pub(super) fn netbios_name(encoded: &[u8]) -> Option<(String, u8)> {
     let (first, scope) = match encoded.iter().position(|&b| b == b'.') {
         Some(dot) => (&encoded[..dot], Some(&encoded[dot..])),
         None => (encoded, None),

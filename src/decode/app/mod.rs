@@ -10,6 +10,7 @@
 //! channel an FTP control connection announced, then the server's port, the lower
 //! port, the higher port, then content heuristics (HTTP and TLS) until one matches.
 
+pub mod browser;
 pub mod dns;
 pub mod ftp;
 pub mod http;
@@ -416,6 +417,7 @@ impl AppLayer {
             match port {
                 53 => return dns::udp(dns::Flavor::Dns, payload, &mut self.dns, out),
                 137 => return dns::udp(dns::Flavor::Nbns, payload, &mut self.dns, out),
+                138 => return browser::nbdgm(payload, out),
                 1900 => return http::ssdp(payload, out),
                 _ => {}
             }
