@@ -121,7 +121,6 @@ fn push_turn(turns: &mut Vec<(u8, Vec<u8>)>, channel: u8, bytes: &[u8], budget: 
     }
 }
 
-
 /// A UDP service seen in a capture: (target, service port, IPv6).
 type UdpService = (&'static str, u16, bool);
 /// A datagram: (sent to the server, its bytes).
@@ -185,14 +184,14 @@ fn app_seeds(corpus: &mut Corpus, name: &str, bytes: &[u8]) {
         } else if let Some(Value::Bytes(payload)) = p.value(Field::UdpPayload) {
             let sport = p.uint(Field::UdpSrcport).unwrap_or(0) as u16;
             let dport = p.uint(Field::UdpDstport).unwrap_or(0) as u16;
-            let target = if p.has_proto(Proto::Nbns) || p.has_proto(Proto::Dns) {
+            let target = if p.has_proto(Proto::Nbns) || p.has_proto(Proto::Dns) || p.has_proto(Proto::Nbdgm) {
                 "app_dns_nbns"
             } else if p.has_proto(Proto::Ssdp) {
                 "app_http"
             } else {
                 continue;
             };
-            let server = [53, 137, 1900, 5353]
+            let server = [53, 137, 138, 1900, 5353]
                 .into_iter()
                 .find(|port| *port == dport || *port == sport)
                 .unwrap_or(sport.min(dport));
@@ -346,7 +345,7 @@ fn main() {
         .load(&mut problems)
         .expect("bundled course");
     for lesson in &course.lessons {
-        let template = wirelab::grade::submission::template(lesson);
+        let template = wirelab::grade::submission::template(lesson, "wirelab grade FILE");
         corpus.add(
             "answers_load",
             &format!("template-{}.yaml", lesson.id),

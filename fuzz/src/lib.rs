@@ -283,7 +283,7 @@ pub fn app_smb2(data: &[u8]) {
     }
 }
 
-/// app_dns_nbns: DNS and NBNS datagrams (and DNS over TCP).
+/// app_dns_nbns: DNS, NBNS and NetBIOS datagram (browser) datagrams, and DNS over TCP.
 pub fn app_dns_nbns(data: &[u8]) {
     app(&stream::DNS, data);
 }

@@ -108,7 +108,7 @@ pub const DNS: AppTarget = AppTarget {
         tcp(5353),
         udp(41234),
         udp(53),
-        udp(137),
+        udp(138),
         tcp(53),
     ],
     second: Second::SameService,
