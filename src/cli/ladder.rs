@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{flush, read_packets, stdout_writer, write_all};
+use super::read_packets;
 use crate::view::ladder::{render_mermaid, render_text, Step};
 use crate::view::MacNames;
 
@@ -49,12 +49,5 @@ pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
         })?,
         LadderFormat::Mermaid => render_mermaid(&steps, &mut buf),
     }
-    let mut out = stdout_writer();
-    if write_all(&mut out, &buf)?.is_some() {
-        flush(&mut out)?;
-    }
-    if let Some(note) = damage {
-        eprintln!("wirelab: note: {note}");
-    }
-    Ok(ExitCode::SUCCESS)
+    super::print_then_note(&buf, damage)
 }

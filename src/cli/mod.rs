@@ -421,6 +421,18 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints a command's output, then the damage that cut the capture short (on stderr).
+pub(crate) fn print_then_note(buf: &[u8], damage: Option<impl std::fmt::Display>) -> anyhow::Result<ExitCode> {
+    let mut out = stdout_writer();
+    if write_all(&mut out, buf)?.is_some() {
+        flush(&mut out)?;
+    }
+    if let Some(note) = damage {
+        eprintln!("wirelab: note: {note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Decodes a capture in two passes (as `tshark -2`) and hands each packet the filter
 /// keeps to `each`, until it returns false. Returns the damage that ended the file
 /// early, if any (an error when no frame could be read at all).

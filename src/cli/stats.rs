@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{flush, read_packets, stdout_writer, write_all};
+use super::read_packets;
 use crate::view::stats::Stats;
 
 #[derive(Debug, clap::Args)]
@@ -23,12 +23,5 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     })?;
     let mut buf = Vec::new();
     stats.render(args.filter.as_deref(), &mut buf);
-    let mut out = stdout_writer();
-    if write_all(&mut out, &buf)?.is_some() {
-        flush(&mut out)?;
-    }
-    if let Some(note) = damage {
-        eprintln!("wirelab: note: {note}");
-    }
-    Ok(ExitCode::SUCCESS)
+    super::print_then_note(&buf, damage)
 }

@@ -103,6 +103,13 @@ impl<'p> Reader<'p> {
         found
     }
 
+    /// A required text value: reported when missing or not text (then empty).
+    fn required_text(&mut self, entries: &[(Node, Node)], key: &str, what: &str, at: Pos) -> String {
+        self.required(entries, key, what, at)
+            .and_then(|n| self.text(n, key))
+            .unwrap_or_default()
+    }
+
     fn optional<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
         entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v)
     }
@@ -198,14 +205,8 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
     let entries = r.map(&root, "the lesson", &keys)?;
     r.format_version(entries, root.pos());
     let at = root.pos();
-    let id = r
-        .required(entries, "id", "the lesson", at)
-        .and_then(|n| r.text(n, "id"))
-        .unwrap_or_default();
-    let title = r
-        .required(entries, "title", "the lesson", at)
-        .and_then(|n| r.text(n, "title"))
-        .unwrap_or_default();
+    let id = r.required_text(entries, "id", "the lesson", at);
+    let title = r.required_text(entries, "title", "the lesson", at);
     let summary = Reader::optional(entries, "summary")
         .and_then(|n| r.text(n, "summary"))
         .unwrap_or_default();
@@ -235,14 +236,8 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
 
 fn section(r: &mut Reader, node: &Node) -> Option<Section> {
     let entries = r.map(node, "a section", &["title", "body", "replay"])?;
-    let title = r
-        .required(entries, "title", "a section", node.pos())
-        .and_then(|n| r.text(n, "title"))
-        .unwrap_or_default();
-    let body = r
-        .required(entries, "body", "a section", node.pos())
-        .and_then(|n| r.text(n, "body"))
-        .unwrap_or_default();
+    let title = r.required_text(entries, "title", "a section", node.pos());
+    let body = r.required_text(entries, "body", "a section", node.pos());
     let replay = Reader::optional(entries, "replay").and_then(|n| {
         let e = r.map(n, "a replay", &["capture", "filter", "annotate"])?;
         let capture_node = r.required(e, "capture", "a replay", n.pos())?;
@@ -284,14 +279,8 @@ fn question(r: &mut Reader, node: &Node) -> Option<Question> {
     ];
     let entries = r.map(node, "a question", &keys)?;
     let at = node.pos();
-    let id = r
-        .required(entries, "id", "a question", at)
-        .and_then(|n| r.text(n, "id"))
-        .unwrap_or_default();
-    let prompt = r
-        .required(entries, "prompt", "a question", at)
-        .and_then(|n| r.text(n, "prompt"))
-        .unwrap_or_default();
+    let id = r.required_text(entries, "id", "a question", at);
+    let prompt = r.required_text(entries, "prompt", "a question", at);
     let points = r.whole_number(entries, "points", 1);
     let options = Reader::optional(entries, "options")
         .map(|n| r.texts(n, "an option"))
