@@ -176,9 +176,18 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A path for a one-line comment: control characters escaped.
+/// A path for a command in a one-line comment: control characters escaped, and quoted
+/// for the shell when it holds anything but plain path characters.
 fn comment_safe(text: &str) -> String {
-    crate::decode::text::escaped(text.as_bytes())
+    let text = crate::decode::text::escaped(text.as_bytes());
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// A pass mark above the points there are is almost surely a mistake: say so.

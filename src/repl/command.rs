@@ -182,11 +182,12 @@ fn replay(rest: &str) -> Result<Command, String> {
     }
     let (before, filter) = match rest.find("-Y") {
         Some(at) => {
-            // Quotes a shell would need are allowed, when they come in a pair.
+            // Quotes a shell would need are allowed around the whole filter, in a pair
+            // (a filter that is one string in double quotes could not be valid anyway).
             let text = rest[at + 2..].trim();
-            let text = text
-                .strip_prefix('\'')
-                .and_then(|t| t.strip_suffix('\''))
+            let text = ['\'', '"']
+                .iter()
+                .find_map(|&q| text.strip_prefix(q).and_then(|t| t.strip_suffix(q)))
                 .unwrap_or(text);
             if text.trim().is_empty() {
                 return Err(format!("{}: -Y needs a filter", usage("replay")));

@@ -77,7 +77,10 @@ impl Replayed {
     /// The next page of rows (with their notes when annotating), fitted to `width` and
     /// filling at most `lines` lines (at least one frame).
     pub fn page(&mut self, width: usize, color: bool, lines: usize) -> String {
-        if self.next >= self.shown.len() && self.next > 0 {
+        if self.shown.is_empty() {
+            return format!("No frame of {} matches that filter.\n", self.name);
+        }
+        if self.next >= self.shown.len() {
             return format!("That was the last frame of {}.\n", self.name);
         }
         if self.table.as_ref().is_none_or(|(w, c, _)| (*w, *c) != (width, color)) {

@@ -637,15 +637,18 @@ impl Session {
             Reveal::Hint => &mut progress.hints,
             Reveal::Step => &mut progress.solution_steps,
         };
+        // Showing one again (past the last) costs nothing more.
+        let new = (*counter as usize) < items.len();
         let shown = (*counter as usize).min(items.len() - 1);
         *counter = (shown + 1) as u32;
         let text = escaped(items[shown].as_bytes());
         let line = match kind {
             Reveal::Hint => {
-                let cost = if q.hint_cost > 0 {
-                    format!(" (costs {} point)", q.hint_cost)
-                } else {
-                    String::new()
+                let cost = match q.hint_cost {
+                    0 => String::new(),
+                    _ if !new => " (already shown)".to_string(),
+                    1 => " (costs 1 point)".to_string(),
+                    n => format!(" (costs {n} points)"),
                 };
                 format!("Hint {}/{}{cost}: {text}", shown + 1, items.len())
             }

@@ -544,3 +544,47 @@ fn two_sessions_on_one_progress_file_keep_each_others_answers() {
     );
     assert_eq!(questions["ftp-ports"]["correct"], true);
 }
+
+#[test]
+fn hint_costs_are_said_once_and_an_empty_replay_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let course = home.path().join("course");
+    std::fs::create_dir(&course).unwrap();
+    std::fs::write(
+        course.join("course.yaml"),
+        "format_version: 1\ntitle: C\nlessons: [l.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        course.join("l.yaml"),
+        "format_version: 1\nid: l\ntitle: L\nsections:\n  - title: S\n    body: B\n    replay: { capture: ftp-active.pcapng }\n\
+         questions:\n  - id: q\n    prompt: Port?\n    points: 3\n    hint_cost: 2\n    answer: { text: \"21\" }\n    hints: [one]\n    solution: [s]\n",
+    )
+    .unwrap();
+    let mut child = wirelab()
+        .env("WIRELAB_HOME", home.path())
+        .arg("--course")
+        .arg(&course)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"open 1\nquestion 1\nhint\nhint\n21\nreplay -Y dns\nmore\nreplay -Y \"ftp.response.code == 220\"\n")
+        .unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert!(out.contains("Hint 1/1 (costs 2 points): one"), "{out}");
+    assert!(out.contains("Hint 1/1 (already shown): one"), "{out}");
+    assert!(out.contains("✔ Right! +1 point"), "3 points less one hint of 2: {out}");
+    assert_eq!(
+        out.matches("No frame of ftp-active.pcapng matches that filter.")
+            .count(),
+        2,
+        "{out}"
+    );
+    // A filter in double quotes, as a shell would want it, works too.
+    assert!(out.contains("(2 of 113 frames of ftp-active.pcapng"), "{out}");
+}

@@ -1,13 +1,15 @@
 //! The NetBIOS Datagram Service (UDP 138) and what Windows and Samba hosts send over it:
 //! SMB mailslot writes to `\MAILSLOT\BROWSE` carrying the Browser protocol (host and
 //! master announcements, elections). Named as tshark names them: Protocol `BROWSER`,
-//! Info `Host Announcement NAME, Workstation, Server, ...`.
+//! Info `Host Announcement NAME, Workstation, Server, ...`; a datagram that carries no
+//! browser message is `NBDS`. Damage is a note and `[Malformed Packet]` in Info.
 //!
 //! Layout (RFC 1002 4.4, MS-SMB, MS-BRWS): a 14-byte datagram header and two encoded
 //! NetBIOS names, then an SMB1 Transaction request whose data is the browser message.
 
 use super::dns::netbios_name;
 use super::Out;
+use crate::decode::packet::Severity;
 use crate::decode::{Field, Proto, Value};
 
 /// Browser commands as tshark names them.
@@ -85,30 +87,36 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// Decodes a datagram on UDP 138; false when it is not a NetBIOS datagram.
+/// Decodes a datagram on UDP 138 (an empty one is left to UDP).
 pub fn nbdgm(payload: &[u8], out: &mut Out) -> bool {
     let d = Bytes(payload);
-    let (Some(kind), Some(src)) = (d.u8(0), payload.get(4..10)) else {
+    let Some(kind) = d.u8(0) else {
         return false;
     };
-    if !(DIRECT_UNIQUE..=0x16).contains(&kind) {
-        return false;
-    }
-    out.message(Proto::Nbdgm, "NBDGM");
+    out.message(Proto::Nbdgm, "NBDS");
     out.uint(Field::NbdgmType, kind);
-    if let Some(id) = payload.get(2..4) {
-        out.uint(Field::NbdgmDgramId, u16::from_be_bytes([id[0], id[1]]));
-    }
-    out.field(Field::NbdgmSrcIp, Value::Ipv4([src[0], src[1], src[2], src[3]].into()));
-    out.uint(Field::NbdgmSrcPort, u16::from_be_bytes([src[4], src[5]]));
-    out.info_part(datagram_type_name(kind));
-    if !(DIRECT_UNIQUE..=BROADCAST).contains(&kind) {
+    out.info_part(&datagram_type_name(kind));
+    if !(DIRECT_UNIQUE..=0x16).contains(&kind) {
         return true;
     }
-    // Source and destination names: a length byte (32), the encoded name, a 0 label.
-    let mut at = 14;
-    for field in [Field::NbdgmSourceName, Field::NbdgmDestinationName] {
+    let Some(src) = payload.get(4..10) else {
+        malformed(out, "NetBIOS datagram header cut short");
+        return true;
+    };
+    out.uint(Field::NbdgmDgramId, u16::from_be_bytes([payload[2], payload[3]]));
+    out.field(Field::NbdgmSrcIp, Value::Ipv4([src[0], src[1], src[2], src[3]].into()));
+    out.uint(Field::NbdgmSrcPort, u16::from_be_bytes([src[4], src[5]]));
+    // Data datagrams carry a source and a destination name after 4 more bytes; query
+    // datagrams a destination name right away; an error datagram an error code.
+    let (mut at, names) = match kind {
+        DIRECT_UNIQUE..=BROADCAST => (14, &[Field::NbdgmSourceName, Field::NbdgmDestinationName][..]),
+        0x14..=0x16 => (10, &[Field::NbdgmDestinationName][..]),
+        _ => return true,
+    };
+    // Each name: a length byte (32), the encoded name, a 0 label.
+    for &field in names {
         let Some(encoded) = d.u8(at).and_then(|len| payload.get(at + 1..at + 1 + usize::from(len))) else {
+            malformed(out, "NetBIOS name cut short");
             return true;
         };
         if let Some((name, _)) = netbios_name(encoded) {
@@ -116,36 +124,53 @@ pub fn nbdgm(payload: &[u8], out: &mut Out) -> bool {
         }
         at += 1 + encoded.len() + 1;
     }
-    if let Some(smb) = payload.get(at..) {
+    if let Some(smb) = payload.get(at..).filter(|_| kind <= BROADCAST) {
         mailslot(smb, out);
     }
     true
 }
 
-fn datagram_type_name(kind: u8) -> &'static str {
+fn datagram_type_name(kind: u8) -> String {
     match kind {
-        0x10 => "Direct_unique datagram",
-        0x11 => "Direct_group datagram",
-        0x12 => "Broadcast datagram",
-        0x13 => "Datagram error",
-        0x14 => "Datagram query request",
-        0x15 => "Datagram positive query response",
-        _ => "Datagram negative query response",
+        0x10 => "Direct_unique datagram".into(),
+        0x11 => "Direct_group datagram".into(),
+        0x12 => "Broadcast datagram".into(),
+        0x13 => "Datagram error".into(),
+        0x14 => "Datagram query request".into(),
+        0x15 => "Datagram positive query response".into(),
+        0x16 => "Datagram negative query response".into(),
+        other => format!("Unknown message type (0x{other:02x})"),
     }
+}
+
+/// Marks the frame as tshark does (`...[Malformed Packet]`) and says why in a note.
+fn malformed(out: &mut Out, why: &str) {
+    out.info("[Malformed Packet]");
+    out.note(Severity::Error, Proto::Nbdgm, why);
 }
 
 /// An SMB1 Transaction request to a mailslot: the browser message is its data.
 fn mailslot(smb: &[u8], out: &mut Out) {
     const HEADER: usize = 32;
     let m = Bytes(smb);
-    if !smb.starts_with(b"\xffSMB") || m.u8(4) != Some(0x25) {
+    if !smb.starts_with(b"\xffSMB") {
         return;
     }
-    out.layer(Proto::Smb);
+    if m.u8(4) != Some(0x25) {
+        // Another SMB1 command over a datagram: named, not decoded further.
+        super::smb2::smb1(smb, out);
+        return;
+    }
+    // Each layer that decodes takes the columns: SMB, then the mailslot, then BROWSER.
+    out.message(Proto::Smb, "SMB");
+    out.clear_info();
+    out.info_part("Trans Request");
     out.uint(Field::SmbCmd, 0x25u8);
     // Transaction words: data count and offset are words 11 and 12; three setup words
     // (opcode, priority, class) follow word 13; then the byte count and the name.
-    let Some(words) = m.u8(HEADER).map(usize::from) else {
+    // A mailslot write has 17 words: 14 of the transaction and 3 of setup.
+    let Some(words) = m.u8(HEADER).map(usize::from).filter(|&w| w >= 17) else {
+        malformed(out, "SMB transaction too short for a mailslot write");
         return;
     };
     let (Some(count), Some(offset), Some(opcode)) = (
@@ -159,13 +184,24 @@ fn mailslot(smb: &[u8], out: &mut Out) {
     let Some(name) = m.stringz(name_at, 256) else {
         return;
     };
-    out.layer(Proto::Mailslot);
+    out.message(Proto::Mailslot, "SMB Mailslot");
+    out.clear_info();
+    out.info_part(match opcode {
+        1 => "Write Mail Slot",
+        _ => "Interim reply",
+    });
     out.uint(Field::MailslotOpcode, opcode);
     let name_text = String::from_utf8_lossy(name).into_owned();
     out.str(Field::MailslotName, name_text.clone());
-    let data = smb.get(usize::from(offset)..usize::from(offset) + usize::from(count));
-    if let (true, Some(data)) = (name_text.eq_ignore_ascii_case("\\MAILSLOT\\BROWSE"), data) {
-        browser(data, out);
+    if name_text != "\\MAILSLOT\\BROWSE" {
+        return;
+    }
+    // Data past the end: what is there is decoded, and the frame marked.
+    let start = usize::from(offset).min(smb.len());
+    let end = (start + usize::from(count)).min(smb.len());
+    browser(&smb[start..end], out);
+    if end - start < usize::from(count) {
+        malformed(out, "the browser message runs past the end of the datagram");
     }
 }
 
@@ -270,15 +306,31 @@ mod tests {
         let full = hex(ELECTION);
         for end in 0..full.len() {
             let (_, p) = decode(&full[..end]);
-            assert!(end < 200 || p.protocol == "BROWSER" || p.protocol == "NBDGM", "{end}");
+            // Every cut names as much as it holds: never plain UDP once there is a byte.
+            assert!(
+                end == 0 || ["NBDS", "SMB", "SMB Mailslot", "BROWSER"].contains(&p.protocol),
+                "{end}"
+            );
+            if end > 0 && end < full.len() {
+                assert!(
+                    p.info.ends_with("[Malformed Packet]") || p.protocol != "BROWSER",
+                    "{end}: {}",
+                    p.info
+                );
+            }
         }
-        // A data offset and count pointing past the end are ignored, not followed.
+        // A data offset and count pointing past the end are not followed; the frame is
+        // marked.
         let mut bad = full.clone();
         let data_offset = 82 + 32 + 1 + 2 * 12;
         bad[data_offset] = 0xff;
         bad[data_offset + 1] = 0xff;
         let (_, p) = decode(&bad);
-        assert_eq!(p.protocol, "NBDGM");
+        assert_eq!(
+            (p.protocol, p.info.as_str()),
+            ("SMB Mailslot", "Write Mail Slot[Malformed Packet]")
+        );
+        assert!(!p.notes.is_empty());
     }
 
     #[test]
