@@ -89,7 +89,7 @@ fn check_course(source: CourseSource, problems: &mut Vec<Problem>) -> (usize, us
     check::course(&course, &source.captures(), problems);
     (
         course.lessons.len(),
-        course.lessons.iter().map(|l| l.questions.len()).sum(),
+        course.lessons.iter().map(|l| l.written_questions).sum(),
     )
 }
 
@@ -104,5 +104,5 @@ fn check_lesson_file(path: &Path, problems: &mut Vec<Problem>) -> anyhow::Result
     };
     let folder = CourseSource::folder(path.parent().unwrap_or(Path::new("")));
     check::lesson(&lesson, &folder.captures(), problems);
-    Ok((1, lesson.questions.len()))
+    Ok((1, lesson.written_questions))
 }

@@ -218,9 +218,13 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
         }
     }
     let mut questions = Vec::new();
+    let mut written_questions = 0;
     if let Some(node) = Reader::optional(entries, "questions") {
         match node {
-            Node::Seq { items, .. } => questions = items.iter().filter_map(|i| question(&mut r, i)).collect(),
+            Node::Seq { items, .. } => {
+                written_questions = items.len();
+                questions = items.iter().filter_map(|i| question(&mut r, i)).collect();
+            }
             other => r.error(other.pos(), "questions must be a list"),
         }
     }
@@ -231,6 +235,7 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
         summary,
         sections,
         questions,
+        written_questions,
     })
 }
 

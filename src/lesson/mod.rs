@@ -34,6 +34,8 @@ pub struct Lesson {
     pub summary: String,
     pub sections: Vec<Section>,
     pub questions: Vec<Question>,
+    /// Questions as written, those that could not be read included (`check` counts them).
+    pub written_questions: usize,
 }
 
 #[derive(Debug, Clone)]

@@ -229,6 +229,9 @@ questions:
     answer: { from_capture: ftp-passive.pcapng, filter: ftp, field: ftp.request.ar }
     hints: [h]
     solution: [s]
+  - id: no-kind
+    prompt: Counted though unreadable
+    answer: {}
 "#;
     let file = dir.path().join("small.yaml");
     std::fs::write(&file, lesson).unwrap();
@@ -241,7 +244,8 @@ questions:
             "{name}:8:16: error: capture notes.pcap: byte offset 0: not a pcap or pcapng capture (starts with 6a 75 73 74)\n\
              {name}:9:15: error: filter 'ftp.request.comand' does not parse: column 1: unknown field or protocol 'ftp.request.comand' (did you mean ftp.request.command?)\n\
              {name}:28:69: error: question 'misspelt': unknown field 'ftp.request.ar' (did you mean ftp.request.arg?)\n\
-             1 lesson, 4 questions: 3 errors, 0 warnings\n"
+             {name}:33:13: error: an answer needs one of: text, regex, set, choice, number, bool, from_capture, filter_matches\n\
+             1 lesson, 5 questions: 4 errors, 0 warnings\n"
         )
     );
     assert_eq!(output.status.code(), Some(1));
