@@ -149,6 +149,7 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
             needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice())
         }),
         Expr::Matches(field, regex) => p.values(*field).any(|v| regex.is_match(&bytes_of(v))),
+        Expr::BitAnd(field, mask) => p.values(*field).any(|v| matches!(v, Value::U(u) if u & mask != 0)),
         Expr::In(field, items) => p.values(*field).any(|v| {
             items.iter().any(|item| match item {
                 SetItem::One(lit) => compare(v, lit) == Some(Ordering::Equal),

@@ -25,7 +25,7 @@ pub struct Spanned {
 }
 
 /// Operators made of symbols, longest first.
-const SYMBOLS: [&str; 12] = ["==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "="];
+const SYMBOLS: [&str; 13] = ["==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "=", "&"];
 
 pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
     let chars: Vec<char> = text.chars().collect();

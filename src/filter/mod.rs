@@ -81,7 +81,8 @@ impl Filter {
                 | Expr::Compare(f, ..)
                 | Expr::Contains(f, _)
                 | Expr::Matches(f, _)
-                | Expr::In(f, _) => fields.push(*f),
+                | Expr::In(f, _)
+                | Expr::BitAnd(f, _) => fields.push(*f),
             }
         }
         fields

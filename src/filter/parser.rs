@@ -46,6 +46,8 @@ pub enum Expr {
     Contains(Field, Vec<u8>),
     Matches(Field, Regex),
     In(Field, Vec<SetItem>),
+    /// `field & mask`: some value of an integer field has a bit of the mask set.
+    BitAnd(Field, u64),
 }
 
 struct Parser<'t> {
@@ -226,6 +228,16 @@ impl Parser<'_> {
                 Ok(Expr::Matches(field, regex))
             }
             "in" => Ok(Expr::In(field, self.set(field)?)),
+            "&" => {
+                let (value, column) = self.value(&op)?;
+                match literal(field, &value, column)? {
+                    Literal::U(mask) => Ok(Expr::BitAnd(field, mask)),
+                    _ => Err(FilterError::new(
+                        op_column,
+                        format!("{} is not an integer: '&' does not apply", field.name()),
+                    )),
+                }
+            }
             _ => {
                 let cmp = match op.as_str() {
                     "==" | "eq" => CmpOp::Eq,

@@ -21,6 +21,12 @@ const CASES: &[(&str, &str)] = &[
     ("http-methods", r#"http.content_type contains "html""#),
     ("http-methods", r#"http.location"#),
     ("http-methods", r#"tcp.flags.syn == 1 && tcp.flags.ack == 0"#),
+    // Bitwise and: a set bit of the mask.
+    ("http-methods", r#"tcp.flags & 0x02"#),
+    ("http-methods", r#"!(tcp.flags & 0x10) || tcp.flags & 0x01"#),
+    ("investigation", r#"dns.flags & 0x8000"#),
+    ("ftp-active", r#"ip.flags & 0x02 && udp"#),
+    ("ftp-active", r#"browser.command == 0x08 && nbdgm.type == 17"#),
     ("http-methods", r#"tcp.port == 80"#),
     ("http-methods", r#"tcp.stream == 3"#),
     ("http-methods", r#"tcp.len > 100"#),
@@ -224,6 +230,11 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
             "column 19: invalid regular expression: unclosed group",
         ),
         ("dns dns", "column 5: unexpected 'dns' after a complete expression"),
+        (
+            "http.host & 1",
+            "column 11: http.host is not an integer: '&' does not apply",
+        ),
+        ("tcp.flags &", "column 12: a value is needed after '&'"),
         (
             "udp.port in {53 137}",
             "column 17: expected ',' or '}' in the set, found '137'",
