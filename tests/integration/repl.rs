@@ -13,8 +13,14 @@ fn session(home: &Path, script: &str) -> (String, String) {
 }
 
 fn session_columns(home: &Path, script: &str, columns: usize) -> (String, String) {
+    session_with(home, &[], script, columns)
+}
+
+/// A scripted session with extra arguments (`--course DIR`, `--progress FILE`).
+fn session_with(home: &Path, args: &[&std::ffi::OsStr], script: &str, columns: usize) -> (String, String) {
     let mut child = wirelab()
         .env("WIRELAB_HOME", home)
+        .args(args)
         .env("COLUMNS", columns.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -561,21 +567,12 @@ fn hint_costs_are_said_once_and_an_empty_replay_says_so() {
          questions:\n  - id: q\n    prompt: Port?\n    points: 3\n    hint_cost: 2\n    answer: { text: \"21\" }\n    hints: [one]\n    solution: [s]\n",
     )
     .unwrap();
-    let mut child = wirelab()
-        .env("WIRELAB_HOME", home.path())
-        .arg("--course")
-        .arg(&course)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"open 1\nquestion 1\nhint\nhint\n21\nreplay -Y dns\nmore\nreplay -Y \"ftp.response.code == 220\"\n")
-        .unwrap();
-    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let (out, _) = session_with(
+        home.path(),
+        &["--course".as_ref(), course.as_os_str()],
+        "open 1\nquestion 1\nhint\nhint\n21\nreplay -Y dns\nmore\nreplay -Y \"ftp.response.code == 220\"\n",
+        150,
+    );
     assert!(out.contains("Hint 1/1 (costs 2 points): one"), "{out}");
     assert!(out.contains("Hint 1/1 (already shown): one"), "{out}");
     assert!(out.contains("✔ Right! +1 point"), "3 points less one hint of 2: {out}");
