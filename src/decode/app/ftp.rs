@@ -45,6 +45,42 @@ pub struct Expectations {
     /// How many unclaimed announcements name each listening endpoint: most new
     /// connections are not data channels, and this answers them without a scan.
     listening: HashMap<Endpoint, u32>,
+    /// How many announcements between two addresses still wait for their first
+    /// command, and for their transfer command: most requests have none to update, and
+    /// these answer them without a scan.
+    awaiting_command: HashMap<AddressPair, u32>,
+    awaiting_transfer: HashMap<AddressPair, u32>,
+}
+
+/// Two addresses in a fixed order: a control connection's client and server, whichever
+/// of them listens for the data channel.
+type AddressPair = (IpAddr, IpAddr);
+
+fn address_pair(a: IpAddr, b: IpAddr) -> AddressPair {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn count_up(counts: &mut HashMap<AddressPair, u32>, key: AddressPair) {
+    *counts.entry(key).or_default() += 1;
+}
+
+fn count_down(counts: &mut HashMap<AddressPair, u32>, key: AddressPair) {
+    if let Some(count) = counts.get_mut(&key) {
+        *count -= 1;
+        if *count == 0 {
+            counts.remove(&key);
+        }
+    }
+}
+
+impl ChannelInfo {
+    fn addresses(&self) -> AddressPair {
+        address_pair(self.listener.0, self.connector)
+    }
 }
 
 impl Expectations {
@@ -54,9 +90,17 @@ impl Expectations {
                 if !old.claimed {
                     self.unlisten(old.listener);
                 }
+                if old.command.is_none() {
+                    count_down(&mut self.awaiting_command, old.addresses());
+                }
+                if old.transfer.is_none() {
+                    count_down(&mut self.awaiting_transfer, old.addresses());
+                }
             }
         }
         *self.listening.entry(info.listener).or_default() += 1;
+        count_up(&mut self.awaiting_command, info.addresses());
+        count_up(&mut self.awaiting_transfer, info.addresses());
         self.channels.push_back(info);
     }
 
@@ -87,25 +131,50 @@ impl Expectations {
     }
 
     fn by_setup(&self, frame: u64) -> Option<&ChannelInfo> {
-        self.channels.iter().rev().find(|c| c.setup_frame == frame)
+        // Announcements are kept in frame order: the latest one set up in `frame`.
+        let after = self.channels.partition_point(|c| c.setup_frame <= frame);
+        let found = self.channels.get(after.checked_sub(1)?)?;
+        (found.setup_frame == frame).then_some(found)
     }
 
-    /// The latest announcement of a control connection no transfer command used yet.
-    fn awaiting_transfer(&mut self, control_server: IpAddr, client: IpAddr) -> Option<&mut ChannelInfo> {
-        self.channels.iter_mut().rev().find(|c| {
-            c.transfer.is_none()
-                && ((c.listener.0 == control_server && c.connector == client)
-                    || (c.listener.0 == client && c.connector == control_server))
-        })
+    /// Names the transfer command of the latest announcement between a control
+    /// connection's server and client that no transfer command used yet.
+    fn set_transfer(&mut self, control_server: IpAddr, client: IpAddr, transfer: impl FnOnce() -> String) {
+        let pair = address_pair(control_server, client);
+        if !self.awaiting_transfer.contains_key(&pair) {
+            return;
+        }
+        if let Some(channel) = self.channels.iter_mut().rev().find(|c| c.transfer.is_none() && c.addresses() == pair) {
+            channel.transfer = Some(transfer());
+            count_down(&mut self.awaiting_transfer, pair);
+        }
     }
 
-    /// The latest announcement of a control connection still waiting for its command.
-    fn awaiting_command(&mut self, control_server: IpAddr, client: IpAddr) -> Option<&mut ChannelInfo> {
-        self.channels.iter_mut().rev().find(|c| {
-            c.command.is_none()
-                && ((c.listener.0 == control_server && c.connector == client)
-                    || (c.listener.0 == client && c.connector == control_server))
-        })
+    /// The latest announcement between a control connection's server and client still
+    /// waiting for its first command: it is given `command` (sent in `frame`) and the
+    /// working directory. Returns the frame that set the channel up.
+    fn set_command(
+        &mut self,
+        control_server: IpAddr,
+        client: IpAddr,
+        command: impl FnOnce() -> String,
+        frame: u64,
+        cwd: &Option<String>,
+    ) -> Option<u64> {
+        let pair = address_pair(control_server, client);
+        if !self.awaiting_command.contains_key(&pair) {
+            return None;
+        }
+        let channel = self
+            .channels
+            .iter_mut()
+            .rev()
+            .find(|c| c.command.is_none() && c.addresses() == pair)?;
+        channel.command = Some((command(), frame));
+        channel.cwd.clone_from(cwd);
+        let setup_frame = channel.setup_frame;
+        count_down(&mut self.awaiting_command, pair);
+        Some(setup_frame)
     }
 }
 
@@ -190,21 +259,17 @@ impl Control {
     ) {
         let upper = command.to_ascii_uppercase();
         if TRANSFER_COMMANDS.contains(&upper.as_str()) {
-            if let Some(channel) = expected.awaiting_transfer(server.0, client.0) {
-                channel.transfer = Some(match arg {
-                    Some(arg) => format!("{upper} {arg}"),
-                    None => upper.clone(),
-                });
-            }
+            expected.set_transfer(server.0, client.0, || match arg {
+                Some(arg) => format!("{upper} {arg}"),
+                None => upper.clone(),
+            });
         }
-        if let Some(channel) = expected.awaiting_command(server.0, client.0) {
-            let whole = match arg {
-                Some(arg) => format!("{command} {arg}"),
-                None => command.to_string(),
-            };
-            channel.command = Some((whole, out.frame()));
-            channel.cwd = self.cwd.clone();
-            out.uint(Field::FtpSetupFrame, channel.setup_frame);
+        let whole = || match arg {
+            Some(arg) => format!("{command} {arg}"),
+            None => command.to_string(),
+        };
+        if let Some(setup_frame) = expected.set_command(server.0, client.0, whole, out.frame(), &self.cwd) {
+            out.uint(Field::FtpSetupFrame, setup_frame);
         }
         match upper.as_str() {
             "PORT" => {
