@@ -40,10 +40,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{}: exists and is not a folder", args.dir.display());
     }
     let size = fs::metadata(&args.file).map_or(0, |m| m.len());
-    let progress = super::progress::Progress::bytes(2 * size, "exporting");
-    let hints = crate::decode::first_pass_observed(&mut CaptureReader::open(&args.file)?, u64::MAX, &mut |at| {
-        progress.set(at)
-    });
+    let progress = super::progress::Progress::bytes(size, "exporting");
+    let hints = crate::decode::first_pass_beside(CaptureReader::open(&args.file)?, u64::MAX);
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
     let mut names = UniqueNames::default();
@@ -65,7 +63,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     loop {
         if reader.frames_read() % 4096 == 0 {
-            progress.set(size + reader.bytes_read());
+            progress.set(reader.bytes_read());
         }
         let Some(frame) = reader.next_frame()? else { break };
         let mut delivered = Vec::new();

@@ -281,16 +281,16 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     };
     let limit = args.count.unwrap_or(u64::MAX);
     // Two passes, as `tshark -2`: the first learns how each TLS session ends up, so
-    // that its first packets are labelled with the version it settles on.
-    // A bar over both passes, when the list goes to a file or a pipe.
+    // that its first packets are labelled with the version it settles on. It runs
+    // beside this one, a little ahead.
+    // A bar, when the list goes to a file or a pipe.
     let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
     let progress = if io::stdout().is_terminal() {
         progress::Progress::hidden()
     } else {
-        progress::Progress::bytes(2 * size, "decoding")
+        progress::Progress::bytes(size, "decoding")
     };
-    let hints =
-        crate::decode::first_pass_observed(&mut CaptureReader::open(&args.file)?, limit, &mut |at| progress.set(at));
+    let hints = crate::decode::first_pass_beside(CaptureReader::open(&args.file)?, limit);
     let mut reader = CaptureReader::open(&args.file)?;
     let mut decoder = Decoder::with_hints(hints);
     // Keep only the fields something will read: a plain packet list needs none, a
@@ -326,7 +326,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut packet = crate::decode::Packet::blank();
     while reader.frames_read() < limit {
         if reader.frames_read() % 4096 == 0 {
-            progress.set(size + reader.bytes_read());
+            progress.set(reader.bytes_read());
         }
         let frame = match reader.next_frame() {
             Ok(Some(frame)) => frame,
@@ -446,15 +446,14 @@ pub(crate) fn read_packets(
         None => None,
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
-    let progress = progress::Progress::bytes(2 * size, "decoding");
-    let hints =
-        crate::decode::first_pass_observed(&mut CaptureReader::open(file)?, u64::MAX, &mut |at| progress.set(at));
+    let progress = progress::Progress::bytes(size, "decoding");
+    let hints = crate::decode::first_pass_beside(CaptureReader::open(file)?, u64::MAX);
     let mut reader = CaptureReader::open(file)?;
     let mut decoder = Decoder::with_hints(hints);
     loop {
         let read_before = reader.frames_read();
         if read_before % 4096 == 0 {
-            progress.set(size + reader.bytes_read());
+            progress.set(reader.bytes_read());
         }
         match reader.next_frame() {
             Ok(Some(frame)) => {

@@ -1,16 +1,198 @@
 //! What a first pass over a capture learns about frames that come later, so that a
 //! second pass can label earlier frames as `tshark -2` does: the version a TLS session
 //! settles on (its Client Hello is labelled with it) and which frame answers an echo
-//! request. Kept per conversation or transaction, never per frame.
+//! request.
+//!
+//! The two passes may run at once, the first on its own thread ahead of the second.
+//! They share a board: the first pass posts what it has decided, per TLS stream and per
+//! echo request, and the second takes each answer once, waiting only when the first
+//! has not decided yet. It decides a TLS stream at its Server Hello or when the
+//! conversation ends, an echo request at its reply, and everything else at the end of
+//! the capture. Answers are removed when taken, so the board holds only what the
+//! first pass is ahead by.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-#[derive(Debug, Default, Clone)]
+/// The second pass's side of the board; without one, a single pass that knows
+/// nothing of later frames.
+#[derive(Debug, Clone, Default)]
 pub struct Hints {
-    /// A second pass: unanswered requests can be called unanswered.
-    pub(crate) complete: bool,
-    /// The version each TLS session settled on, by `tcp.stream`.
-    pub(crate) tls_versions: HashMap<u64, u16>,
-    /// Echo requests and the frames that answered them.
-    pub(crate) echo_replies: HashMap<u64, u64>,
+    shared: Option<Arc<Shared>>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    board: Mutex<Board>,
+    posted: Condvar,
+    /// The second pass is waiting: the first posts what it holds at its next frame.
+    waiting: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct Board {
+    /// The version each TLS stream settled on (`None`: it never named one).
+    tls: HashMap<u64, Option<u16>>,
+    /// Echo request frame -> the frame that answered it.
+    echoes: HashMap<u64, u64>,
+    /// The first pass is over: whatever it did not post is undecided for good.
+    done: bool,
+}
+
+impl Hints {
+    /// A board with its two sides: the writer goes to the first pass.
+    pub fn board() -> (HintWriter, Hints) {
+        let shared = Arc::new(Shared::default());
+        let writer = HintWriter {
+            shared: Arc::clone(&shared),
+            tls: Vec::new(),
+            echoes: Vec::new(),
+        };
+        (writer, Hints { shared: Some(shared) })
+    }
+
+    /// Is this a second pass (unanswered requests can be called unanswered)?
+    pub(crate) fn is_second_pass(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// The version TLS stream `stream` settled on. Ask once per stream: the answer
+    /// is taken off the board.
+    pub(crate) fn tls_version(&self, stream: u64) -> Option<u16> {
+        self.take(|board| board.tls.remove(&stream)).flatten()
+    }
+
+    /// The frame that answered the echo request in frame `request`. Ask once.
+    pub(crate) fn echo_reply(&self, request: u64) -> Option<u64> {
+        self.take(|board| board.echoes.remove(&request))
+    }
+
+    /// Waits until `answer` finds something on the board or the first pass is over.
+    fn take<T>(&self, mut answer: impl FnMut(&mut Board) -> Option<T>) -> Option<T> {
+        let shared = self.shared.as_ref()?;
+        let mut board = lock(&shared.board);
+        loop {
+            if let Some(found) = answer(&mut board) {
+                return Some(found);
+            }
+            if board.done {
+                return None;
+            }
+            shared.waiting.store(true, Ordering::Relaxed);
+            board = shared.posted.wait(board).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+}
+
+/// A poisoned board is still a consistent one: every change is a single insert.
+fn lock(board: &Mutex<Board>) -> MutexGuard<'_, Board> {
+    board.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The first pass's side of the board. Posts in batches (the lock is taken once per
+/// batch), at once when the second pass waits, and everything when dropped: a first
+/// pass that ends, fails or panics never leaves the second waiting.
+#[derive(Debug)]
+pub struct HintWriter {
+    shared: Arc<Shared>,
+    tls: Vec<(u64, Option<u16>)>,
+    echoes: Vec<(u64, u64)>,
+}
+
+/// Decisions held back before they are posted.
+const BATCH: usize = 64;
+
+impl HintWriter {
+    pub(crate) fn tls(&mut self, stream: u64, version: Option<u16>) {
+        self.tls.push((stream, version));
+    }
+
+    pub(crate) fn echo(&mut self, request: u64, reply: u64) {
+        self.echoes.push((request, reply));
+    }
+
+    /// Called after every frame of the first pass.
+    pub(crate) fn frame_done(&mut self) {
+        let held = self.tls.len() + self.echoes.len();
+        if held >= BATCH || (held > 0 && self.shared.waiting.load(Ordering::Relaxed)) {
+            self.post(false);
+        }
+    }
+
+    fn post(&mut self, done: bool) {
+        let mut board = lock(&self.shared.board);
+        for (stream, version) in self.tls.drain(..) {
+            // The first decision stands (a stream is decided once).
+            board.tls.entry(stream).or_insert(version);
+        }
+        for (request, reply) in self.echoes.drain(..) {
+            board.echoes.entry(request).or_insert(reply);
+        }
+        board.done |= done;
+        drop(board);
+        self.shared.waiting.store(false, Ordering::Relaxed);
+        self.shared.posted.notify_all();
+    }
+}
+
+impl Drop for HintWriter {
+    fn drop(&mut self) {
+        self.post(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_pass_knows_nothing_and_never_waits() {
+        let hints = Hints::default();
+        assert!(!hints.is_second_pass());
+        assert_eq!(hints.tls_version(0), None);
+        assert_eq!(hints.echo_reply(1), None);
+    }
+
+    #[test]
+    fn answers_are_taken_once_and_undecided_ones_end_with_the_first_pass() {
+        let (mut writer, hints) = Hints::board();
+        writer.tls(3, Some(0x0304));
+        writer.tls(4, None);
+        writer.echo(10, 12);
+        drop(writer);
+        assert!(hints.is_second_pass());
+        assert_eq!(hints.tls_version(3), Some(0x0304));
+        assert_eq!(hints.tls_version(3), None, "taken off the board");
+        assert_eq!(hints.tls_version(4), None);
+        assert_eq!(hints.echo_reply(10), Some(12));
+        assert_eq!(hints.echo_reply(11), None);
+    }
+
+    #[test]
+    fn the_second_pass_waits_for_the_first_to_decide() {
+        let (mut writer, hints) = Hints::board();
+        let first = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            writer.tls(7, Some(0x0303));
+            // Fewer than a batch: posted because the second pass is waiting.
+            writer.frame_done();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            writer.echo(1, 2);
+            // Dropped without a frame_done: posted, and the board is closed.
+        });
+        assert_eq!(hints.tls_version(7), Some(0x0303));
+        assert_eq!(hints.echo_reply(1), Some(2));
+        assert_eq!(hints.echo_reply(5), None);
+        first.join().unwrap();
+    }
+
+    #[test]
+    fn the_first_decision_stands() {
+        let (mut writer, hints) = Hints::board();
+        writer.tls(1, Some(0x0303));
+        writer.tls(1, None);
+        drop(writer);
+        assert_eq!(hints.tls_version(1), Some(0x0303));
+    }
 }

@@ -1,42 +1,37 @@
 //! ICMP and ICMPv6: type and code in tshark's words, echo pairing ("request in N"),
 //! neighbour discovery, and the quoted packet inside error messages.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv6Addr};
 
 use super::field::{format_mac, Field, Value};
+use super::hints::{HintWriter, Hints};
 use super::ip::{self, NetInfo};
 use super::link::data_layer;
 use super::packet::{Packet, Proto};
 use super::{truncated, Ctx};
 
-/// Echo requests remembered, and request/reply pairs kept for a second pass. Beyond
-/// this, a second pass calls later requests unanswered.
+/// Echo requests remembered, and request/reply pairs a first pass posts. Beyond this,
+/// a second pass calls later requests unanswered.
 const MAX_ECHOES: usize = 1 << 16;
 
 /// Echo requests seen, to label replies with the frame of their request.
 #[derive(Debug, Default)]
 pub struct EchoTracker {
     requests: HashMap<(IpAddr, IpAddr, u16, u16), u64>,
-    /// Request frame -> reply frame, as seen in this pass.
-    seen: HashMap<u64, u64>,
-    /// Request frame -> reply frame, from a first pass; `second_pass` when there was one.
-    known: HashMap<u64, u64>,
-    second_pass: bool,
+    /// Requests a first pass has seen answered (the first reply counts).
+    answered: HashSet<u64>,
+    /// What a first pass learnt, for a second pass.
+    hints: Hints,
 }
 
 impl EchoTracker {
-    pub fn with_replies(second_pass: bool, known: HashMap<u64, u64>) -> Self {
+    pub fn with_hints(hints: Hints) -> Self {
         EchoTracker {
-            known,
-            second_pass,
+            hints,
             ..EchoTracker::default()
         }
-    }
-
-    pub fn replies_seen(&self) -> HashMap<u64, u64> {
-        self.seen.clone()
     }
 
     fn request(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) {
@@ -48,10 +43,18 @@ impl EchoTracker {
         self.requests.insert((src, dst, id, seq), frame);
     }
 
-    fn reply(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) -> Option<u64> {
+    /// A reply: the frame of its request, if seen. A first pass posts the pair.
+    fn reply(
+        &mut self,
+        (src, dst, id, seq): (IpAddr, IpAddr, u16, u16),
+        frame: u64,
+        scout: Option<&mut HintWriter>,
+    ) -> Option<u64> {
         let request = self.requests.get(&(dst, src, id, seq)).copied()?;
-        if self.seen.len() < MAX_ECHOES {
-            self.seen.entry(request).or_insert(frame);
+        if let Some(scout) = scout {
+            if self.answered.len() < MAX_ECHOES && self.answered.insert(request) {
+                scout.echo(request, frame);
+            }
         }
         Some(request)
     }
@@ -59,12 +62,12 @@ impl EchoTracker {
     /// What a request's Info says about its reply in a second pass: `(reply in N)`, or
     /// `(no response found!)`; nothing in a single pass.
     fn reply_note(&self, p: &mut Packet, request: u64, resp_in: Field, no_resp: Field) -> Option<String> {
-        if !self.second_pass {
+        if !self.hints.is_second_pass() {
             return None;
         }
-        Some(match self.known.get(&request) {
+        Some(match self.hints.echo_reply(request) {
             Some(reply) => {
-                p.add_u(resp_in, *reply);
+                p.add_u(resp_in, reply);
                 format!(" (reply in {reply})")
             }
             None => {
@@ -168,7 +171,8 @@ pub(crate) fn decode_v4(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
                     info.push_str(&note);
                 }
             } else if t == 0 {
-                if let Some(request) = tracker.reply(net.src, net.dst, id, seq, p.number) {
+                let scout = ctx.decoder.scout.as_mut();
+                if let Some(request) = tracker.reply((net.src, net.dst, id, seq), p.number, scout) {
                     p.add_u(Field::IcmpRespTo, request);
                     let _ = write!(info, " (request in {request})");
                 }
@@ -274,7 +278,7 @@ pub(crate) fn decode_v6(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
                 if let Some(note) = tracker.reply_note(p, p.number, Field::Icmpv6RespIn, Field::Icmpv6NoResp) {
                     info.push_str(&note);
                 }
-            } else if let Some(request) = tracker.reply(net.src, net.dst, id, seq, p.number) {
+            } else if let Some(request) = tracker.reply((net.src, net.dst, id, seq), p.number, ctx.decoder.scout.as_mut()) {
                 let _ = write!(info, " (request in {request})");
             }
             data_layer(p, &data[8..], offset + 8);

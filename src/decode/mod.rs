@@ -21,7 +21,7 @@ pub mod text;
 pub mod udp;
 
 pub use field::{Field, Kind, Value};
-pub use hints::Hints;
+pub use hints::{HintWriter, Hints};
 pub use packet::{Address, Layer, Note, Packet, Proto, Severity};
 
 use std::io::Read;
@@ -29,17 +29,31 @@ use std::io::Read;
 use crate::capture::{CaptureReader, Frame};
 
 /// tshark's first pass (`-2`): decodes up to `limit` frames only to learn what later
-/// frames reveal about earlier ones. Damage ends the pass quietly; the second pass
-/// reports it.
+/// frames reveal about earlier ones, and returns it for a second pass. Damage ends the
+/// pass quietly; the second pass reports it.
 pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
-    first_pass_observed(reader, limit, &mut |_| {})
+    let (writer, hints) = Hints::board();
+    scout(reader, limit, writer);
+    hints
 }
 
-/// [`first_pass`], telling `progress` how many bytes of the file it has read, now and
-/// then.
-pub fn first_pass_observed<R: Read>(reader: &mut CaptureReader<R>, limit: u64, progress: &mut dyn FnMut(u64)) -> Hints {
+/// [`first_pass`] on a thread of its own, so that the second pass can start at once
+/// and run beside it: the second waits only for what the first has not decided yet.
+pub fn first_pass_beside<R: Read + Send + 'static>(mut reader: CaptureReader<R>, limit: u64) -> Hints {
+    let (writer, hints) = Hints::board();
+    // Without a thread, the writer is dropped with the closure: the board is closed,
+    // and the second pass labels frames as a single pass would.
+    let _ = std::thread::Builder::new()
+        .name("first pass".into())
+        .spawn(move || scout(&mut reader, limit, writer));
+    hints
+}
+
+/// The first pass's loop: posts what it learns to `writer`, closing the board at the end.
+fn scout<R: Read>(reader: &mut CaptureReader<R>, limit: u64, writer: HintWriter) {
     let mut decoder = Decoder::new().columns_only();
     decoder.app.hints_only = true;
+    decoder.scout = Some(writer);
     let mut packet = Packet::blank();
     while reader.frames_read() < limit {
         match reader.next_frame() {
@@ -48,11 +62,13 @@ pub fn first_pass_observed<R: Read>(reader: &mut CaptureReader<R>, limit: u64, p
             }
             _ => break,
         }
-        if reader.frames_read() % 4096 == 0 {
-            progress(reader.bytes_read());
+        if let Some(scout) = decoder.scout.as_mut() {
+            scout.frame_done();
         }
     }
-    decoder.hints()
+    if let Some(mut writer) = decoder.scout.take() {
+        decoder.app.end_of_capture(&mut writer);
+    }
 }
 
 /// Decoder state for one capture file.
@@ -63,6 +79,8 @@ pub struct Decoder {
     udp: udp::UdpConversations,
     icmp: icmp::EchoTracker,
     app: app::AppLayer,
+    /// A first pass posts what it learns here.
+    scout: Option<HintWriter>,
     fields: bool,
     only: Option<std::sync::Arc<[bool]>>,
 }
@@ -88,8 +106,9 @@ impl Decoder {
             first_ts: None,
             tcp: tcp_flows::TcpTracker::with_reassembly(),
             udp: udp::UdpConversations::default(),
-            icmp: icmp::EchoTracker::with_replies(hints.complete, hints.echo_replies.clone()),
+            icmp: icmp::EchoTracker::with_hints(hints.clone()),
             app: app::AppLayer::with_hints(hints),
+            scout: None,
             fields: true,
             only: None,
         }
@@ -111,15 +130,6 @@ impl Decoder {
     pub fn columns_only(mut self) -> Self {
         self.fields = false;
         self
-    }
-
-    /// What this decoder learnt that a second pass can use.
-    pub fn hints(&self) -> Hints {
-        Hints {
-            complete: true,
-            tls_versions: self.app.tls_versions(),
-            echo_replies: self.icmp.replies_seen(),
-        }
     }
 
     pub fn decode(&mut self, frame: &Frame) -> Packet {

@@ -133,7 +133,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     };
     let analysis = ctx.decoder.tcp.track(&segment);
     for stream in ctx.decoder.tcp.take_evicted() {
-        ctx.decoder.app.forget(stream);
+        ctx.decoder.app.forget(stream, ctx.decoder.scout.as_mut());
     }
 
     p.add_u(Field::TcpStream, analysis.stream);
@@ -194,10 +194,11 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         closed: analysis.closed,
         delivered: &analysis.delivered,
     };
-    let claimed = ctx
-        .decoder
-        .app
-        .tcp_segment(&app_segment, &mut Out::new(p, tags_len, offset + header_len));
+    let claimed = ctx.decoder.app.tcp_segment(
+        &app_segment,
+        &mut Out::new(p, tags_len, offset + header_len),
+        ctx.decoder.scout.as_mut(),
+    );
     if !claimed {
         data_layer(p, payload, offset + header_len);
     }

@@ -20,11 +20,10 @@ pub mod ntstatus;
 pub mod smb2;
 pub mod tls;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::field::{Field, Value};
-use super::hints::Hints;
+use super::hints::{HintWriter, Hints};
 use super::packet::{Packet, Proto, Severity};
 
 /// Which way a message travels within a conversation.
@@ -172,14 +171,14 @@ struct TcpConversation {
     /// The conversation's first frame.
     first_frame: u64,
     analyzer: Analyzer,
+    /// A first pass has posted the version this TLS session settled on.
+    tls_posted: bool,
 }
 
 /// Application state for one capture.
 #[derive(Debug, Default)]
 pub struct AppLayer {
     tcp: rustc_hash::FxHashMap<u64, TcpConversation>,
-    /// The versions of TLS sessions whose conversations have ended (for the hints).
-    ended_tls_versions: HashMap<u64, u16>,
     /// A first pass, run only to learn the hints: analyzers that cannot teach it
     /// anything (SMB, DNS, FTP data, UDP) are skipped.
     pub(crate) hints_only: bool,
@@ -188,10 +187,22 @@ pub struct AppLayer {
     hints: Hints,
 }
 
-fn tls_version(conv: &TcpConversation) -> Option<u16> {
+fn tls_of(conv: &TcpConversation) -> Option<&tls::Conversation> {
     match &conv.analyzer {
-        Analyzer::Tls(tls) | Analyzer::FtpTls(_, tls) => tls.version(),
+        Analyzer::Tls(tls) | Analyzer::FtpTls(_, tls) => Some(tls),
         _ => None,
+    }
+}
+
+/// A first pass posts the version a TLS session settled on once it is sure of it: at
+/// its Server Hello, or when the conversation ends (`ended`).
+fn post_tls_version(stream: u64, conv: &mut TcpConversation, ended: bool, scout: Option<&mut HintWriter>) {
+    let (Some(scout), Some(tls)) = (scout, tls_of(conv)) else {
+        return;
+    };
+    if !conv.tls_posted && (ended || tls.settled()) {
+        scout.tls(stream, tls.version());
+        conv.tls_posted = true;
     }
 }
 
@@ -263,37 +274,35 @@ impl AppLayer {
         }
     }
 
-    /// The TLS versions learnt so far, by `tcp.stream`.
-    pub fn tls_versions(&self) -> HashMap<u64, u16> {
-        let mut versions = self.ended_tls_versions.clone();
-        versions.extend(
-            self.tcp
-                .iter()
-                .filter_map(|(stream, conv)| Some((*stream, tls_version(conv)?))),
-        );
-        versions
-    }
-
     /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
-    /// payload (otherwise the caller shows it as data).
-    pub(crate) fn tcp_segment(&mut self, seg: &TcpSegment, out: &mut Out) -> bool {
+    /// payload (otherwise the caller shows it as data). A first pass posts what it
+    /// learns to `scout`.
+    pub(crate) fn tcp_segment(&mut self, seg: &TcpSegment, out: &mut Out, mut scout: Option<&mut HintWriter>) -> bool {
         // Nothing to decode and no analyzer yet: no state is created for it.
         if seg.delivered.is_empty() && !seg.syn && !self.tcp.contains_key(&seg.stream) {
             return false;
         }
         let claimed = self.analyze(seg, out);
+        if let Some(conv) = self.tcp.get_mut(&seg.stream) {
+            post_tls_version(seg.stream, conv, false, scout.as_deref_mut());
+        }
         if seg.closed {
-            self.forget(seg.stream);
+            self.forget(seg.stream, scout);
         }
         claimed
     }
 
     /// Lets go of a TCP conversation's analyzer (it ended, or the tracker forgot it).
-    pub(crate) fn forget(&mut self, stream: u64) {
-        if let Some(conv) = self.tcp.remove(&stream) {
-            if let Some(version) = tls_version(&conv) {
-                self.ended_tls_versions.insert(stream, version);
-            }
+    pub(crate) fn forget(&mut self, stream: u64, scout: Option<&mut HintWriter>) {
+        if let Some(mut conv) = self.tcp.remove(&stream) {
+            post_tls_version(stream, &mut conv, true, scout);
+        }
+    }
+
+    /// The end of a first pass: the TLS sessions still open have settled.
+    pub(crate) fn end_of_capture(&mut self, scout: &mut HintWriter) {
+        for (stream, conv) in &mut self.tcp {
+            post_tls_version(*stream, conv, true, Some(scout));
         }
     }
 
@@ -302,6 +311,7 @@ impl AppLayer {
             server: None,
             first_frame: out.frame(),
             analyzer: Analyzer::Undecided,
+            tls_posted: false,
         });
         if seg.syn {
             // SYN goes to the server, SYN-ACK comes from it.
@@ -318,7 +328,10 @@ impl AppLayer {
             }
             return false;
         }
-        let tls_hint = self.hints.tls_versions.get(&seg.stream).copied();
+        // A TLS session is labelled with the version a first pass saw it settle on
+        // (asked for once, when its analyzer starts).
+        let hints = &self.hints;
+        let tls_hint = || hints.tls_version(seg.stream);
         if matches!(conv.analyzer, Analyzer::Undecided) {
             conv.analyzer = choose(conv.server, seg, &mut self.ftp_expected, conv.first_frame, tls_hint);
         }
@@ -338,7 +351,7 @@ impl AppLayer {
                 if let Some(tunnel_port) = upgraded {
                     // After CONNECT, the tunnel carries what the target port carries.
                     conv.analyzer = match tcp_port_protocol(tunnel_port) {
-                        Some(PortProtocol::Tls) | None => Analyzer::Tls(tls::Conversation::with_hint(tls_hint)),
+                        Some(PortProtocol::Tls) | None => Analyzer::Tls(tls::Conversation::with_hint(tls_hint())),
                         Some(_) => Analyzer::Undecided,
                     };
                 }
@@ -362,7 +375,7 @@ impl AppLayer {
                     let Analyzer::Ftp(control) = std::mem::replace(&mut conv.analyzer, Analyzer::Undecided) else {
                         unreachable!("matched above")
                     };
-                    conv.analyzer = Analyzer::FtpTls(control, tls::Conversation::with_hint(tls_hint));
+                    conv.analyzer = Analyzer::FtpTls(control, tls::Conversation::with_hint(tls_hint()));
                 }
                 true
             }
@@ -445,7 +458,7 @@ fn choose(
     seg: &TcpSegment,
     expected: &mut ftp::Expectations,
     first_frame: u64,
-    tls_hint: Option<u16>,
+    tls_hint: impl FnOnce() -> Option<u16>,
 ) -> Analyzer {
     if let Some(channel) = expected.take(seg.src, seg.dst) {
         return Analyzer::FtpData(channel);
@@ -456,7 +469,7 @@ fn choose(
         if let Some(protocol) = tcp_port_protocol(port) {
             return match protocol {
                 PortProtocol::Http => Analyzer::Http(Box::default()),
-                PortProtocol::Tls => Analyzer::Tls(tls::Conversation::with_hint(tls_hint)),
+                PortProtocol::Tls => Analyzer::Tls(tls::Conversation::with_hint(tls_hint())),
                 PortProtocol::Ftp => Analyzer::Ftp(ftp::Control::new(port)),
                 PortProtocol::FtpData => Analyzer::FtpData(ftp::DataChannel::unannounced(first_frame)),
                 PortProtocol::Nbss => Analyzer::Nbss(nbss::Conversation::default()),
@@ -468,7 +481,7 @@ fn choose(
         return Analyzer::Http(Box::default());
     }
     if tls::looks_like_tls(seg.delivered) {
-        return Analyzer::Tls(tls::Conversation::with_hint(tls_hint));
+        return Analyzer::Tls(tls::Conversation::with_hint(tls_hint()));
     }
     Analyzer::Undecided
 }

@@ -110,6 +110,11 @@ impl Conversation {
         }
     }
 
+    /// Has a Server Hello named the version (what later records do not change)?
+    pub fn settled(&self) -> bool {
+        self.server_hello_seen
+    }
+
     /// Is a record of this direction waiting for more bytes?
     pub fn is_mid_record(&self, dir: Dir) -> bool {
         !self.pending[dir as usize].is_empty()
