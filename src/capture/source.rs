@@ -1,6 +1,6 @@
 //! A byte source that counts offsets and keeps one reusable record buffer.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use super::CaptureError;
 
@@ -84,10 +84,18 @@ impl<R: Read> Source<R> {
         let from_pending = self.pending.len().min(len);
         self.buf.extend(self.pending.drain(..from_pending));
         let wanted = len - from_pending;
-        let got = (&mut self.input)
-            .take(wanted as u64)
-            .read_to_end(&mut self.buf)
-            .map_err(|e| self.error_at(self.offset, &crate::io_error_text(&e)))?;
+        let buffered = self.input.buffer();
+        let got = if buffered.len() >= wanted {
+            // Most records are in the read buffer already: one copy, no read call.
+            self.buf.extend_from_slice(&buffered[..wanted]);
+            self.input.consume(wanted);
+            wanted
+        } else {
+            (&mut self.input)
+                .take(wanted as u64)
+                .read_to_end(&mut self.buf)
+                .map_err(|e| self.error_at(self.offset, &crate::io_error_text(&e)))?
+        };
         let total = from_pending + got;
         self.offset += total as u64;
         Ok(if total == len {

@@ -1,7 +1,7 @@
 //! ICMP and ICMPv6: type and code in tshark's words, echo pairing ("request in N"),
 //! neighbour discovery, and the quoted packet inside error messages.
 
-use std::collections::{HashMap, HashSet};
+use crate::decode::{FastMap, FastSet};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -19,9 +19,9 @@ const MAX_ECHOES: usize = 1 << 16;
 /// Echo requests seen, to label replies with the frame of their request.
 #[derive(Debug, Default)]
 pub struct EchoTracker {
-    requests: HashMap<(IpAddr, IpAddr, u16, u16), u64>,
+    requests: FastMap<(IpAddr, IpAddr, u16, u16), u64>,
     /// Requests a first pass has seen answered (the first reply counts).
-    answered: HashSet<u64>,
+    answered: FastSet<u64>,
     /// What a first pass learnt, for a second pass.
     hints: Hints,
 }

@@ -26,6 +26,12 @@ pub use packet::{Address, Layer, Note, Packet, Proto, Severity};
 
 use std::io::Read;
 
+/// The hash map of per-packet lookups: foldhash is several times faster than std's
+/// SipHash on addresses and ports, and randomly seeded, so a hostile capture cannot
+/// aim at collisions.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 use crate::capture::{CaptureReader, Frame};
 
 /// tshark's first pass (`-2`): decodes up to `limit` frames only to learn what later

@@ -5,9 +5,9 @@
 //! The rules follow Wireshark's `tcp_analyze_sequence_number` closely, on raw sequence
 //! numbers, because students compare wirelab's flags with Wireshark's.
 
+use crate::decode::FastMap;
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use super::reassembly::{Pushed, Reassembler};
@@ -185,8 +185,8 @@ pub const MAX_BUFFERED_TOTAL: usize = 64 << 20;
 /// All TCP conversations of a capture.
 #[derive(Debug, Default)]
 pub struct TcpTracker {
-    by_key: HashMap<Key, u64>,
-    conversations: HashMap<u64, Conversation>,
+    by_key: FastMap<Key, u64>,
+    conversations: FastMap<u64, Conversation>,
     next_stream: u64,
     reassemble: bool,
     since_sweep: u32,

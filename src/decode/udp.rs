@@ -1,6 +1,6 @@
 //! UDP datagrams and `udp.stream` numbering.
 
-use rustc_hash::FxHashMap as HashMap;
+use crate::decode::FastMap;
 use std::net::IpAddr;
 
 use etherparse::UdpHeaderSlice;
@@ -38,7 +38,7 @@ fn teredo_ipv6_offset(payload: &[u8]) -> Option<usize> {
 #[derive(Debug, Default)]
 pub struct UdpConversations {
     /// Stream number and time of the latest datagram.
-    streams: HashMap<Key, (u64, i64)>,
+    streams: FastMap<Key, (u64, i64)>,
     next: u64,
     since_sweep: u32,
 }

@@ -1,7 +1,7 @@
 //! DNS (UDP and TCP 53) and NBNS (UDP 137): the same message format (RFC 1035,
 //! RFC 1002). Names are read with compression pointers, bounded against loops.
 
-use std::collections::HashMap;
+use crate::decode::FastMap;
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -19,7 +19,7 @@ pub enum Flavor {
 /// Queries waiting for their response, to link a response to its query (`dns.response_to`).
 #[derive(Debug, Default)]
 pub struct Transactions {
-    queries: HashMap<(Flavor, u16), u64>,
+    queries: FastMap<(Flavor, u16), u64>,
 }
 
 /// Unanswered queries remembered; older ones are forgotten.

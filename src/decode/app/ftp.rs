@@ -5,7 +5,8 @@
 //! first line. PORT, 227, 229 (and EPRT, parsed only) announce a data connection; the
 //! next command names it; the connection is then labelled FTP-DATA with both.
 
-use std::collections::{HashMap, VecDeque};
+use crate::decode::FastMap;
+use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::Out;
@@ -44,12 +45,12 @@ pub struct Expectations {
     channels: VecDeque<ChannelInfo>,
     /// How many unclaimed announcements name each listening endpoint: most new
     /// connections are not data channels, and this answers them without a scan.
-    listening: HashMap<Endpoint, u32>,
+    listening: FastMap<Endpoint, u32>,
     /// How many announcements between two addresses still wait for their first
     /// command, and for their transfer command: most requests have none to update, and
     /// these answer them without a scan.
-    awaiting_command: HashMap<AddressPair, u32>,
-    awaiting_transfer: HashMap<AddressPair, u32>,
+    awaiting_command: FastMap<AddressPair, u32>,
+    awaiting_transfer: FastMap<AddressPair, u32>,
 }
 
 /// Two addresses in a fixed order: a control connection's client and server, whichever
@@ -64,11 +65,11 @@ fn address_pair(a: IpAddr, b: IpAddr) -> AddressPair {
     }
 }
 
-fn count_up(counts: &mut HashMap<AddressPair, u32>, key: AddressPair) {
+fn count_up(counts: &mut FastMap<AddressPair, u32>, key: AddressPair) {
     *counts.entry(key).or_default() += 1;
 }
 
-fn count_down(counts: &mut HashMap<AddressPair, u32>, key: AddressPair) {
+fn count_down(counts: &mut FastMap<AddressPair, u32>, key: AddressPair) {
     if let Some(count) = counts.get_mut(&key) {
         *count -= 1;
         if *count == 0 {
