@@ -124,7 +124,9 @@ pub(crate) fn data_layer(p: &mut Packet, data: &[u8], offset: usize) {
         return;
     }
     p.push_layer(Proto::Data, offset);
-    p.add(Field::DataData, Value::Bytes(data.to_vec()));
+    if p.keeps(Field::DataData) {
+        p.add(Field::DataData, Value::Bytes(data.to_vec()));
+    }
     p.add_u(Field::DataLen, data.len() as u64);
 }
 

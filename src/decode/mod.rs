@@ -87,6 +87,8 @@ pub struct Decoder {
     app: app::AppLayer,
     /// A first pass posts what it learns here.
     scout: Option<HintWriter>,
+    /// The options of the segment being decoded (kept to reuse the allocation).
+    tcp_options: Vec<tcp::TcpOption>,
     fields: bool,
     only: Option<std::sync::Arc<[bool]>>,
 }
@@ -115,6 +117,7 @@ impl Decoder {
             icmp: icmp::EchoTracker::with_hints(hints.clone()),
             app: app::AppLayer::with_hints(hints),
             scout: None,
+            tcp_options: Vec::new(),
             fields: true,
             only: None,
         }

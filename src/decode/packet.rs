@@ -254,16 +254,19 @@ impl Packet {
         self.notes.clear();
     }
 
-    fn keeps(&self, field: Field) -> bool {
+    #[inline]
+    pub(crate) fn keeps(&self, field: Field) -> bool {
         self.fields_wanted && self.only.as_ref().is_none_or(|only| only[field as usize])
     }
 
+    #[inline]
     pub(crate) fn add(&mut self, field: Field, value: Value) {
         if self.keeps(field) {
             self.fields.push((field, value));
         }
     }
 
+    #[inline]
     pub(crate) fn add_u(&mut self, field: Field, value: impl Into<u64>) {
         if self.keeps(field) {
             self.fields.push((field, Value::U(value.into())));

@@ -31,8 +31,15 @@ pub enum TcpOption {
 
 /// Parses the options area. Stops at End of Option List or at a malformed option,
 /// which it reports as the error.
-pub fn parse_options(mut bytes: &[u8]) -> (Vec<TcpOption>, Option<String>) {
+pub fn parse_options(bytes: &[u8]) -> (Vec<TcpOption>, Option<String>) {
     let mut options = Vec::new();
+    let error = parse_options_into(bytes, &mut options);
+    (options, error)
+}
+
+/// [`parse_options`] into a list the caller reuses (one per decoder, not one per segment).
+fn parse_options_into(mut bytes: &[u8], options: &mut Vec<TcpOption>) -> Option<String> {
+    options.clear();
     while let Some(&kind) = bytes.first() {
         match kind {
             0 => break,
@@ -43,11 +50,11 @@ pub fn parse_options(mut bytes: &[u8]) -> (Vec<TcpOption>, Option<String>) {
             _ => {}
         }
         let Some(&len) = bytes.get(1) else {
-            return (options, Some(format!("option {kind} has no length byte")));
+            return Some(format!("option {kind} has no length byte"));
         };
         let len = usize::from(len);
         if len < 2 || len > bytes.len() {
-            return (options, Some(format!("option {kind} has invalid length {len}")));
+            return Some(format!("option {kind} has invalid length {len}"));
         }
         let body = &bytes[2..len];
         let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -59,13 +66,13 @@ pub fn parse_options(mut bytes: &[u8]) -> (Vec<TcpOption>, Option<String>) {
                 TcpOption::Sack(body.chunks_exact(8).map(|c| (be32(&c[..4]), be32(&c[4..]))).collect())
             }
             (8, 8) => TcpOption::Timestamps(be32(&body[..4]), be32(&body[4..])),
-            (2..=5 | 8, _) => return (options, Some(format!("option {kind} has invalid length {len}"))),
+            (2..=5 | 8, _) => return Some(format!("option {kind} has invalid length {len}")),
             (other, _) => TcpOption::Other(other),
         };
         options.push(option);
         bytes = &bytes[len..];
     }
-    (options, None)
+    None
 }
 
 pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
@@ -108,8 +115,8 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     let flags = flag_bits(&hdr);
     let seglen = net.payload_len.saturating_sub(header_len) as u32;
     let payload = &data[header_len..];
-    let (options, option_error) = parse_options(hdr.options());
-    if let Some(error) = option_error {
+    let mut options = std::mem::take(&mut ctx.decoder.tcp_options);
+    if let Some(error) = parse_options_into(hdr.options(), &mut options) {
         p.note(Severity::Warning, Proto::Tcp, format!("malformed TCP options: {error}"));
     }
     let window_shift = options.iter().find_map(|o| match o {
@@ -199,6 +206,10 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         &mut Out::new(p, tags_len, offset + header_len),
         ctx.decoder.scout.as_mut(),
     );
+    if ctx.decoder.scout.is_some() && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream)
+    {
+        ctx.decoder.tcp.stop_reassembly(analysis.stream);
+    }
     if !claimed {
         data_layer(p, payload, offset + header_len);
     }
@@ -207,6 +218,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     }
     (ctx.on_tcp)(p, &analysis);
     ctx.decoder.tcp.recycle(analysis.delivered);
+    ctx.decoder.tcp_options = options;
 }
 
 /// The start of a segment quoted inside an ICMP error (often only 8 bytes): raw

@@ -224,6 +224,17 @@ impl TcpTracker {
         }
     }
 
+    /// Stops rebuilding a conversation's byte streams: nothing will read them (a first
+    /// pass that has learnt all it needs from it).
+    pub fn stop_reassembly(&mut self, stream: u64) {
+        if let Some(conv) = self.conversations.get_mut(&stream) {
+            for dir in &mut conv.dirs {
+                let held = dir.stream.take().map_or(0, |stream| stream.pending_bytes());
+                self.buffered = self.buffered.saturating_sub(held);
+            }
+        }
+    }
+
     /// Streams forgotten since the last call.
     pub fn take_evicted(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.evicted)

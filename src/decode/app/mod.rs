@@ -112,8 +112,16 @@ impl<'p> Out<'p> {
         self.packet.add_u(field, value);
     }
 
+    /// A text field; a borrowed `value` is copied only if the field is kept.
     pub fn str(&mut self, field: Field, value: impl Into<String>) {
-        self.packet.add(field, Value::Str(value.into()));
+        if self.packet.keeps(field) {
+            self.packet.add(field, Value::Str(value.into()));
+        }
+    }
+
+    /// Would a value of `field` be kept? (Skip building what nobody reads.)
+    pub fn wants(&self, field: Field) -> bool {
+        self.packet.keeps(field)
     }
 
     pub fn note(&mut self, severity: Severity, proto: Proto, message: impl Into<String>) {
@@ -290,6 +298,16 @@ impl AppLayer {
             self.forget(seg.stream, scout);
         }
         claimed
+    }
+
+    /// Does a first pass still need the bytes of this conversation? Not once its TLS
+    /// version is posted, nor for what it does not analyze (SMB, DNS, FTP data).
+    pub(crate) fn scout_wants_bytes(&self, stream: u64) -> bool {
+        self.tcp.get(&stream).is_none_or(|conv| match &conv.analyzer {
+            Analyzer::Tls(_) => !conv.tls_posted,
+            Analyzer::Nbss(_) | Analyzer::Dns(_) | Analyzer::FtpData(_) => false,
+            Analyzer::Undecided | Analyzer::Http(_) | Analyzer::Ftp(_) | Analyzer::FtpTls(..) => true,
+        })
     }
 
     /// Lets go of a TCP conversation's analyzer (it ended, or the tracker forgot it).
