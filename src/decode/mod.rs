@@ -59,6 +59,7 @@ pub fn first_pass_beside<R: Read + Send + 'static>(mut reader: CaptureReader<R>,
 fn scout<R: Read>(reader: &mut CaptureReader<R>, limit: u64, writer: HintWriter) {
     let mut decoder = Decoder::new().columns_only();
     decoder.app.hints_only = true;
+    decoder.tcp = tcp_flows::TcpTracker::streams_only();
     decoder.scout = Some(writer);
     let mut packet = Packet::blank();
     while reader.frames_read() < limit {

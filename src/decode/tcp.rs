@@ -116,7 +116,14 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     let seglen = net.payload_len.saturating_sub(header_len) as u32;
     let payload = &data[header_len..];
     let mut options = std::mem::take(&mut ctx.decoder.tcp_options);
-    if let Some(error) = parse_options_into(hdr.options(), &mut options) {
+    options.clear();
+    // A first pass reads no options (they serve the Info column and the analysis).
+    let parsed = if ctx.decoder.scout.is_none() {
+        parse_options_into(hdr.options(), &mut options)
+    } else {
+        None
+    };
+    if let Some(error) = parsed {
         p.note(Severity::Warning, Proto::Tcp, format!("malformed TCP options: {error}"));
     }
     let window_shift = options.iter().find_map(|o| match o {

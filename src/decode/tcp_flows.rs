@@ -149,9 +149,23 @@ struct Conversation {
     closed: bool,
 }
 
-type Key = ((IpAddr, u16), (IpAddr, u16));
+/// Both endpoints of a conversation, in a fixed order, as plain integers: cheaper to
+/// order, hash and compare than `IpAddr`s (this runs for every segment).
+type Key = (Endpoint, Endpoint);
+
+/// An address and port as numbers: the address bits, and the port with a bit that
+/// tells IPv6 from IPv4.
+type Endpoint = (u128, u32);
+
+fn endpoint((ip, port): (IpAddr, u16)) -> Endpoint {
+    match ip {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)), u32::from(port)),
+        IpAddr::V6(v6) => (u128::from(v6), u32::from(port) | 1 << 16),
+    }
+}
 
 fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
+    let (a, b) = (endpoint(a), endpoint(b));
     if a <= b {
         (a, b)
     } else {
@@ -196,6 +210,8 @@ pub struct TcpTracker {
     spare: Vec<u8>,
     /// Out-of-order bytes waiting in all conversations together.
     buffered: usize,
+    /// Streams and their bytes only, without the sequence analysis (a first pass).
+    streams_only: bool,
 }
 
 impl TcpTracker {
@@ -204,6 +220,15 @@ impl TcpTracker {
         TcpTracker {
             reassemble: true,
             ..TcpTracker::default()
+        }
+    }
+
+    /// A tracker for a first pass: stream numbers and ordered bytes, the same as
+    /// [`TcpTracker::with_reassembly`] gives, but no sequence analysis.
+    pub fn streams_only() -> Self {
+        TcpTracker {
+            streams_only: true,
+            ..TcpTracker::with_reassembly()
         }
     }
 
@@ -328,7 +353,11 @@ impl TcpTracker {
         }
 
         let seglen = seg.seglen;
-        analyze_sequence(seg, seglen, window, conv.first_rtt, fwd, rev, &mut analysis);
+        if self.streams_only {
+            set_base_seqs(seg, fwd, rev);
+        } else {
+            analyze_sequence(seg, seglen, window, conv.first_rtt, fwd, rev, &mut analysis);
+        }
 
         let base = fwd.base_seq.unwrap_or(seg.seq);
         analysis.rel_seq = seg.seq.wrapping_sub(base);
@@ -401,6 +430,17 @@ fn verify_window_scaling(is_synack: bool, fwd: &mut Direction, rev: &mut Directi
     }
 }
 
+/// The first sequence number each direction is seen with (what relative numbers count
+/// from, and what tells a reused port).
+fn set_base_seqs(seg: &Segment, fwd: &mut Direction, rev: &mut Direction) {
+    if fwd.base_seq.is_none() {
+        fwd.base_seq = Some(if seg.flags & SYN != 0 { seg.seq } else { seg.seq.wrapping_sub(1) });
+    }
+    if rev.base_seq.is_none() && seg.flags & ACK != 0 {
+        rev.base_seq = Some(seg.ack.wrapping_sub(1));
+    }
+}
+
 fn analyze_sequence(
     seg: &Segment,
     seglen: u32,
@@ -413,13 +453,7 @@ fn analyze_sequence(
     use flags::*;
     let (seq, ack, fl, now) = (seg.seq, seg.ack, seg.flags, seg.ts_ns);
     let mut found = out.flags;
-
-    if fwd.base_seq.is_none() {
-        fwd.base_seq = Some(if fl & SYN != 0 { seq } else { seq.wrapping_sub(1) });
-    }
-    if rev.base_seq.is_none() && fl & ACK != 0 {
-        rev.base_seq = Some(ack.wrapping_sub(1));
-    }
+    set_base_seqs(seg, fwd, rev);
     let not_syn_fin_rst = fl & (SYN | FIN | RST) == 0;
 
     'fwd: {
