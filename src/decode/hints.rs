@@ -80,7 +80,10 @@ impl Hints {
                 return None;
             }
             shared.waiting.store(true, Ordering::Relaxed);
-            board = shared.posted.wait(board).unwrap_or_else(|poisoned| poisoned.into_inner());
+            board = shared
+                .posted
+                .wait(board)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
     }
 }

@@ -278,7 +278,9 @@ pub(crate) fn decode_v6(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
                 if let Some(note) = tracker.reply_note(p, p.number, Field::Icmpv6RespIn, Field::Icmpv6NoResp) {
                     info.push_str(&note);
                 }
-            } else if let Some(request) = tracker.reply((net.src, net.dst, id, seq), p.number, ctx.decoder.scout.as_mut()) {
+            } else if let Some(request) =
+                tracker.reply((net.src, net.dst, id, seq), p.number, ctx.decoder.scout.as_mut())
+            {
                 let _ = write!(info, " (request in {request})");
             }
             data_layer(p, &data[8..], offset + 8);

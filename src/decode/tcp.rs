@@ -213,7 +213,9 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         &mut Out::new(p, tags_len, offset + header_len),
         ctx.decoder.scout.as_mut(),
     );
-    if ctx.decoder.scout.is_some() && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream)
+    if ctx.decoder.scout.is_some()
+        && !analysis.delivered.is_empty()
+        && !ctx.decoder.app.scout_wants_bytes(analysis.stream)
     {
         ctx.decoder.tcp.stop_reassembly(analysis.stream);
     }

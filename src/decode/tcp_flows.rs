@@ -434,7 +434,11 @@ fn verify_window_scaling(is_synack: bool, fwd: &mut Direction, rev: &mut Directi
 /// from, and what tells a reused port).
 fn set_base_seqs(seg: &Segment, fwd: &mut Direction, rev: &mut Direction) {
     if fwd.base_seq.is_none() {
-        fwd.base_seq = Some(if seg.flags & SYN != 0 { seg.seq } else { seg.seq.wrapping_sub(1) });
+        fwd.base_seq = Some(if seg.flags & SYN != 0 {
+            seg.seq
+        } else {
+            seg.seq.wrapping_sub(1)
+        });
     }
     if rev.base_seq.is_none() && seg.flags & ACK != 0 {
         rev.base_seq = Some(seg.ack.wrapping_sub(1));
@@ -583,7 +587,17 @@ fn analyze_sequence(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::Ipv4Addr;
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    #[test]
+    fn keys_are_the_same_both_ways_and_keep_ipv4_apart_from_ipv6() {
+        let a = (IpAddr::V4(Ipv4Addr::new(0, 0, 0, 1)), 80);
+        let b = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), 40000);
+        assert_eq!(key(a, b), key(b, a));
+        let six = (IpAddr::V6(Ipv6Addr::from(1u128)), 80);
+        assert_ne!(key(a, b), key(six, b));
+        assert_ne!(key((a.0, 81), b), key(a, b));
+    }
 
     fn seg(frame: u64, from_client: bool, seq: u32, ack: u32, fl: u16, payload: &'static [u8]) -> Segment<'static> {
         let c = (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), 40000);

@@ -14,6 +14,13 @@ use std::fmt::Write as _;
 pub fn escape_bytes(bytes: &[u8], out: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
+        // Most text is printable ASCII, which stays as it is: copied a run at a time.
+        let run = printable_ascii_run(&bytes[i..]);
+        if run > 0 {
+            out.push_str(std::str::from_utf8(&bytes[i..i + run]).expect("ASCII"));
+            i += run;
+            continue;
+        }
         let lead = bytes[i];
         let len = match lead {
             0x00..=0x7f => {
@@ -48,9 +55,19 @@ pub fn escape_bytes(bytes: &[u8], out: &mut String) {
 
 /// Like [`escape_bytes`] for text already known to be UTF-8.
 pub fn escape_str(s: &str, out: &mut String) {
-    for c in s.chars() {
+    let run = printable_ascii_run(s.as_bytes());
+    out.push_str(&s[..run]);
+    for c in s[run..].chars() {
         push_char(c, out);
     }
+}
+
+/// How many bytes at the start of `bytes` are printable ASCII (space to `~`).
+fn printable_ascii_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !(b' '..=b'~').contains(b))
+        .unwrap_or(bytes.len())
 }
 
 /// A new escaped string.
@@ -108,5 +125,14 @@ mod tests {
         assert_eq!(escaped(b"\xe2\x82"), "\u{fffd}");
         assert_eq!(escaped(b"\xbf\xbf"), "\u{fffd}\u{fffd}");
         assert_eq!(escaped("\u{9b}31m".as_bytes()), "\\302\\23331m");
+    }
+
+    #[test]
+    fn printable_runs_and_escapes_interleave() {
+        assert_eq!(escaped(b"ab\x1bcd\xffe~ \x7f"), "ab\\033cd\u{fffd}e~ \\177");
+        let mut out = String::from("x");
+        escape_str("a\u{9b}b\tc", &mut out);
+        assert_eq!(out, "xa\\302\\233b\\tc");
+        assert_eq!(escaped(b""), "");
     }
 }

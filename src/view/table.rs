@@ -2,7 +2,7 @@
 
 use colored::{Color, Colorize};
 
-use super::{address_text, fit, time_text, MacNames, PacketFormat};
+use super::{fit, push_address, push_time, MacNames, PacketFormat};
 use crate::decode::{Packet, Severity};
 
 pub struct Table {
@@ -10,6 +10,10 @@ pub struct Table {
     color: bool,
     /// Set when the rows must fit a terminal this many columns wide (the REPL).
     width: Option<usize>,
+    /// The row being written and its Time, Source and Destination cells, reused row
+    /// after row (a long list allocates nothing per row).
+    row: String,
+    cells: [String; 3],
 }
 
 impl Table {
@@ -18,6 +22,8 @@ impl Table {
             names,
             color,
             width: None,
+            row: String::with_capacity(160),
+            cells: Default::default(),
         }
     }
 
@@ -26,9 +32,8 @@ impl Table {
     /// 110- and a 72-column terminal), and Info cut with an ellipsis.
     pub fn fitted(names: MacNames, color: bool, width: usize) -> Self {
         Table {
-            names,
-            color,
             width: Some(width),
+            ..Table::new(names, color)
         }
     }
 
@@ -42,19 +47,23 @@ impl Table {
         }
     }
 
-    fn line(&self, cells: [&str; 6], info: &str, protocol: Option<Color>, info_red: bool) -> String {
+    /// Writes one row (and its newline) to `line`.
+    fn line(&self, line: &mut String, cells: [&str; 6], info: &str, protocol: Option<Color>, info_red: bool) {
         let (w, length) = self.columns();
-        let mut line = String::with_capacity(160);
-        pad_left(&mut line, cells[0], w[0]);
+        let line = {
+            line.clear();
+            line
+        };
+        pad_left(line, cells[0], w[0]);
         line.push(' ');
         let time = w[1] > 0;
         if time {
-            pad_left(&mut line, cells[1], w[1]);
+            pad_left(line, cells[1], w[1]);
             line.push(' ');
         }
-        pad_right(&mut line, cells[2], w[2]);
+        pad_right(line, cells[2], w[2]);
         line.push(' ');
-        pad_right(&mut line, cells[3], w[3]);
+        pad_right(line, cells[3], w[3]);
         line.push(' ');
         match protocol {
             Some(color) if self.color => {
@@ -62,7 +71,7 @@ impl Table {
                 pad_right(&mut cell, cells[4], w[4]);
                 line.push_str(&cell.color(color).to_string());
             }
-            _ => pad_right(&mut line, cells[4], w[4]),
+            _ => pad_right(line, cells[4], w[4]),
         }
         line.push(' ');
         let mut visible = w[0]
@@ -76,7 +85,7 @@ impl Table {
             visible += cells[1].len().max(w[1]) + 1;
         }
         if length {
-            pad_left(&mut line, cells[5], w[5]);
+            pad_left(line, cells[5], w[5]);
             line.push(' ');
             visible += cells[5].len().max(w[5]) + 1;
         }
@@ -90,7 +99,6 @@ impl Table {
             line.push_str(&info);
         }
         line.push('\n');
-        line
     }
 }
 
@@ -129,7 +137,9 @@ const NARROW: [usize; 6] = [5, 0, 15, 15, 8, 0];
 
 impl PacketFormat for Table {
     fn header(&mut self, out: &mut Vec<u8>) {
-        let line = self.line(
+        let mut line = String::new();
+        self.line(
+            &mut line,
             ["No.", "Time", "Source", "Destination", "Protocol", "Length"],
             "Info",
             None,
@@ -147,11 +157,20 @@ impl PacketFormat for Table {
         let flagged = p.notes.iter().any(|n| n.severity >= Severity::Warning)
             || p.info.starts_with("[TCP ") && !p.info.starts_with("[TCP Window Update]");
         let (mut number, mut length) = (itoa::Buffer::new(), itoa::Buffer::new());
-        let (number, length, time) = (number.format(p.number), length.format(p.orig_len), time_text(p.rel_ns));
-        let (src, dst) = (address_text(&p.src, &self.names), address_text(&p.dst, &self.names));
+        let (number, length) = (number.format(p.number), length.format(p.orig_len));
+        let [mut time, mut src, mut dst] = std::mem::take(&mut self.cells);
+        let mut row = std::mem::take(&mut self.row);
+        time.clear();
+        push_time(&mut time, p.rel_ns);
+        src.clear();
+        push_address(&mut src, &p.src, &self.names);
+        dst.clear();
+        push_address(&mut dst, &p.dst, &self.names);
         let cells = [number, &time, &src, &dst, p.protocol, length];
-        let line = self.line(cells, &p.info, protocol_color(p.protocol), flagged);
-        out.extend_from_slice(line.as_bytes());
+        self.line(&mut row, cells, &p.info, protocol_color(p.protocol), flagged);
+        out.extend_from_slice(row.as_bytes());
+        self.cells = [time, src, dst];
+        self.row = row;
     }
 }
 

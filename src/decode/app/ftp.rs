@@ -145,7 +145,12 @@ impl Expectations {
         if !self.awaiting_transfer.contains_key(&pair) {
             return;
         }
-        if let Some(channel) = self.channels.iter_mut().rev().find(|c| c.transfer.is_none() && c.addresses() == pair) {
+        if let Some(channel) = self
+            .channels
+            .iter_mut()
+            .rev()
+            .find(|c| c.transfer.is_none() && c.addresses() == pair)
+        {
             channel.transfer = Some(transfer());
             count_down(&mut self.awaiting_transfer, pair);
         }
@@ -215,14 +220,15 @@ impl Control {
         let mut starts_tls = false;
         let line_end = payload.iter().position(|&b| b == b'\n').unwrap_or(payload.len());
         let line = payload[..line_end].strip_suffix(b"\r").unwrap_or(&payload[..line_end]);
-        let mut text = String::new();
-        escape_bytes(line, &mut text);
-        let lossy = String::from_utf8_lossy(line).into_owned();
+        let lossy = String::from_utf8_lossy(line);
         // tshark marks every segment both ways: request 1 and response 0, or the reverse.
         out.field(Field::FtpResponse, Value::Bool(!is_request));
         out.field(Field::FtpRequest, Value::Bool(is_request));
         if is_request {
-            out.info_part(&format!("Request: {text}"));
+            out.info_part_with(|info| {
+                info.push_str("Request: ");
+                escape_bytes(line, info);
+            });
             let (command, arg) = split_once_space(&lossy);
             out.str(Field::FtpRequestCommand, command);
             if let Some(arg) = arg {
@@ -230,7 +236,10 @@ impl Control {
             }
             self.request(command, arg, (src, dst), expected, out);
         } else {
-            out.info_part(&format!("Response: {text}"));
+            out.info_part_with(|info| {
+                info.push_str("Response: ");
+                escape_bytes(line, info);
+            });
             let code = lossy.get(..3).filter(|c| c.bytes().all(|b| b.is_ascii_digit()));
             match code {
                 Some(code) => {
@@ -241,11 +250,11 @@ impl Control {
                     self.response(code, arg, (src, dst), expected, out);
                     starts_tls = code == 234;
                 }
-                None => out.str(Field::FtpResponseArg, lossy.as_str()),
+                None => out.str(Field::FtpResponseArg, &*lossy),
             }
         }
         if let Some(cwd) = &self.cwd {
-            out.str(Field::FtpCurrentWorkingDirectory, cwd.clone());
+            out.str(Field::FtpCurrentWorkingDirectory, cwd.as_str());
         }
         starts_tls
     }

@@ -94,6 +94,18 @@ impl<'p> Out<'p> {
         self.packet.info.push_str(text);
     }
 
+    /// [`Out::info_part`] written by `write` straight into the column (nothing is
+    /// written when nobody reads Info, as in a first pass).
+    pub fn info_part_with(&mut self, write: impl FnOnce(&mut String)) {
+        if !self.packet.info_wanted {
+            return;
+        }
+        if self.packet.info.len() > self.keep {
+            self.packet.info.push_str(", ");
+        }
+        write(&mut self.packet.info);
+    }
+
     /// Appends an Info part after ", " whenever the column holds anything, the TCP
     /// analysis tags included (`[TCP ACKed unseen segment] , Application Data`): the
     /// way tshark's TLS dissector appends.
