@@ -10,6 +10,7 @@ mod grading;
 mod lessons;
 mod linktypes;
 mod malformed;
+mod passes;
 mod readme_questions;
 mod regressions;
 mod repl;
