@@ -24,8 +24,8 @@ pub struct FollowArgs {
     #[arg(long, value_enum, default_value_t = FollowMode::Ascii)]
     pub mode: FollowMode,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

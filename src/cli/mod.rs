@@ -36,9 +36,10 @@ pub struct Cli {
     /// else $XDG_DATA_HOME/wirelab/progress.json)
     #[arg(long, value_name = "FILE")]
     pub progress: Option<PathBuf>,
-    /// Without a command: colour (auto: on a terminal, unless NO_COLOR is set)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never. For the
+    /// REPL, and for replay, read and follow (a --color after the command wins)
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
 }
 
 mod check;
@@ -134,8 +135,8 @@ pub struct ReplayArgs {
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
     /// Show MAC addresses as hex instead of names (Broadcast, vendor_xx:xx:xx)
     #[arg(short = 'n', long = "no-resolve")]
     pub no_resolve: bool,
@@ -161,9 +162,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(_) => bail!("--course works with read, check, grade, answers-template and the REPL (no command)"),
         None => Ok(()),
     };
+    let takes_color = matches!(
+        cli.command,
+        Some(Command::Replay(_) | Command::Follow(_) | Command::Read(_)) | None
+    );
+    if cli.color.is_some() && !takes_color {
+        bail!("--color works with replay, read, follow and the REPL (no command)");
+    }
     match cli.command {
-        Some(Command::Replay(args)) => no_course().and_then(|()| replay(&args)),
-        Some(Command::Follow(args)) => no_course().and_then(|()| follow::run(&args)),
+        Some(Command::Replay(mut args)) => {
+            args.color = args.color.or(cli.color);
+            no_course().and_then(|()| replay(&args))
+        }
+        Some(Command::Follow(mut args)) => {
+            args.color = args.color.or(cli.color);
+            no_course().and_then(|()| follow::run(&args))
+        }
         Some(Command::Export(args)) => no_course().and_then(|()| export::run(&args)),
         Some(Command::Ladder(args)) => no_course().and_then(|()| ladder::run(&args)),
         Some(Command::Stats(args)) => no_course().and_then(|()| stats::run(&args)),
@@ -174,6 +188,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Read(mut args)) => {
             args.course = course(args.course)?;
+            args.color = args.color.or(cli.color);
             read::run(&args)
         }
         Some(Command::Grade(mut args)) => {
@@ -187,7 +202,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => crate::repl::run(&crate::repl::Options {
             course: cli.course,
             progress: cli.progress,
-            color: cli.color,
+            color: cli.color.unwrap_or(ColorChoice::Auto),
         }),
     }
 }
@@ -215,8 +230,8 @@ pub(crate) fn terminal_width() -> usize {
     terminal_size().0
 }
 
-pub(crate) fn use_color(choice: ColorChoice) -> bool {
-    match choice {
+pub(crate) fn use_color(choice: Option<ColorChoice>) -> bool {
+    match choice.unwrap_or(ColorChoice::Auto) {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

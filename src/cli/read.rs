@@ -23,8 +23,8 @@ pub struct ReadArgs {
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
 }
 
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {

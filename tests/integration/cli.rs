@@ -32,6 +32,27 @@ fn the_table_has_a_header_and_colours_only_when_asked() {
 }
 
 #[test]
+fn a_color_before_the_command_counts_and_one_after_it_wins() {
+    let before = stdout_of(wirelab().args(["--color", "always", "replay", "-c", "30"]).arg(basic()));
+    assert!(before.contains("\x1b["), "--color before replay is used");
+    let read = stdout_of(wirelab().args(["--color", "always", "read", "http-methods"]));
+    assert!(read.contains("\x1b["), "--color before read is used");
+    let after = stdout_of(
+        wirelab()
+            .args(["--color", "always", "replay", "-c", "30", "--color", "never"])
+            .arg(basic()),
+    );
+    assert!(!after.contains('\x1b'), "the one after the command wins");
+    let out = wirelab()
+        .args(["--color", "never", "stats"])
+        .arg(basic())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--color works with replay, read, follow"));
+}
+
+#[test]
 fn json_lines_carry_every_field() {
     let out = stdout_of(wirelab().args(["replay", "-T", "json"]).arg(basic()));
     let frames: Vec<serde_json::Value> = out
