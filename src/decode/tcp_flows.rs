@@ -303,19 +303,19 @@ impl TcpTracker {
             self.sweep(seg.ts_ns);
         }
         let index = match self.by_key.get(&k) {
-            Some(&index) => {
+            Some(&index) if syn_only => {
                 let conv = &self.conversations[&index];
                 let d = usize::from(conv.first != seg.src);
-                let fwd = &conv.dirs[d];
                 // A new SYN with another initial sequence number: the ports were reused
                 // by a new connection, which gets a new stream number.
-                if syn_only && fwd.base_seq.is_some_and(|base| base != seg.seq) {
+                if conv.dirs[d].base_seq.is_some_and(|base| base != seg.seq) {
                     analysis.flags |= flags::REUSED_PORTS;
                     self.new_conversation(k, seg.src)
                 } else {
                     index
                 }
             }
+            Some(&index) => index,
             None => self.new_conversation(k, seg.src),
         };
         let conv = self

@@ -303,8 +303,10 @@ impl AppLayer {
             return false;
         }
         let claimed = self.analyze(seg, out);
-        if let Some(conv) = self.tcp.get_mut(&seg.stream) {
-            post_tls_version(seg.stream, conv, false, scout.as_deref_mut());
+        if scout.is_some() {
+            if let Some(conv) = self.tcp.get_mut(&seg.stream) {
+                post_tls_version(seg.stream, conv, false, scout.as_deref_mut());
+            }
         }
         if seg.closed {
             self.forget(seg.stream, scout);

@@ -192,16 +192,14 @@ impl Smb2State {
             }
         }
         if let Some(path) = tid.and_then(|tid| self.trees.get(&(session, tid))) {
-            out.str(Field::Smb2Tree, path.clone());
+            out.str(Field::Smb2Tree, path.as_str());
         }
         if command == LOGOFF && response {
             self.trees.retain(|(s, _), _| *s != session);
         }
-        let mut text = format!(
-            "{} {}",
-            command_name(command),
-            if response { "Response" } else { "Request" }
-        );
+        let mut text = String::with_capacity(64);
+        text.push_str(command_name(command));
+        text.push_str(if response { " Response" } else { " Request" });
         if command == BREAK {
             // A lease body is 44 bytes (notification) or 36 (acknowledgment and its
             // answer); an oplock one 24.
@@ -218,7 +216,8 @@ impl Smb2State {
             text = format!("{kind} Break {what}");
         }
         if response && status != STATUS_SUCCESS {
-            text.push_str(&format!(", Error: {}", ntstatus::name(status)));
+            text.push_str(", Error: ");
+            text.push_str(&ntstatus::name(status));
         }
         // An error answer carries a 9-byte error body, not the command's.
         let error_body = response
