@@ -9,11 +9,14 @@
 //! has not decided yet. It decides a TLS stream at its Server Hello or when the
 //! conversation ends, an echo request at its reply, and everything else at the end of
 //! the capture. Answers are removed when taken, so the board holds only what the
-//! first pass is ahead by.
+//! first pass is ahead by; and the first pass pauses while the board holds
+//! [`MAX_AHEAD`] answers nobody has asked for yet (unless the second pass is waiting
+//! for one), so memory stays flat however long the capture.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 /// The second pass's side of the board; without one, a single pass that knows
 /// nothing of later frames.
@@ -22,12 +25,21 @@ pub struct Hints {
     shared: Option<Arc<Shared>>,
 }
 
+/// Answers the board holds before the first pass waits for the second to take some.
+pub const MAX_AHEAD: usize = 1 << 16;
+
 #[derive(Debug, Default)]
 struct Shared {
     board: Mutex<Board>,
+    /// Signalled when answers are posted (the second pass waits on it)...
     posted: Condvar,
+    /// ...and when they are taken, or the second pass starts waiting (the first pass
+    /// pauses on it).
+    taken: Condvar,
     /// The second pass is waiting: the first posts what it holds at its next frame.
     waiting: AtomicBool,
+    /// Answers on the board.
+    entries: AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +50,12 @@ struct Board {
     echoes: HashMap<u64, u64>,
     /// The first pass is over: whatever it did not post is undecided for good.
     done: bool,
+}
+
+impl Board {
+    fn entries(&self) -> usize {
+        self.tls.len() + self.echoes.len()
+    }
 }
 
 impl Hints {
@@ -74,12 +92,18 @@ impl Hints {
         let mut board = lock(&shared.board);
         loop {
             if let Some(found) = answer(&mut board) {
+                let entries = board.entries();
+                shared.entries.store(entries, Ordering::Relaxed);
+                if entries == MAX_AHEAD / 2 {
+                    shared.taken.notify_all();
+                }
                 return Some(found);
             }
             if board.done {
                 return None;
             }
             shared.waiting.store(true, Ordering::Relaxed);
+            shared.taken.notify_all();
             board = shared
                 .posted
                 .wait(board)
@@ -116,10 +140,33 @@ impl HintWriter {
     }
 
     /// Called after every frame of the first pass.
-    pub(crate) fn frame_done(&mut self) {
+    /// Returns false when the second pass has gone (nobody reads what the first learns).
+    pub(crate) fn frame_done(&mut self) -> bool {
         let held = self.tls.len() + self.echoes.len();
         if held >= BATCH || (held > 0 && self.shared.waiting.load(Ordering::Relaxed)) {
             self.post(false);
+        }
+        if self.shared.entries.load(Ordering::Relaxed) > MAX_AHEAD {
+            return self.pause();
+        }
+        true
+    }
+
+    /// Waits while the board is full and the second pass needs nothing from it.
+    fn pause(&mut self) -> bool {
+        let mut board = lock(&self.shared.board);
+        loop {
+            if Arc::strong_count(&self.shared) == 1 {
+                return false;
+            }
+            if board.entries() <= MAX_AHEAD / 2 || self.shared.waiting.load(Ordering::Relaxed) {
+                return true;
+            }
+            // With a timeout, to notice a second pass that has gone without a word.
+            board = match self.shared.taken.wait_timeout(board, Duration::from_millis(100)) {
+                Ok((board, _)) => board,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
         }
     }
 
@@ -133,6 +180,7 @@ impl HintWriter {
             board.echoes.entry(request).or_insert(reply);
         }
         board.done |= done;
+        self.shared.entries.store(board.entries(), Ordering::Relaxed);
         drop(board);
         self.shared.waiting.store(false, Ordering::Relaxed);
         self.shared.posted.notify_all();
@@ -188,6 +236,38 @@ mod tests {
         assert_eq!(hints.echo_reply(1), Some(2));
         assert_eq!(hints.echo_reply(5), None);
         first.join().unwrap();
+    }
+
+    /// Posts `n` answers nobody will ask for, a frame at a time.
+    fn fill(writer: &mut HintWriter, n: usize) -> bool {
+        for i in 0..n {
+            writer.tls(1_000_000 + i as u64, None);
+            if !writer.frame_done() {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn a_first_pass_far_ahead_stops_when_the_second_has_gone() {
+        let (mut writer, hints) = Hints::board();
+        drop(hints);
+        assert!(!fill(&mut writer, MAX_AHEAD + 2 * BATCH), "nobody will read: stop");
+    }
+
+    #[test]
+    fn a_paused_first_pass_goes_on_when_the_second_waits_for_it() {
+        let (mut writer, hints) = Hints::board();
+        let first = std::thread::spawn(move || {
+            // Past the bound the first pass pauses, until the second pass waits.
+            assert!(fill(&mut writer, MAX_AHEAD + 2 * BATCH));
+            writer.tls(7, Some(0x0304));
+        });
+        assert_eq!(hints.tls_version(7), Some(0x0304));
+        first.join().unwrap();
+        let board = lock(&hints.shared.as_ref().unwrap().board);
+        assert!(board.entries() <= MAX_AHEAD + 2 * BATCH);
     }
 
     #[test]

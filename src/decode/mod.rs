@@ -70,7 +70,9 @@ fn scout<R: Read>(reader: &mut CaptureReader<R>, limit: u64, writer: HintWriter)
             _ => break,
         }
         if let Some(scout) = decoder.scout.as_mut() {
-            scout.frame_done();
+            if !scout.frame_done() {
+                return;
+            }
         }
     }
     if let Some(mut writer) = decoder.scout.take() {
