@@ -10,6 +10,7 @@ use super::field::{Field, Value};
 use super::ip::NetInfo;
 use super::link::data_layer;
 use super::packet::{Packet, Proto, Severity};
+use super::text::push_num;
 use super::{truncated, Ctx};
 
 type Key = ((IpAddr, u16), (IpAddr, u16));
@@ -97,7 +98,12 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         );
         return;
     }
-    p.info = format!("{src} → {dst} Len={}", length - 8);
+    p.info.clear();
+    push_num(&mut p.info, src);
+    p.info.push_str(" → ");
+    push_num(&mut p.info, dst);
+    p.info.push_str(" Len=");
+    push_num(&mut p.info, length - 8);
     if length > net.payload_len {
         p.note(
             Severity::Error,
