@@ -71,6 +71,9 @@ struct Head {
     media: Option<String>,
     body: Vec<u8>,
     body_len: u64,
+    /// How much of the body is kept: all of it (up to [`MAX_BODY_KEPT`]) when the
+    /// packets keep `http.file_data`, else the first bytes, which name some formats.
+    body_cap: usize,
     /// A CONNECT answered with 2xx: the connection becomes a tunnel afterwards.
     tunnel_port: Option<u16>,
     /// For a request: its method and full target, remembered when it completes.
@@ -343,8 +346,10 @@ impl Conversation {
             Parsed::Request {
                 method, uri, version, ..
             } => {
-                fields.push((Field::HttpRequest, Value::Bool(true)));
-                fields.push((Field::HttpRequestMethod, Value::Str(method.clone())));
+                keep(&mut fields, out, Field::HttpRequest, || Value::Bool(true));
+                keep(&mut fields, out, Field::HttpRequestMethod, || {
+                    Value::Str(method.clone())
+                });
                 if !STANDARD_METHODS.contains(&method.as_str()) {
                     // Any token is a valid method (WebDAV adds PROPFIND, MKCOL...): say so.
                     out.note(
@@ -353,14 +358,16 @@ impl Conversation {
                         format!("{method} is not one of the eight methods RFC 9110 defines"),
                     );
                 }
-                fields.push((Field::HttpRequestUri, Value::Str(uri.clone())));
-                fields.push((Field::HttpRequestVersion, Value::Str(format!("HTTP/1.{version}"))));
+                keep(&mut fields, out, Field::HttpRequestUri, || Value::Str(uri.clone()));
+                keep(&mut fields, out, Field::HttpRequestVersion, || {
+                    Value::Str(format!("HTTP/1.{version}"))
+                });
                 let full = match header("host") {
                     Some(host) if uri.starts_with('/') || uri == "*" => format!("http://{host}{uri}"),
                     _ => uri.clone(),
                 };
                 if header("host").is_some() {
-                    fields.push((Field::HttpRequestFullUri, Value::Str(full.clone())));
+                    keep(&mut fields, out, Field::HttpRequestFullUri, || Value::Str(full.clone()));
                 }
                 self.incomplete_request_uri = Some(full.clone());
                 request = Some((method.clone(), full));
@@ -373,10 +380,14 @@ impl Conversation {
             Parsed::Response {
                 version, code, reason, ..
             } => {
-                fields.push((Field::HttpResponse, Value::Bool(true)));
-                fields.push((Field::HttpResponseVersion, Value::Str(format!("HTTP/1.{version}"))));
-                fields.push((Field::HttpResponseCode, Value::U(u64::from(*code))));
-                fields.push((Field::HttpResponsePhrase, Value::Str(reason.clone())));
+                keep(&mut fields, out, Field::HttpResponse, || Value::Bool(true));
+                keep(&mut fields, out, Field::HttpResponseVersion, || {
+                    Value::Str(format!("HTTP/1.{version}"))
+                });
+                keep(&mut fields, out, Field::HttpResponseCode, || Value::U(u64::from(*code)));
+                keep(&mut fields, out, Field::HttpResponsePhrase, || {
+                    Value::Str(reason.clone())
+                });
                 // 1xx answers precede the real one: they do not consume the request.
                 let request = if *code >= 200 {
                     self.outstanding.pop_front()
@@ -390,11 +401,15 @@ impl Conversation {
                 };
                 let method = request.as_ref().map(|r| r.method.clone()).unwrap_or_default();
                 if let Some(request) = &request {
-                    fields.push((Field::HttpRequestIn, Value::U(request.frame)));
-                    fields.push((Field::HttpTime, Value::Time(out.rel_ns() - request.rel_ns)));
-                    fields.push((Field::HttpResponseForUri, Value::Str(request.uri.clone())));
+                    keep(&mut fields, out, Field::HttpRequestIn, || Value::U(request.frame));
+                    keep(&mut fields, out, Field::HttpTime, || {
+                        Value::Time(out.rel_ns() - request.rel_ns)
+                    });
+                    keep(&mut fields, out, Field::HttpResponseForUri, || {
+                        Value::Str(request.uri.clone())
+                    });
                 } else if let Some(uri) = self.incomplete_request_uri.clone().filter(|_| *code < 200) {
-                    fields.push((Field::HttpResponseForUri, Value::Str(uri)));
+                    keep(&mut fields, out, Field::HttpResponseForUri, || Value::Str(uri));
                 }
                 if method == "CONNECT" && (200..300).contains(code) {
                     let port = request
@@ -422,11 +437,11 @@ impl Conversation {
         };
         for (name, value) in headers {
             if let Some(field) = header_field(name) {
-                fields.push((field, Value::Str(value.clone())));
+                keep(&mut fields, out, field, || Value::Str(value.clone()));
             }
             if name.eq_ignore_ascii_case("content-length") {
                 if let Ok(n) = value.trim().parse::<u64>() {
-                    fields.push((Field::HttpContentLength, Value::U(n)));
+                    keep(&mut fields, out, Field::HttpContentLength, || Value::U(n));
                 }
             }
         }
@@ -436,10 +451,22 @@ impl Conversation {
             media,
             body: Vec::new(),
             body_len: 0,
+            body_cap: if out.wants(Field::HttpFileData) {
+                MAX_BODY_KEPT
+            } else {
+                BODY_SNIFFED
+            },
             tunnel_port,
             request,
         };
         (head, framing)
+    }
+}
+
+/// Keeps a head's field only if the packets will (a plain packet list keeps none).
+fn keep(fields: &mut Vec<(Field, Value)>, out: &Out, field: Field, value: impl FnOnce() -> Value) {
+    if out.wants(field) {
+        fields.push((field, value()));
     }
 }
 
@@ -576,9 +603,12 @@ fn header_field(name: &str) -> Option<Field> {
     Some(field)
 }
 
+/// Body bytes kept when nobody reads `http.file_data`: enough to tell GIF and JPEG.
+const BODY_SNIFFED: usize = 16;
+
 fn keep_body(head: &mut Head, bytes: &[u8]) {
     head.body_len += bytes.len() as u64;
-    let room = MAX_BODY_KEPT.saturating_sub(head.body.len());
+    let room = head.body_cap.saturating_sub(head.body.len());
     head.body.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
