@@ -254,19 +254,19 @@ impl Packet {
         self.notes.clear();
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn keeps(&self, field: Field) -> bool {
         self.fields_wanted && self.only.as_ref().is_none_or(|only| only[field as usize])
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add(&mut self, field: Field, value: Value) {
         if self.keeps(field) {
             self.fields.push((field, value));
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add_u(&mut self, field: Field, value: impl Into<u64>) {
         if self.keeps(field) {
             self.fields.push((field, Value::U(value.into())));
