@@ -66,6 +66,7 @@ impl Hints {
             shared: Arc::clone(&shared),
             tls: Vec::new(),
             echoes: Vec::new(),
+            pauses: true,
         };
         (writer, Hints { shared: Some(shared) })
     }
@@ -125,12 +126,21 @@ pub struct HintWriter {
     shared: Arc<Shared>,
     tls: Vec<(u64, Option<u16>)>,
     echoes: Vec<(u64, u64)>,
+    /// Pauses when far ahead: only when the second pass runs at the same time.
+    pauses: bool,
 }
 
 /// Decisions held back before they are posted.
 const BATCH: usize = 64;
 
 impl HintWriter {
+    /// A writer for a first pass that runs to its end before the second starts:
+    /// nobody would take answers off the board while it waited, so it never pauses.
+    pub(crate) fn never_pausing(mut self) -> Self {
+        self.pauses = false;
+        self
+    }
+
     pub(crate) fn tls(&mut self, stream: u64, version: Option<u16>) {
         self.tls.push((stream, version));
     }
@@ -146,7 +156,7 @@ impl HintWriter {
         if held >= BATCH || (held > 0 && self.shared.waiting.load(Ordering::Relaxed)) {
             self.post(false);
         }
-        if self.shared.entries.load(Ordering::Relaxed) > MAX_AHEAD {
+        if self.pauses && self.shared.entries.load(Ordering::Relaxed) > MAX_AHEAD {
             return self.pause();
         }
         true
@@ -254,6 +264,16 @@ mod tests {
         let (mut writer, hints) = Hints::board();
         drop(hints);
         assert!(!fill(&mut writer, MAX_AHEAD + 2 * BATCH), "nobody will read: stop");
+    }
+
+    #[test]
+    fn a_first_pass_before_the_second_never_pauses() {
+        let (writer, hints) = Hints::board();
+        let mut writer = writer.never_pausing();
+        // The second pass is alive but has not started: pausing would never end.
+        assert!(fill(&mut writer, MAX_AHEAD + 2 * BATCH));
+        drop(writer);
+        assert_eq!(hints.tls_version(1_000_000), None);
     }
 
     #[test]

@@ -39,7 +39,7 @@ use crate::capture::{CaptureReader, Frame};
 /// pass quietly; the second pass reports it.
 pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
     let (writer, hints) = Hints::board();
-    scout(reader, limit, writer);
+    scout(reader, limit, writer.never_pausing());
     hints
 }
 
