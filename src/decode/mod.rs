@@ -204,7 +204,7 @@ impl Decoder {
             on_tcp: &mut on_tcp,
         };
         link::decode(&mut ctx, frame.linktype, frame.data, p);
-        if p.fields_wanted {
+        if p.keeps(Field::FrameProtocols) {
             let protocols = p.protocols();
             p.add(Field::FrameProtocols, Value::Str(protocols));
         }

@@ -160,6 +160,8 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     p.add_u(Field::TcpHdrLen, header_len as u64);
     if p.fields_wanted {
         flag_fields(p, flags);
+    }
+    if p.keeps(Field::TcpFlagsStr) {
         p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
     }
     p.add_u(Field::TcpWindowSizeValue, segment.window);
@@ -195,7 +197,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     } else {
         0
     };
-    if !payload.is_empty() && p.fields_wanted {
+    if !payload.is_empty() && p.keeps(Field::TcpPayload) {
         p.add(Field::TcpPayload, Value::Bytes(payload.to_vec()));
     }
     let app_segment = TcpSegment {

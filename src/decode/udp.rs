@@ -124,7 +124,9 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         }
     }
     if !payload.is_empty() {
-        p.add(Field::UdpPayload, Value::Bytes(payload.to_vec()));
+        if p.keeps(Field::UdpPayload) {
+            p.add(Field::UdpPayload, Value::Bytes(payload.to_vec()));
+        }
         let claimed =
             ctx.decoder
                 .app
