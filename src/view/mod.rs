@@ -39,7 +39,7 @@ pub fn address_text(address: &Address, names: &MacNames) -> String {
 pub fn push_address(out: &mut String, address: &Address, names: &MacNames) {
     match address {
         Address::None => {}
-        Address::Ether(mac) => out.push_str(&names.name(mac)),
+        Address::Ether(mac) => names.push_name(out, mac),
         Address::Ipv4(ip) => {
             for (i, octet) in ip.octets().iter().enumerate() {
                 if i > 0 {

@@ -4,11 +4,11 @@
 //! installed, so wirelab names addresses exactly as the tshark on the same machine does.
 //! Without those files addresses stay numeric.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::decode::field::format_mac;
+use crate::decode::FastMap;
 
 /// Where Debian's wireshark-common puts the files.
 pub const DEFAULT_DIR: &str = "/usr/share/wireshark";
@@ -23,15 +23,24 @@ pub struct MacNames {
 
 #[derive(Debug, Default)]
 struct Tables {
+    /// Every name, one after the other: the maps hold spans into it, so loading the
+    /// tables (about 50,000 lines) makes no allocation per name.
+    names: String,
     /// Exact 48-bit addresses.
-    exact: HashMap<[u8; 6], String>,
+    exact: FastMap<[u8; 6], Span>,
     /// Masked prefixes, grouped by mask length (longest first): one lookup per length
     /// instead of a scan of thousands of prefixes.
-    masked: Vec<(u8, HashMap<[u8; 6], String>)>,
+    masked: Vec<(u8, FastMap<[u8; 6], Span>)>,
     /// 24-bit vendor prefixes.
-    vendors: HashMap<[u8; 3], String>,
+    vendors: FastMap<[u8; 3], Span>,
 }
 
+/// Where a name lies in [`Tables::names`].
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
 impl MacNames {
     /// No names: every address prints as hex.
     pub fn none() -> Self {
@@ -74,76 +83,151 @@ impl MacNames {
 
     /// The column text for an address.
     pub fn name(&self, mac: &[u8; 6]) -> String {
-        self.tables().name(mac)
+        let mut text = String::new();
+        self.push_name(&mut text, mac);
+        text
+    }
+
+    /// Appends the column text for an address.
+    pub fn push_name(&self, out: &mut String, mac: &[u8; 6]) {
+        self.tables().push_name(out, mac);
     }
 }
 
 impl Tables {
-    /// Parses lines of `ADDR[/BITS] <tab> NAME [...]`.
+    /// Parses lines of `ADDR[/BITS] <tab> NAME [...]`, byte by byte: this runs over
+    /// Wireshark's 2 MB `manuf` the first time a MAC address is shown.
     fn add_lines(&mut self, text: &str) {
+        // About one vendor per 64 bytes of `manuf`: no rehashing while loading it.
+        self.vendors.reserve(text.len() / 64);
+        self.names.reserve(text.len() / 4);
         for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("");
-            let mut parts = line.split_whitespace();
-            let (Some(addr), Some(name)) = (parts.next(), parts.next()) else {
+            let Some((bytes, n, bits, name)) = parse_line(line) else {
                 continue;
             };
-            let (addr, bits) = match addr.split_once('/') {
-                Some((a, b)) => (a, b.parse::<u8>().ok()),
-                None => (addr, None),
-            };
-            let bytes: Vec<u8> = addr
-                .split([':', '-', '.'])
-                .filter_map(|h| u8::from_str_radix(h, 16).ok())
-                .collect();
-            match (bytes.len(), bits) {
+            match (n, bits) {
                 (3, None) => {
-                    self.vendors.insert([bytes[0], bytes[1], bytes[2]], name.to_string());
+                    let span = self.span(name);
+                    self.vendors.insert([bytes[0], bytes[1], bytes[2]], span);
                 }
                 (6, None) | (6, Some(48)) => {
-                    let mac: [u8; 6] = bytes[..6].try_into().expect("six bytes");
-                    self.exact.insert(mac, name.to_string());
+                    let span = self.span(name);
+                    self.exact.insert(bytes, span);
                 }
                 (n, Some(bits)) if (1..48).contains(&bits) && (1..=6).contains(&n) => {
-                    let mut mac = [0u8; 6];
-                    mac[..n].copy_from_slice(&bytes[..n]);
-                    let group = match self.masked.iter().position(|(b, _)| *b == bits) {
-                        Some(i) => &mut self.masked[i].1,
+                    let key = mask(&bytes, bits);
+                    let i = match self.masked.iter().position(|(b, _)| *b == bits) {
+                        Some(i) => i,
                         None => {
-                            self.masked.push((bits, HashMap::new()));
-                            &mut self.masked.last_mut().expect("just pushed").1
+                            self.masked.push((bits, FastMap::default()));
+                            self.masked.len() - 1
                         }
                     };
-                    group.entry(mask(&mac, bits)).or_insert_with(|| name.to_string());
+                    // The first line for a prefix wins (as in Wireshark).
+                    if !self.masked[i].1.contains_key(&key) {
+                        let span = self.span(name);
+                        self.masked[i].1.insert(key, span);
+                    }
                 }
                 _ => {}
             }
         }
     }
 
-    fn name(&self, mac: &[u8; 6]) -> String {
-        if let Some(name) = self.exact.get(mac) {
-            return name.clone();
+    fn span(&mut self, name: &str) -> Span {
+        let start = self.names.len() as u32;
+        self.names.push_str(name);
+        Span {
+            start,
+            len: name.len() as u32,
+        }
+    }
+
+    fn text(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        &self.names[start..start + span.len as usize]
+    }
+
+    fn push_name(&self, out: &mut String, mac: &[u8; 6]) {
+        if let Some(span) = self.exact.get(mac) {
+            out.push_str(self.text(*span));
+            return;
         }
         for (bits, group) in &self.masked {
-            if let Some(name) = group.get(&mask(mac, *bits)) {
+            if let Some(span) = group.get(&mask(mac, *bits)) {
+                out.push_str(self.text(*span));
+                out.push('_');
                 // The bytes after the mask, leading zero bytes dropped (as Wireshark).
-                let tail: Vec<String> = mac[usize::from(*bits) / 8..]
+                let tail: Vec<u8> = mac[usize::from(*bits) / 8..]
                     .iter()
-                    .skip_while(|b| **b == 0)
-                    .map(|b| format!("{b:02x}"))
+                    .copied()
+                    .skip_while(|b| *b == 0)
                     .collect();
-                let tail = if tail.is_empty() {
-                    "00".to_string()
-                } else {
-                    tail.join(":")
-                };
-                return format!("{name}_{tail}");
+                if tail.is_empty() {
+                    out.push_str("00");
+                }
+                push_hex_bytes(out, &tail);
+                return;
             }
         }
-        if let Some(vendor) = self.vendors.get(&[mac[0], mac[1], mac[2]]) {
-            return format!("{vendor}_{:02x}:{:02x}:{:02x}", mac[3], mac[4], mac[5]);
+        if let Some(span) = self.vendors.get(&[mac[0], mac[1], mac[2]]) {
+            out.push_str(self.text(*span));
+            out.push('_');
+            push_hex_bytes(out, &mac[3..]);
+            return;
         }
-        format_mac(mac)
+        out.push_str(&format_mac(mac));
+    }
+}
+
+/// One line's address bytes (and how many there are), mask length and name; `None`
+/// for comments, blank lines and lines without a name.
+fn parse_line(line: &str) -> Option<([u8; 6], usize, Option<u8>, &str)> {
+    // Every cut is at an ASCII byte, so each piece is still a str.
+    let bytes = line.as_bytes();
+    let end = bytes.iter().position(|b| *b == b'#').unwrap_or(bytes.len());
+    let addr_end = bytes[..end].iter().position(u8::is_ascii_whitespace)?;
+    let name_start = addr_end + bytes[addr_end..end].iter().position(|b| !b.is_ascii_whitespace())?;
+    let name_end = name_start
+        + bytes[name_start..end]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(end - name_start);
+    let name = &line[name_start..name_end];
+    let addr = &bytes[..addr_end];
+    let (addr, bits) = match addr.iter().position(|b| *b == b'/') {
+        Some(slash) => (&addr[..slash], line[slash + 1..addr_end].parse::<u8>().ok()),
+        None => (addr, None),
+    };
+    let mut bytes = [0u8; 6];
+    let mut n = 0;
+    for hex in addr.split(|b| matches!(b, b':' | b'-' | b'.')) {
+        let byte = match hex {
+            [hi, lo] => hex_value(*hi).zip(hex_value(*lo)).map(|(h, l)| h << 4 | l),
+            [lo] => hex_value(*lo),
+            _ => None,
+        };
+        if let (Some(byte), Some(slot)) = (byte, bytes.get_mut(n)) {
+            *slot = byte;
+            n += 1;
+        }
+    }
+    Some((bytes, n, bits, name))
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit).to_digit(16).map(|d| d as u8)
+}
+
+/// `aa:bb:cc` for the bytes given.
+fn push_hex_bytes(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
     }
 }
 
@@ -179,5 +263,26 @@ mod tests {
         assert_eq!(n.name(&[0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb]), "IPv4mcast_fb");
         assert_eq!(n.name(&[0xae, 0x7c, 0x88, 0x23, 0x51, 0xcf]), "ae:7c:88:23:51:cf");
         assert_eq!(MacNames::none().name(&[0xff; 6]), "ff:ff:ff:ff:ff:ff");
+    }
+
+    #[test]
+    fn lines_are_read_like_wireshark_reads_them() {
+        assert_eq!(parse_line("# a comment"), None);
+        assert_eq!(parse_line(""), None);
+        assert_eq!(parse_line("00:00:0C"), None, "no name");
+        assert_eq!(
+            parse_line("00:00:0C\tCisco\tCisco Systems, Inc # note"),
+            Some(([0, 0, 0x0c, 0, 0, 0], 3, None, "Cisco"))
+        );
+        assert_eq!(
+            parse_line("01-80-C2-00-00-30/44  Ieee802.1agCCM   # a range"),
+            Some(([1, 0x80, 0xc2, 0, 0, 0x30], 6, Some(44), "Ieee802.1agCCM"))
+        );
+        // Names need not be ASCII; cuts fall on ASCII bytes only.
+        assert_eq!(
+            parse_line("00:50:C2\tHüttinger\tx").map(|(_, _, _, name)| name),
+            Some("Hüttinger")
+        );
+        assert_eq!(parse_line("zz:00:0C\tOdd").map(|(_, n, _, _)| n), Some(2));
     }
 }
