@@ -80,23 +80,40 @@ pub struct CaptureReader<R: Read> {
     finished: bool,
 }
 
+/// A capture read from any source that can move between threads.
+pub type BoxedReader = CaptureReader<Box<dyn Read + Send>>;
+
+impl BoxedReader {
+    /// [`CaptureReader::open`], for code that takes readers of any source.
+    pub fn open_boxed(path: &Path) -> Result<Self, CaptureError> {
+        let (file, name) = open_file(path)?;
+        CaptureReader::new(Box::new(file), &name)
+    }
+}
+
 impl CaptureReader<File> {
     pub fn open(path: &Path) -> Result<Self, CaptureError> {
-        let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| CaptureError {
-            name: name.clone(),
-            offset: 0,
-            message: format!("cannot open: {}", crate::io_error_text(&e)),
-        })?;
-        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(CaptureError {
-                name,
-                offset: 0,
-                message: "is a directory, not a capture file".into(),
-            });
-        }
+        let (file, name) = open_file(path)?;
         CaptureReader::new(file, &name)
     }
+}
+
+/// Opens a capture file (not a directory), with the name its errors give.
+fn open_file(path: &Path) -> Result<(File, String), CaptureError> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| CaptureError {
+        name: name.clone(),
+        offset: 0,
+        message: format!("cannot open: {}", crate::io_error_text(&e)),
+    })?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(CaptureError {
+            name,
+            offset: 0,
+            message: "is a directory, not a capture file".into(),
+        });
+    }
+    Ok((file, name))
 }
 
 impl<R: Read> CaptureReader<R> {

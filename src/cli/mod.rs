@@ -9,6 +9,7 @@ use anyhow::bail;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::capture::CaptureReader;
+use crate::decode::single_pass::{self, End, SinglePass};
 use crate::decode::{Decoder, Field};
 use crate::filter::Filter;
 use crate::view::annotate::{self, Annotator};
@@ -295,9 +296,6 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let limit = args.count.unwrap_or(u64::MAX);
-    // Two passes, as `tshark -2`: the first learns how each TLS session ends up, so
-    // that its first packets are labelled with the version it settles on. It runs
-    // beside this one, a little ahead.
     // A bar, when the list goes to a file or a pipe.
     let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
     let progress = if io::stdout().is_terminal() {
@@ -305,9 +303,10 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     } else {
         progress::Progress::bytes(size, "decoding")
     };
-    let hints = crate::decode::first_pass_beside(CaptureReader::open(&args.file)?, limit);
-    let mut reader = CaptureReader::open(&args.file)?;
-    let mut decoder = Decoder::with_hints(hints);
+    let reader = CaptureReader::open(&args.file)?;
+    // Labelled as `tshark -2` labels them, in one read of the capture: packets whose
+    // labels depend on later frames wait for them (see decode::single_pass).
+    let mut decoder = Decoder::new().deferring();
     // Keep only the fields something will read: a plain packet list needs none, a
     // filter or `-T fields` a few; the detail, JSON and annotations read them all.
     let every_field = matches!(args.format, Format::Json) || args.detail.is_some() || args.verbose || args.annotate;
@@ -335,24 +334,24 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     if args.detail.is_none() && !args.verbose {
         format.header(&mut buf);
     }
-    let mut damage = None;
     let mut detail_shown = false;
-    // One packet, decoded into frame after frame.
-    let mut packet = crate::decode::Packet::blank();
-    while reader.frames_read() < limit {
-        if reader.frames_read() % 4096 == 0 {
-            progress.set(reader.bytes_read());
+    let options = single_pass::Options {
+        limit,
+        with_bytes: args.hex,
+        reopen: Some(reopen(&args.file)),
+        ..single_pass::Options::default()
+    };
+    let mut packets = SinglePass::new(reader, decoder, options);
+    let mut shown_progress = 0;
+    loop {
+        if packets.frames_read() >= shown_progress + 4096 {
+            shown_progress = packets.frames_read();
+            progress.set(packets.bytes_read());
         }
-        let frame = match reader.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
-            Err(e) => {
-                damage = Some(e);
-                break;
-            }
+        let Some((packet, frame_bytes)) = packets.next_with_bytes() else {
+            break;
         };
-        decoder.decode_into(&frame, &mut packet, |_, _| {});
-        if filter.as_ref().is_some_and(|f| !f.matches(&packet)) {
+        if filter.as_ref().is_some_and(|f| !f.matches(packet)) {
             continue;
         }
         match args.detail {
@@ -371,12 +370,12 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             }
         }
         if args.detail.is_some() || args.verbose {
-            detail::render(&packet, &names, &mut buf);
+            detail::render(packet, &names, &mut buf);
         } else {
-            format.packet(&packet, &mut buf);
+            format.packet(packet, &mut buf);
         }
         if let Some(annotator) = annotator.as_mut() {
-            for note in annotator.notes(&packet) {
+            for note in annotator.notes(packet) {
                 for line in annotate::wrap(&note, width) {
                     let line = if note_color { line.cyan().to_string() } else { line };
                     buf.extend_from_slice(line.as_bytes());
@@ -385,7 +384,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             }
         }
         if args.hex {
-            hexdump::render(frame.data, &mut buf);
+            hexdump::render(frame_bytes, &mut buf);
             buf.push(b'\n');
         } else if args.detail.is_some() || args.verbose {
             buf.push(b'\n');
@@ -398,9 +397,14 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             break;
         }
     }
+    let frames = packets.frames_read();
+    let end = packets.end().unwrap_or(End {
+        damage: None,
+        more_after_limit: false,
+    });
+    let mut damage = end.damage;
     if let Some(n) = args.detail.filter(|_| !detail_shown) {
         let file = args.file.display();
-        let frames = reader.frames_read();
         if let Some(e) = damage {
             bail!(
                 "{e} (frame {n} is past it: {} could be read)",
@@ -408,8 +412,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             );
         }
         // -c stopped the reading early only if the file has more frames.
-        let more = frames == limit && matches!(reader.next_frame(), Ok(Some(_)));
-        if n > frames && more {
+        if n > frames && end.more_after_limit {
             bail!("{file}: frame {n} comes after the {limit} frames read (-c {limit})");
         }
         if frames == 0 {
@@ -421,19 +424,22 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         bail!("{file}: frame {n} does not match the filter");
     }
     // A file refused at its first frame prints nothing but the error (not a lone header).
-    if let Some(e) = damage.take_if(|_| reader.frames_read() == 0) {
+    if let Some(e) = damage.take_if(|_| frames == 0) {
         return Err(e.into());
     }
     if write_all(&mut out, &buf)?.is_none() || flush(&mut out)?.is_none() {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(e) = damage {
-        eprintln!(
-            "wirelab: note: {e} (the {} frames before it are listed)",
-            reader.frames_read()
-        );
+        eprintln!("wirelab: note: {e} (the {frames} frames before it are listed)");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `file` again from its start (for a first pass a single pass may need).
+fn reopen(file: &Path) -> single_pass::Reopen {
+    let file = file.to_path_buf();
+    Box::new(move || CaptureReader::open_boxed(&file))
 }
 
 /// Prints a command's output, then the damage that cut the capture short (on stderr).

@@ -14,6 +14,8 @@
 //! for one), so memory stays flat however long the capture.
 
 use std::collections::HashMap;
+
+use super::FastSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -63,12 +65,21 @@ impl Hints {
     pub fn board() -> (HintWriter, Hints) {
         let shared = Arc::new(Shared::default());
         let writer = HintWriter {
-            shared: Arc::clone(&shared),
+            shared: Some(Arc::clone(&shared)),
             tls: Vec::new(),
             echoes: Vec::new(),
             pauses: true,
+            wanted: None,
         };
         (writer, Hints { shared: Some(shared) })
+    }
+
+    /// A board on which the first pass posts only what `wanted` names: for a single
+    /// pass that has held packets back too long and asks a first pass to decide them.
+    pub(crate) fn board_for(wanted: Wanted) -> (HintWriter, Hints) {
+        let (mut writer, hints) = Hints::board();
+        writer.wanted = Some(wanted);
+        (writer, hints)
     }
 
     /// Is this a second pass (unanswered requests can be called unanswered)?
@@ -123,12 +134,29 @@ fn lock(board: &Mutex<Board>) -> MutexGuard<'_, Board> {
 /// pass that ends, fails or panics never leaves the second waiting.
 #[derive(Debug)]
 pub struct HintWriter {
-    shared: Arc<Shared>,
+    /// `None`: a single pass keeps what it learns for itself ([`HintWriter::learnt`]).
+    shared: Option<Arc<Shared>>,
     tls: Vec<(u64, Option<u16>)>,
     echoes: Vec<(u64, u64)>,
     /// Pauses when far ahead: only when the second pass runs at the same time.
     pauses: bool,
+    /// Posts only these answers, when set.
+    wanted: Option<Wanted>,
 }
+
+/// The answers a single pass that held packets back asks a first pass for: the TLS
+/// streams and echo requests it holds, and every one that starts after frame `after`
+/// (from then on it asks the board, as a second pass does).
+#[derive(Debug, Default)]
+pub(crate) struct Wanted {
+    pub after: u64,
+    pub tls: FastSet<u64>,
+    pub echoes: FastSet<u64>,
+}
+
+/// What a single pass learnt since it last asked: TLS streams with the version they
+/// settled on, echo requests with their replies.
+pub(crate) type Learnt = (Vec<(u64, Option<u16>)>, Vec<(u64, u64)>);
 
 /// Decisions held back before they are posted.
 const BATCH: usize = 64;
@@ -141,47 +169,67 @@ impl HintWriter {
         self
     }
 
-    pub(crate) fn tls(&mut self, stream: u64, version: Option<u16>) {
+    /// A writer that posts nowhere: a single pass collects what it learns with
+    /// [`HintWriter::learnt`].
+    pub(crate) fn local() -> Self {
+        HintWriter {
+            shared: None,
+            tls: Vec::new(),
+            echoes: Vec::new(),
+            pauses: false,
+            wanted: None,
+        }
+    }
+
+    /// What was learnt since the last call (a local writer's answers).
+    pub(crate) fn learnt(&mut self) -> Learnt {
+        (std::mem::take(&mut self.tls), std::mem::take(&mut self.echoes))
+    }
+
+    /// TLS stream `stream`, whose analysis started at frame `since`, settled on `version`.
+    pub(crate) fn tls(&mut self, stream: u64, version: Option<u16>, since: u64) {
+        if self
+            .wanted
+            .as_ref()
+            .is_some_and(|w| since <= w.after && !w.tls.contains(&stream))
+        {
+            return;
+        }
         self.tls.push((stream, version));
     }
 
     pub(crate) fn echo(&mut self, request: u64, reply: u64) {
+        if self
+            .wanted
+            .as_ref()
+            .is_some_and(|w| request <= w.after && !w.echoes.contains(&request))
+        {
+            return;
+        }
         self.echoes.push((request, reply));
     }
 
     /// Called after every frame of the first pass.
     /// Returns false when the second pass has gone (nobody reads what the first learns).
     pub(crate) fn frame_done(&mut self) -> bool {
+        let Some(shared) = self.shared.as_ref() else {
+            return true;
+        };
         let held = self.tls.len() + self.echoes.len();
-        if held >= BATCH || (held > 0 && self.shared.waiting.load(Ordering::Relaxed)) {
+        if held >= BATCH || (held > 0 && shared.waiting.load(Ordering::Relaxed)) {
             self.post(false);
         }
-        if self.pauses && self.shared.entries.load(Ordering::Relaxed) > MAX_AHEAD {
-            return self.pause();
-        }
-        true
-    }
-
-    /// Waits while the board is full and the second pass needs nothing from it.
-    fn pause(&mut self) -> bool {
-        let mut board = lock(&self.shared.board);
-        loop {
-            if Arc::strong_count(&self.shared) == 1 {
-                return false;
-            }
-            if board.entries() <= MAX_AHEAD / 2 || self.shared.waiting.load(Ordering::Relaxed) {
-                return true;
-            }
-            // With a timeout, to notice a second pass that has gone without a word.
-            board = match self.shared.taken.wait_timeout(board, Duration::from_millis(100)) {
-                Ok((board, _)) => board,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
+        match self.shared.as_ref() {
+            Some(shared) if self.pauses && shared.entries.load(Ordering::Relaxed) > MAX_AHEAD => pause(shared),
+            _ => true,
         }
     }
 
     fn post(&mut self, done: bool) {
-        let mut board = lock(&self.shared.board);
+        let Some(shared) = self.shared.as_ref() else {
+            return;
+        };
+        let mut board = lock(&shared.board);
         for (stream, version) in self.tls.drain(..) {
             // The first decision stands (a stream is decided once).
             board.tls.entry(stream).or_insert(version);
@@ -190,10 +238,29 @@ impl HintWriter {
             board.echoes.entry(request).or_insert(reply);
         }
         board.done |= done;
-        self.shared.entries.store(board.entries(), Ordering::Relaxed);
+        shared.entries.store(board.entries(), Ordering::Relaxed);
         drop(board);
-        self.shared.waiting.store(false, Ordering::Relaxed);
-        self.shared.posted.notify_all();
+        shared.waiting.store(false, Ordering::Relaxed);
+        shared.posted.notify_all();
+    }
+}
+
+/// Waits while the board is full and the second pass needs nothing from it.
+fn pause(shared: &Arc<Shared>) -> bool {
+    let mut board = lock(&shared.board);
+    loop {
+        // Only the writer holds the board: nobody reads it any more.
+        if Arc::strong_count(shared) == 1 {
+            return false;
+        }
+        if board.entries() <= MAX_AHEAD / 2 || shared.waiting.load(Ordering::Relaxed) {
+            return true;
+        }
+        // With a timeout, to notice a second pass that has gone without a word.
+        board = match shared.taken.wait_timeout(board, Duration::from_millis(100)) {
+            Ok((board, _)) => board,
+            Err(poisoned) => poisoned.into_inner().0,
+        };
     }
 }
 
@@ -218,8 +285,8 @@ mod tests {
     #[test]
     fn answers_are_taken_once_and_undecided_ones_end_with_the_first_pass() {
         let (mut writer, hints) = Hints::board();
-        writer.tls(3, Some(0x0304));
-        writer.tls(4, None);
+        writer.tls(3, Some(0x0304), 0);
+        writer.tls(4, None, 0);
         writer.echo(10, 12);
         drop(writer);
         assert!(hints.is_second_pass());
@@ -235,7 +302,7 @@ mod tests {
         let (mut writer, hints) = Hints::board();
         let first = std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(50));
-            writer.tls(7, Some(0x0303));
+            writer.tls(7, Some(0x0303), 0);
             // Fewer than a batch: posted because the second pass is waiting.
             writer.frame_done();
             std::thread::sleep(std::time::Duration::from_millis(50));
@@ -251,7 +318,7 @@ mod tests {
     /// Posts `n` answers nobody will ask for, a frame at a time.
     fn fill(writer: &mut HintWriter, n: usize) -> bool {
         for i in 0..n {
-            writer.tls(1_000_000 + i as u64, None);
+            writer.tls(1_000_000 + i as u64, None, 0);
             if !writer.frame_done() {
                 return false;
             }
@@ -282,7 +349,7 @@ mod tests {
         let first = std::thread::spawn(move || {
             // Past the bound the first pass pauses, until the second pass waits.
             assert!(fill(&mut writer, MAX_AHEAD + 2 * BATCH));
-            writer.tls(7, Some(0x0304));
+            writer.tls(7, Some(0x0304), 0);
         });
         assert_eq!(hints.tls_version(7), Some(0x0304));
         first.join().unwrap();
@@ -293,8 +360,8 @@ mod tests {
     #[test]
     fn the_first_decision_stands() {
         let (mut writer, hints) = Hints::board();
-        writer.tls(1, Some(0x0303));
-        writer.tls(1, None);
+        writer.tls(1, Some(0x0303), 0);
+        writer.tls(1, None, 0);
         drop(writer);
         assert_eq!(hints.tls_version(1), Some(0x0303));
     }

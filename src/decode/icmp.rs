@@ -9,7 +9,7 @@ use super::field::{format_mac, Field, Value};
 use super::hints::{HintWriter, Hints};
 use super::ip::{self, NetInfo};
 use super::link::data_layer;
-use super::packet::{Packet, Proto};
+use super::packet::{Deferred, Packet, Proto};
 use super::{truncated, Ctx};
 
 /// Echo requests remembered, and request/reply pairs a first pass posts. Beyond this,
@@ -24,6 +24,8 @@ pub struct EchoTracker {
     answered: FastSet<u64>,
     /// What a first pass learnt, for a second pass.
     hints: Hints,
+    /// A single pass that holds packets back: requests wait for their replies.
+    pub(crate) deferring: bool,
 }
 
 impl EchoTracker {
@@ -32,6 +34,11 @@ impl EchoTracker {
             hints,
             ..EchoTracker::default()
         }
+    }
+
+    /// Requests from now on are labelled from `hints`.
+    pub(crate) fn set_hints(&mut self, hints: Hints) {
+        self.hints = hints;
     }
 
     fn request(&mut self, src: IpAddr, dst: IpAddr, id: u16, seq: u16, frame: u64) {
@@ -59,22 +66,35 @@ impl EchoTracker {
         Some(request)
     }
 
-    /// What a request's Info says about its reply in a second pass: `(reply in N)`, or
-    /// `(no response found!)`; nothing in a single pass.
-    fn reply_note(&self, p: &mut Packet, request: u64, resp_in: Field, no_resp: Field) -> Option<String> {
+    /// Adds to a request's Info what it says about its reply in a second pass:
+    /// `(reply in N)`, or `(no response found!)`. A single pass says nothing, unless it
+    /// holds packets back: then the note waits for the reply.
+    fn reply_note(&self, p: &mut Packet, info: &mut String, v6: bool) {
+        let (resp_in, no_resp) = if v6 {
+            (Field::Icmpv6RespIn, Field::Icmpv6NoResp)
+        } else {
+            (Field::IcmpRespIn, Field::IcmpNoResp)
+        };
         if !self.hints.is_second_pass() {
-            return None;
+            if self.deferring {
+                p.deferred.push(Deferred::Echo {
+                    info_at: info.len(),
+                    field_at: p.fields.len(),
+                    v6,
+                });
+            }
+            return;
         }
-        Some(match self.hints.echo_reply(request) {
+        match self.hints.echo_reply(p.number) {
             Some(reply) => {
                 p.add_u(resp_in, reply);
-                format!(" (reply in {reply})")
+                let _ = write!(info, " (reply in {reply})");
             }
             None => {
                 p.add(no_resp, Value::Flag);
-                " (no response found!)".to_string()
+                info.push_str(" (no response found!)");
             }
-        })
+        }
     }
 }
 
@@ -167,9 +187,7 @@ pub(crate) fn decode_v4(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
             let tracker = &mut ctx.decoder.icmp;
             if t == 8 {
                 tracker.request(net.src, net.dst, id, seq, p.number);
-                if let Some(note) = tracker.reply_note(p, p.number, Field::IcmpRespIn, Field::IcmpNoResp) {
-                    info.push_str(&note);
-                }
+                tracker.reply_note(p, &mut info, false);
             } else if t == 0 {
                 let scout = ctx.decoder.scout.as_mut();
                 if let Some(request) = tracker.reply((net.src, net.dst, id, seq), p.number, scout) {
@@ -275,9 +293,7 @@ pub(crate) fn decode_v6(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
             let tracker = &mut ctx.decoder.icmp;
             if t == 128 {
                 tracker.request(net.src, net.dst, id, seq, p.number);
-                if let Some(note) = tracker.reply_note(p, p.number, Field::Icmpv6RespIn, Field::Icmpv6NoResp) {
-                    info.push_str(&note);
-                }
+                tracker.reply_note(p, &mut info, true);
             } else if let Some(request) =
                 tracker.reply((net.src, net.dst, id, seq), p.number, ctx.decoder.scout.as_mut())
             {

@@ -15,6 +15,7 @@ pub mod ip;
 pub mod link;
 pub mod packet;
 pub mod reassembly;
+pub mod single_pass;
 pub mod tcp;
 pub mod tcp_flows;
 pub mod text;
@@ -22,7 +23,7 @@ pub mod udp;
 
 pub use field::{Field, Kind, Value};
 pub use hints::{HintWriter, Hints};
-pub use packet::{Address, Layer, Note, Packet, Proto, Severity};
+pub use packet::{Address, Deferred, Layer, Note, Packet, Proto, Settled, Severity};
 
 use std::io::Read;
 
@@ -45,14 +46,29 @@ pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
 
 /// [`first_pass`] on a thread of its own, so that the second pass can start at once
 /// and run beside it: the second waits only for what the first has not decided yet.
-pub fn first_pass_beside<R: Read + Send + 'static>(mut reader: CaptureReader<R>, limit: u64) -> Hints {
+pub fn first_pass_beside<R: Read + Send + 'static>(reader: CaptureReader<R>, limit: u64) -> Hints {
     let (writer, hints) = Hints::board();
+    spawn_first_pass(reader, limit, writer);
+    hints
+}
+
+/// [`first_pass_beside`], posting only the answers `wanted` names.
+pub(crate) fn first_pass_beside_for<R: Read + Send + 'static>(
+    reader: CaptureReader<R>,
+    limit: u64,
+    wanted: hints::Wanted,
+) -> Hints {
+    let (writer, hints) = Hints::board_for(wanted);
+    spawn_first_pass(reader, limit, writer);
+    hints
+}
+
+fn spawn_first_pass<R: Read + Send + 'static>(mut reader: CaptureReader<R>, limit: u64, writer: HintWriter) {
     // Without a thread, the writer is dropped with the closure: the board is closed,
     // and the second pass labels frames as a single pass would.
     let _ = std::thread::Builder::new()
         .name("first pass".into())
         .spawn(move || scout(&mut reader, limit, writer));
-    hints
 }
 
 /// The first pass's loop: posts what it learns to `writer`, closing the board at the end.
@@ -61,6 +77,7 @@ fn scout<R: Read>(reader: &mut CaptureReader<R>, limit: u64, writer: HintWriter)
     decoder.app.hints_only = true;
     decoder.tcp = tcp_flows::TcpTracker::streams_only();
     decoder.scout = Some(writer);
+    decoder.lean = true;
     let mut packet = Packet::blank();
     while reader.frames_read() < limit {
         match reader.next_frame() {
@@ -88,8 +105,12 @@ pub struct Decoder {
     udp: udp::UdpConversations,
     icmp: icmp::EchoTracker,
     app: app::AppLayer,
-    /// A first pass posts what it learns here.
+    /// A first pass posts what it learns here; a single pass that holds packets back
+    /// collects it here.
     scout: Option<HintWriter>,
+    /// A first pass: does only what teaches it something (no TCP options, no
+    /// reassembly of conversations it has learnt all it can from).
+    lean: bool,
     /// The options of the segment being decoded (kept to reuse the allocation).
     tcp_options: Vec<tcp::TcpOption>,
     fields: bool,
@@ -120,10 +141,48 @@ impl Decoder {
             icmp: icmp::EchoTracker::with_hints(hints.clone()),
             app: app::AppLayer::with_hints(hints),
             scout: None,
+            lean: false,
             tcp_options: Vec::new(),
             fields: true,
             only: None,
         }
+    }
+
+    /// A single pass whose packets may wait for later frames: the labels `tshark -2`
+    /// takes from its first pass (a TLS session's version, an echo request's reply)
+    /// are marked in [`Packet::deferred`], and what settles them is collected for
+    /// [`Decoder::learnt`]. See `decode::ahead`.
+    pub fn deferring(mut self) -> Self {
+        self.scout = Some(HintWriter::local());
+        self.app.deferring = true;
+        self.icmp.deferring = true;
+        self
+    }
+
+    /// What settled since the last call (a deferring decoder): TLS streams with their
+    /// versions, echo requests with their replies.
+    pub(crate) fn learnt(&mut self) -> hints::Learnt {
+        self.scout.as_mut().map(HintWriter::learnt).unwrap_or_default()
+    }
+
+    /// The end of the frames: the TLS sessions still open settle as they are.
+    pub(crate) fn finish(&mut self) {
+        if let Some(scout) = self.scout.as_mut() {
+            self.app.end_of_capture(scout);
+        }
+    }
+
+    /// The TLS sessions whose version is not settled yet.
+    pub(crate) fn unsettled_tls(&self) -> impl Iterator<Item = u64> + '_ {
+        self.app.unsettled_tls()
+    }
+
+    /// From now on, labels come from the first pass posting on `hints` (which
+    /// answers for what starts after this frame), not from waiting: a deferring
+    /// decoder that has held packets back too long.
+    pub(crate) fn ask(&mut self, hints: Hints) {
+        self.app.set_hints(hints.clone());
+        self.icmp.set_hints(hints);
     }
 
     /// Packets with only these fields (and the columns, layers and notes): what a display

@@ -169,6 +169,30 @@ pub struct Layer {
     pub offset: usize,
 }
 
+/// Part of a packet's labelling that waits for later frames, in a single pass that
+/// holds packets back until they are settled (see `decode::ahead`): what `tshark -2`
+/// knows from its first pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    /// The Protocol column was set by TLS stream `stream` before its version settled.
+    TlsColumn { stream: u64 },
+    /// A record's outer content type (23), at `field_at` among the fields, is called
+    /// opaque if the session turns out to be TLS 1.3.
+    TlsContentType { stream: u64, field_at: usize },
+    /// This echo request's reply: its note goes at `info_at` in Info, its field at
+    /// `field_at` among the fields.
+    Echo { info_at: usize, field_at: usize, v6: bool },
+}
+
+/// What later frames decided, for [`Packet::settle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// The version a TLS stream settled on (`None`: it never named one).
+    Tls(Option<u16>),
+    /// The frame that answered an echo request (`None`: none did).
+    Echo(Option<u64>),
+}
+
 /// A decoded frame.
 #[derive(Debug, Clone)]
 pub struct Packet {
@@ -198,6 +222,8 @@ pub struct Packet {
     pub(crate) only: Option<std::sync::Arc<[bool]>>,
     /// False in a first pass, which reads no Info: the TCP line is not written.
     pub(crate) info_wanted: bool,
+    /// Labels that wait for later frames (only in a single pass that holds back).
+    pub deferred: Vec<Deferred>,
 }
 
 impl Packet {
@@ -221,6 +247,7 @@ impl Packet {
             fields_wanted: true,
             only: None,
             info_wanted: true,
+            deferred: Vec::new(),
         }
     }
 
@@ -252,6 +279,62 @@ impl Packet {
         self.layers.clear();
         self.fields.clear();
         self.notes.clear();
+        self.deferred.clear();
+    }
+
+    /// Completes the labels that waited, each with what `decided` says about it, as a
+    /// second pass would have written them; the packet then waits for nothing.
+    pub fn settle(&mut self, mut decided: impl FnMut(&Deferred) -> Settled) {
+        let mut pending = std::mem::take(&mut self.deferred);
+        // Insertions from the back, so that the positions ahead of them stay right.
+        pending.sort_by_key(|p| std::cmp::Reverse(Self::position(p)));
+        for item in &pending {
+            match (*item, decided(item)) {
+                (Deferred::TlsColumn { .. }, Settled::Tls(Some(version))) => {
+                    self.protocol = super::app::tls::version_column(version);
+                }
+                (Deferred::TlsContentType { field_at, .. }, Settled::Tls(Some(version)))
+                    if super::app::tls::version_column(version) == "TLSv1.3" =>
+                {
+                    if matches!(self.fields.get(field_at), Some((Field::TlsRecordContentType, _))) {
+                        self.fields.remove(field_at);
+                    }
+                    if self.keeps(Field::TlsRecordOpaqueType) {
+                        self.fields.insert(field_at, (Field::TlsRecordOpaqueType, Value::U(23)));
+                    }
+                }
+                (Deferred::Echo { info_at, field_at, v6 }, Settled::Echo(reply)) => {
+                    let (resp_in, no_resp) = if v6 {
+                        (Field::Icmpv6RespIn, Field::Icmpv6NoResp)
+                    } else {
+                        (Field::IcmpRespIn, Field::IcmpNoResp)
+                    };
+                    let (note, field) = match reply {
+                        Some(reply) => (format!(" (reply in {reply})"), (resp_in, Value::U(reply))),
+                        None => (" (no response found!)".to_string(), (no_resp, Value::Flag)),
+                    };
+                    if self.keeps(field.0) {
+                        self.fields.insert(field_at.min(self.fields.len()), field);
+                    }
+                    let at = if self.info.is_char_boundary(info_at) {
+                        info_at
+                    } else {
+                        self.info.len()
+                    };
+                    self.info.insert_str(at, &note);
+                }
+                _ => {}
+            }
+        }
+        pending.clear();
+        self.deferred = pending;
+    }
+
+    fn position(pending: &Deferred) -> usize {
+        match pending {
+            Deferred::TlsColumn { .. } => 0,
+            Deferred::TlsContentType { field_at, .. } | Deferred::Echo { field_at, .. } => *field_at,
+        }
     }
 
     #[inline(always)]
@@ -317,5 +400,72 @@ impl Packet {
             .map(|l| l.proto.filter_name())
             .collect();
         names.join(":")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tls_column_settles_on_the_sessions_version_or_stays() {
+        let mut p = Packet::blank();
+        p.protocol = "TLSv1";
+        p.deferred.push(Deferred::TlsColumn { stream: 3 });
+        p.settle(|_| Settled::Tls(Some(0x0304)));
+        assert_eq!(p.protocol, "TLSv1.3");
+        assert!(p.deferred.is_empty());
+        p.protocol = "TLSv1";
+        p.deferred.push(Deferred::TlsColumn { stream: 3 });
+        p.settle(|_| Settled::Tls(None));
+        assert_eq!(
+            p.protocol, "TLSv1",
+            "a session that never named a version keeps the record's"
+        );
+    }
+
+    #[test]
+    fn application_data_is_opaque_only_in_a_tls_1_3_session() {
+        let fields = vec![
+            (Field::TlsRecordContentType, Value::U(23)),
+            (Field::TlsRecordVersion, Value::U(0x0303)),
+        ];
+        let mut p = Packet::blank();
+        p.fields = fields.clone();
+        p.deferred.push(Deferred::TlsContentType { stream: 1, field_at: 0 });
+        p.settle(|_| Settled::Tls(Some(0x0303)));
+        assert_eq!(p.fields, fields);
+        p.deferred.push(Deferred::TlsContentType { stream: 1, field_at: 0 });
+        p.settle(|_| Settled::Tls(Some(0x0304)));
+        assert_eq!(p.fields[0], (Field::TlsRecordOpaqueType, Value::U(23)));
+        assert_eq!(p.fields.len(), 2);
+    }
+
+    #[test]
+    fn an_echo_note_and_field_go_where_a_second_pass_puts_them() {
+        let mut p = Packet::blank();
+        p.info = "Echo (ping) request  id=0x0001, seq=1/256, ttl=64".into();
+        p.fields = vec![(Field::IcmpSeq, Value::U(1)), (Field::FrameLen, Value::U(98))];
+        let info_at = p.info.len();
+        p.deferred.push(Deferred::Echo {
+            info_at,
+            field_at: 1,
+            v6: false,
+        });
+        p.info.push_str(" [later text]");
+        p.settle(|_| Settled::Echo(Some(7)));
+        assert_eq!(
+            p.info,
+            "Echo (ping) request  id=0x0001, seq=1/256, ttl=64 (reply in 7) [later text]"
+        );
+        assert_eq!(p.fields[1], (Field::IcmpRespIn, Value::U(7)));
+        p.deferred.push(Deferred::Echo {
+            info_at: 3,
+            field_at: 0,
+            v6: true,
+        });
+        p.settle(|_| Settled::Echo(None));
+        assert!(p.info.starts_with("Ech (no response found!)o"));
+        assert_eq!(p.fields[0], (Field::Icmpv6NoResp, Value::Flag));
     }
 }

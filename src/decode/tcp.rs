@@ -118,7 +118,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     let mut options = std::mem::take(&mut ctx.decoder.tcp_options);
     options.clear();
     // A first pass reads no options (they serve the Info column and the analysis).
-    let parsed = if ctx.decoder.scout.is_none() {
+    let parsed = if !ctx.decoder.lean {
         parse_options_into(hdr.options(), &mut options)
     } else {
         None
@@ -215,10 +215,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         &mut Out::new(p, tags_len, offset + header_len),
         ctx.decoder.scout.as_mut(),
     );
-    if ctx.decoder.scout.is_some()
-        && !analysis.delivered.is_empty()
-        && !ctx.decoder.app.scout_wants_bytes(analysis.stream)
-    {
+    if ctx.decoder.lean && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream) {
         ctx.decoder.tcp.stop_reassembly(analysis.stream);
     }
     if !claimed {

@@ -1,13 +1,124 @@
-//! `tshark -2` semantics with the first pass running beside the second (the replay
-//! command): the list must be exactly what the two passes give one after the other
-//! (as the REPL runs them), on every capture. Client Hellos labelled with the version
-//! their session settles on, echo requests with their replies or "no response found!",
-//! are what the first pass decides.
+//! `tshark -2` semantics, three ways: two passes one after the other (as the REPL
+//! runs them), a first pass beside the second (stats, follow, export), and one read
+//! that holds back packets until later frames settle them (replay). On every capture
+//! the packets must be the same, column for column and field for field. Client
+//! Hellos labelled with the version their session settles on, echo requests with
+//! their replies or "no response found!", are what later frames decide.
 
-use wirelab::capture::CaptureReader;
-use wirelab::decode::{first_pass, Decoder};
+use wirelab::capture::{BoxedReader, CaptureReader};
+use wirelab::decode::single_pass::{Options, SinglePass};
+use wirelab::decode::{first_pass, first_pass_beside, Decoder, Packet};
 
 use crate::common::{all_captures, wirelab};
+
+/// Everything a packet shows: columns, fields, layers and notes.
+fn shown(p: &Packet) -> String {
+    format!(
+        "{} {:?} {:?} {} {} {:?} {:?} {:?}",
+        p.number, p.src, p.dst, p.protocol, p.info, p.fields, p.layers, p.notes
+    )
+}
+
+/// Every packet with all its fields, the two passes one after the other.
+fn two_passes(file: &std::path::Path) -> Vec<String> {
+    let hints = first_pass(&mut CaptureReader::open(file).expect("opens"), u64::MAX);
+    let mut decoder = Decoder::with_hints(hints);
+    let mut reader = CaptureReader::open(file).expect("opens");
+    let mut packets = Vec::new();
+    while let Ok(Some(frame)) = reader.next_frame() {
+        packets.push(shown(&decoder.decode(&frame)));
+    }
+    packets
+}
+
+/// Every packet with all its fields, in one read holding at most `max_held` packets.
+fn single_pass(file: &std::path::Path, max_held: usize) -> Vec<String> {
+    let path = file.to_path_buf();
+    let options = Options {
+        max_held,
+        reopen: Some(Box::new(move || BoxedReader::open_boxed(&path))),
+        ..Options::default()
+    };
+    let reader = CaptureReader::open(file).expect("opens");
+    let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);
+    let mut packets = Vec::new();
+    while let Some(p) = pass.next() {
+        packets.push(shown(p));
+    }
+    packets
+}
+
+fn assert_same(got: &[String], want: &[String], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: packet count");
+    for (got, want) in got.iter().zip(want) {
+        assert_eq!(got, want, "{what}");
+    }
+}
+
+#[test]
+fn one_read_labels_and_fields_packets_as_two_passes_do() {
+    let mut settled_later = 0;
+    for file in all_captures() {
+        let want = two_passes(&file);
+        let name = file.display().to_string();
+        assert_same(&single_pass(&file, 8192), &want, &name);
+        settled_later += want
+            .iter()
+            .filter(|p| {
+                p.contains("(reply in ") || p.contains("(no response found!)") || p.contains("TlsRecordOpaqueType")
+            })
+            .count();
+    }
+    assert!(settled_later >= 20, "{settled_later} packets settled by later frames");
+}
+
+#[test]
+fn held_too_long_a_first_pass_decides_and_the_packets_are_the_same() {
+    // Holding no packet, or at most 1 or 3: nearly every Client Hello and echo
+    // request overflows, and a first pass started then must decide them as two
+    // passes do.
+    for file in all_captures() {
+        let want = two_passes(&file);
+        for max_held in [0, 1, 3] {
+            let got = single_pass(&file, max_held);
+            assert_same(&got, &want, &format!("{} holding {max_held}", file.display()));
+        }
+    }
+}
+
+#[test]
+fn without_a_way_to_read_again_what_waits_too_long_stays_undecided() {
+    // An echo request (frame 4) answered in frame 5: holding no packet, with no
+    // first pass to ask, the request is handed out undecided.
+    let file = crate::common::data("thirdparty/eth_dns_icmp.pcapng");
+    let options = Options {
+        max_held: 0,
+        ..Options::default()
+    };
+    let reader = CaptureReader::open(&file).expect("opens");
+    let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);
+    let mut infos = Vec::new();
+    while let Some(p) = pass.next() {
+        infos.push(p.info.clone());
+    }
+    assert!(infos[3].ends_with("(no response found!)"), "{infos:?}");
+    let file_ok = single_pass(&file, 0);
+    assert!(file_ok[3].contains("(reply in 5)"), "{}", file_ok[3]);
+}
+
+#[test]
+fn the_first_pass_beside_the_second_gives_the_same_packets() {
+    for file in all_captures() {
+        let hints = first_pass_beside(CaptureReader::open(&file).expect("opens"), u64::MAX);
+        let mut decoder = Decoder::with_hints(hints);
+        let mut reader = CaptureReader::open(&file).expect("opens");
+        let mut got = Vec::new();
+        while let Ok(Some(frame)) = reader.next_frame() {
+            got.push(shown(&decoder.decode(&frame)));
+        }
+        assert_same(&got, &two_passes(&file), &file.display().to_string());
+    }
+}
 
 /// Number, Protocol and Info of every frame, the two passes one after the other.
 fn one_after_the_other(file: &std::path::Path) -> Vec<String> {
@@ -23,7 +134,7 @@ fn one_after_the_other(file: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-fn the_first_pass_beside_the_second_labels_frames_as_one_after_the_other() {
+fn replay_lists_frames_as_two_passes_one_after_the_other() {
     let mut hinted = 0;
     for file in all_captures() {
         let out = wirelab()

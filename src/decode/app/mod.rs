@@ -24,7 +24,7 @@ use std::net::IpAddr;
 
 use super::field::{Field, Value};
 use super::hints::{HintWriter, Hints};
-use super::packet::{Packet, Proto, Severity};
+use super::packet::{Deferred, Packet, Proto, Severity};
 
 /// Which way a message travels within a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,12 @@ impl<'p> Out<'p> {
 
     /// Starts a message of `proto`, shown as `column` in the Protocol column.
     pub fn message(&mut self, proto: Proto, column: &'static str) {
+        // A column that waited for later frames is overwritten.
+        if !self.packet.deferred.is_empty() {
+            self.packet
+                .deferred
+                .retain(|d| !matches!(d, Deferred::TlsColumn { .. }));
+        }
         if self.messages == 0 {
             self.packet.info.truncate(self.keep);
             self.packet.layers.retain(|l| l.proto != Proto::Data);
@@ -141,6 +147,16 @@ impl<'p> Out<'p> {
     }
 
     /// Messages reported so far in this frame.
+    /// Marks part of the labels as waiting for later frames.
+    pub(crate) fn defer(&mut self, deferred: Deferred) {
+        self.packet.deferred.push(deferred);
+    }
+
+    /// How many fields the packet holds (where the next one goes).
+    pub(crate) fn field_count(&self) -> usize {
+        self.packet.fields.len()
+    }
+
     pub fn messages(&self) -> usize {
         self.messages
     }
@@ -199,6 +215,9 @@ struct TcpConversation {
 #[derive(Debug, Default)]
 pub struct AppLayer {
     tcp: rustc_hash::FxHashMap<u64, TcpConversation>,
+    /// A single pass that holds packets back: labels that depend on later frames are
+    /// marked pending on the packet (see `Packet::pending`).
+    pub(crate) deferring: bool,
     /// A first pass, run only to learn the hints: analyzers that cannot teach it
     /// anything (SMB, DNS, FTP data, UDP) are skipped.
     pub(crate) hints_only: bool,
@@ -221,7 +240,7 @@ fn post_tls_version(stream: u64, conv: &mut TcpConversation, ended: bool, scout:
         return;
     };
     if !conv.tls_posted && (ended || tls.settled()) {
-        scout.tls(stream, tls.version());
+        scout.tls(stream, tls.version(), tls.since());
         conv.tls_posted = true;
     }
 }
@@ -294,6 +313,11 @@ impl AppLayer {
         }
     }
 
+    /// Sessions that start from now on are labelled from `hints`.
+    pub(crate) fn set_hints(&mut self, hints: Hints) {
+        self.hints = hints;
+    }
+
     /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
     /// payload (otherwise the caller shows it as data). A first pass posts what it
     /// learns to `scout`.
@@ -331,6 +355,14 @@ impl AppLayer {
         }
     }
 
+    /// The TLS sessions whose version is not settled yet.
+    pub(crate) fn unsettled_tls(&self) -> impl Iterator<Item = u64> + '_ {
+        self.tcp
+            .iter()
+            .filter(|(_, conv)| !conv.tls_posted && tls_of(conv).is_some_and(|tls| !tls.settled()))
+            .map(|(stream, _)| *stream)
+    }
+
     /// The end of a first pass: the TLS sessions still open have settled.
     pub(crate) fn end_of_capture(&mut self, scout: &mut HintWriter) {
         for (stream, conv) in &mut self.tcp {
@@ -361,11 +393,12 @@ impl AppLayer {
             return false;
         }
         // A TLS session is labelled with the version a first pass saw it settle on
-        // (asked for once, when its analyzer starts).
-        let hints = &self.hints;
-        let tls_hint = || hints.tls_version(seg.stream);
+        // (asked for once, when its analyzer starts), or, in a single pass that holds
+        // packets back, marks its labels as pending until it settles.
+        let (hints, deferring, frame) = (&self.hints, self.deferring, out.frame());
+        let new_tls = || tls::Conversation::new(seg.stream, frame, hints, deferring);
         if matches!(conv.analyzer, Analyzer::Undecided) {
-            conv.analyzer = choose(conv.server, seg, &mut self.ftp_expected, conv.first_frame, tls_hint);
+            conv.analyzer = choose(conv.server, seg, &mut self.ftp_expected, conv.first_frame, new_tls);
         }
         if self.hints_only
             && matches!(
@@ -383,7 +416,7 @@ impl AppLayer {
                 if let Some(tunnel_port) = upgraded {
                     // After CONNECT, the tunnel carries what the target port carries.
                     conv.analyzer = match tcp_port_protocol(tunnel_port) {
-                        Some(PortProtocol::Tls) | None => Analyzer::Tls(tls::Conversation::with_hint(tls_hint())),
+                        Some(PortProtocol::Tls) | None => Analyzer::Tls(new_tls()),
                         Some(_) => Analyzer::Undecided,
                     };
                 }
@@ -407,7 +440,7 @@ impl AppLayer {
                     let Analyzer::Ftp(control) = std::mem::replace(&mut conv.analyzer, Analyzer::Undecided) else {
                         unreachable!("matched above")
                     };
-                    conv.analyzer = Analyzer::FtpTls(control, tls::Conversation::with_hint(tls_hint()));
+                    conv.analyzer = Analyzer::FtpTls(control, new_tls());
                 }
                 true
             }
@@ -490,7 +523,7 @@ fn choose(
     seg: &TcpSegment,
     expected: &mut ftp::Expectations,
     first_frame: u64,
-    tls_hint: impl FnOnce() -> Option<u16>,
+    new_tls: impl FnOnce() -> tls::Conversation,
 ) -> Analyzer {
     if let Some(channel) = expected.take(seg.src, seg.dst) {
         return Analyzer::FtpData(channel);
@@ -501,7 +534,7 @@ fn choose(
         if let Some(protocol) = tcp_port_protocol(port) {
             return match protocol {
                 PortProtocol::Http => Analyzer::Http(Box::default()),
-                PortProtocol::Tls => Analyzer::Tls(tls::Conversation::with_hint(tls_hint())),
+                PortProtocol::Tls => Analyzer::Tls(new_tls()),
                 PortProtocol::Ftp => Analyzer::Ftp(ftp::Control::new(port)),
                 PortProtocol::FtpData => Analyzer::FtpData(ftp::DataChannel::unannounced(first_frame)),
                 PortProtocol::Nbss => Analyzer::Nbss(nbss::Conversation::default()),
@@ -513,7 +546,7 @@ fn choose(
         return Analyzer::Http(Box::default());
     }
     if tls::looks_like_tls(seg.delivered) {
-        return Analyzer::Tls(tls::Conversation::with_hint(tls_hint()));
+        return Analyzer::Tls(new_tls());
     }
     Analyzer::Undecided
 }

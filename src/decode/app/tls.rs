@@ -8,7 +8,8 @@ use tls_parser::{TlsCipherSuite, TlsExtension, TlsMessage, TlsMessageHandshake};
 
 use super::{Dir, Out, Pending};
 use crate::decode::field::{Field, Value};
-use crate::decode::packet::{Proto, Severity};
+use crate::decode::hints::Hints;
+use crate::decode::packet::{Deferred, Proto, Severity};
 
 /// The largest record TLS allows (2^14 plus expansion); longer means this is not TLS.
 const MAX_RECORD: usize = 16384 + 2048;
@@ -90,6 +91,11 @@ pub struct Conversation {
     version: Option<u16>,
     /// The version a first pass over the capture found (tshark's two-pass view).
     pub hinted_version: Option<u16>,
+    /// The TCP stream, and the frame where the analysis started.
+    stream: u64,
+    since: u64,
+    /// Labels wait for the Server Hello (a single pass that holds packets back).
+    deferring: bool,
     /// Records of type 23 each side sent since a TLS 1.3 Server Hello (to tag steps).
     tls13_records: [u32; 2],
     server_hello_seen: bool,
@@ -108,6 +114,25 @@ impl Conversation {
             hinted_version: version,
             ..Conversation::default()
         }
+    }
+
+    /// The analysis of TCP stream `stream` from frame `since`: labelled as the first
+    /// pass on `hints` decided, if there is one; otherwise with its labels marked
+    /// pending until the session settles when `deferring`.
+    pub(crate) fn new(stream: u64, since: u64, hints: &Hints, deferring: bool) -> Self {
+        let second_pass = hints.is_second_pass();
+        Conversation {
+            hinted_version: if second_pass { hints.tls_version(stream) } else { None },
+            stream,
+            since,
+            deferring: deferring && !second_pass,
+            ..Conversation::default()
+        }
+    }
+
+    /// The frame where the analysis of this session started.
+    pub fn since(&self) -> u64 {
+        self.since
     }
 
     /// Has a Server Hello named the version (what later records do not change)?
@@ -129,7 +154,7 @@ impl Conversation {
         let d = dir as usize;
         if self.lost[d] {
             if !bytes.is_empty() {
-                out.message(Proto::Tls, self.column(0));
+                self.label(out, 0);
                 out.info_sep("Continuation Data");
             }
             return;
@@ -137,7 +162,7 @@ impl Conversation {
         if !self.pending[d].push(bytes) {
             self.pending[d].clear();
             self.lost[d] = true;
-            out.message(Proto::Tls, self.column(0));
+            self.label(out, 0);
             out.info_sep("Continuation Data");
             super::buffers_full(out, Proto::Tls);
             return;
@@ -173,7 +198,7 @@ impl Conversation {
                 let n = buf.len();
                 self.pending[d].consume(n);
                 self.lost[d] = true;
-                out.message(Proto::Tls, self.column(0));
+                self.label(out, 0);
                 out.info_sep("Continuation Data");
                 out.note(Severity::Warning, Proto::Tls, why);
                 break;
@@ -187,6 +212,15 @@ impl Conversation {
             self.record(dir, &pending.bytes()[..5 + len], out);
             self.pending[d] = pending;
             self.pending[d].consume(5 + len);
+        }
+    }
+
+    /// Sets the Protocol column for a record; while the version is unsettled in a
+    /// single pass that holds packets back, the column waits for it.
+    fn label(&self, out: &mut Out, record_version: u16) {
+        out.message(Proto::Tls, self.column(record_version));
+        if self.deferring && !self.settled() {
+            out.defer(Deferred::TlsColumn { stream: self.stream });
         }
     }
 
@@ -215,12 +249,19 @@ impl Conversation {
         } else {
             None
         };
-        out.message(Proto::Tls, self.column(record_version));
+        self.label(out, record_version);
         let tls13 = is_tls13(self.hinted_version.or(self.version));
         if tls13 && content_type == APPLICATION_DATA {
             // TLS 1.3 hides the real type inside the encryption: the outer one is opaque.
             out.uint(Field::TlsRecordOpaqueType, content_type);
         } else {
+            if content_type == APPLICATION_DATA && self.deferring && !self.settled() {
+                // Opaque if the session turns out TLS 1.3.
+                out.defer(Deferred::TlsContentType {
+                    stream: self.stream,
+                    field_at: out.field_count(),
+                });
+            }
             out.uint(Field::TlsRecordContentType, content_type);
         }
         out.uint(Field::TlsRecordVersion, record_version);
