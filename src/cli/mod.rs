@@ -454,8 +454,8 @@ pub(crate) fn print_then_note(buf: &[u8], damage: Option<impl std::fmt::Display>
     Ok(ExitCode::SUCCESS)
 }
 
-/// Decodes a capture in two passes (as `tshark -2`) and hands each packet the filter
-/// keeps to `each`, until it returns false. Returns the damage that ended the file
+/// Decodes a capture (labelled as `tshark -2` labels it, in one read) and hands each
+/// packet the filter keeps to `each`, until it returns false. Returns the damage that ended the file
 /// early, if any (an error when no frame could be read at all).
 pub(crate) fn read_packets(
     file: &Path,
@@ -468,25 +468,25 @@ pub(crate) fn read_packets(
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let progress = progress::Progress::bytes(size, "decoding");
-    let hints = crate::decode::first_pass_beside(CaptureReader::open(file)?, u64::MAX);
-    let mut reader = CaptureReader::open(file)?;
-    let mut decoder = Decoder::with_hints(hints);
-    loop {
-        let read_before = reader.frames_read();
-        if read_before % 4096 == 0 {
-            progress.set(reader.bytes_read());
+    let options = single_pass::Options {
+        reopen: Some(reopen(file)),
+        ..single_pass::Options::default()
+    };
+    let mut packets = SinglePass::new(CaptureReader::open(file)?, Decoder::new().deferring(), options);
+    let mut shown_progress = 0;
+    while let Some(packet) = packets.next() {
+        if filter.as_ref().is_none_or(|f| f.matches(packet)) && !each(packet) {
+            return Ok(None);
         }
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
-                let packet = decoder.decode(&frame);
-                if filter.as_ref().is_none_or(|f| f.matches(&packet)) && !each(&packet) {
-                    return Ok(None);
-                }
-            }
-            Ok(None) => return Ok(None),
-            Err(e) if read_before == 0 => return Err(e.into()),
-            Err(e) => return Ok(Some(format!("{e} (the frames before it are used)"))),
+        if packets.frames_read() >= shown_progress + 4096 {
+            shown_progress = packets.frames_read();
+            progress.set(packets.bytes_read());
         }
+    }
+    match packets.end().and_then(|end| end.damage) {
+        Some(e) if packets.frames_read() == 0 => Err(e.into()),
+        Some(e) => Ok(Some(format!("{e} (the frames before it are used)"))),
+        None => Ok(None),
     }
 }
 
