@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::{Arc, OnceLock};
 
-use wirelab::capture::CaptureReader;
+use wirelab::capture::{BoxedReader, CaptureReader};
+use wirelab::decode::single_pass::{Options, SinglePass};
 use wirelab::decode::{first_pass, Decoder, Field, Packet};
 use wirelab::filter::Filter;
 use wirelab::grade::{self, report, submission};
@@ -186,12 +187,14 @@ pub fn decode_capture(bytes: &[u8]) {
     let _ = reader.file_format();
     let mut decoder = Decoder::with_hints(hints);
     let mut views = Views::new();
+    let mut two_passes = Vec::new();
     while reader.frames_read() < MAX_FRAMES {
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let mut delivered = Vec::new();
                 let p = decoder.decode_with(&frame, |_, a| delivered.extend_from_slice(&a.delivered));
                 views.packet(&p, frame.data, &delivered);
+                two_passes.push(shown(&p));
             }
             Ok(None) => break,
             Err(e) => {
@@ -201,6 +204,33 @@ pub fn decode_capture(bytes: &[u8]) {
         }
     }
     views.finish();
+    // One read holding few packets back (a first pass is asked often) must give
+    // the same packets as the two passes.
+    let copy = bytes.to_vec();
+    let options = Options {
+        limit: MAX_FRAMES,
+        max_held: 4,
+        reopen: Some(Box::new(move || {
+            BoxedReader::new(Box::new(Cursor::new(copy.clone())), "fuzz")
+        })),
+        ..Options::default()
+    };
+    let reader = CaptureReader::new(Cursor::new(bytes), "fuzz").expect("opened above");
+    let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);
+    let mut i = 0;
+    while let Some(p) = pass.next() {
+        assert_eq!(Some(&shown(p)), two_passes.get(i), "packet {i}");
+        i += 1;
+    }
+    assert_eq!(i, two_passes.len(), "packet count");
+}
+
+/// Everything a packet shows: columns, fields, layers and notes.
+fn shown(p: &Packet) -> String {
+    format!(
+        "{} {:?} {:?} {} {} {:?} {:?} {:?}",
+        p.number, p.src, p.dst, p.protocol, p.info, p.fields, p.layers, p.notes
+    )
 }
 
 /// capture_reader: the bytes as a pcap or pcapng file; every frame read.

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::capture::CaptureReader;
+use crate::decode::single_pass::{Decoded, Options, SinglePass};
 use crate::decode::{Decoder, Field, Packet, Value};
 use crate::export::{ftp_name, http_name, UniqueNames};
 
@@ -41,9 +42,12 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let size = fs::metadata(&args.file).map_or(0, |m| m.len());
     let progress = super::progress::Progress::bytes(size, "exporting");
-    let hints = crate::decode::first_pass_beside(CaptureReader::open(&args.file)?, u64::MAX);
-    let mut reader = CaptureReader::open(&args.file)?;
-    let mut decoder = Decoder::with_hints(hints);
+    let options = Options {
+        with_delivered: true,
+        reopen: Some(super::reopen(&args.file)),
+        ..Options::default()
+    };
+    let mut packets = SinglePass::new(CaptureReader::open(&args.file)?, Decoder::new().deferring(), options);
     let mut names = UniqueNames::default();
     let mut ftp: HashMap<u64, Written> = HashMap::new();
     let mut written: Vec<(PathBuf, u64, String)> = Vec::new();
@@ -61,13 +65,15 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot create {}", path.display()))?;
         Ok((path, file))
     };
+    let mut shown_progress = 0;
     loop {
-        if reader.frames_read() % 4096 == 0 {
-            progress.set(reader.bytes_read());
+        if packets.frames_read() >= shown_progress + 4096 {
+            shown_progress = packets.frames_read();
+            progress.set(packets.bytes_read());
         }
-        let Some(frame) = reader.next_frame()? else { break };
-        let mut delivered = Vec::new();
-        let packet = decoder.decode_with(&frame, |_, analysis| delivered = analysis.delivered.clone());
+        let Some(Decoded { packet, delivered, .. }) = packets.next_decoded() else {
+            break;
+        };
         if packet.value(Field::FtpDataSetupFrame).is_some() || packet.protocol == "FTP-DATA" {
             let stream = packet.uint(Field::TcpStream).unwrap_or(0);
             if delivered.is_empty() {
@@ -77,7 +83,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
                 std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => {
                     let command =
-                        text(&packet, Field::WirelabFtpDataTransfer).or_else(|| text(&packet, Field::FtpDataCommand));
+                        text(packet, Field::WirelabFtpDataTransfer).or_else(|| text(packet, Field::FtpDataCommand));
                     let (path, file) = create(&mut names, &ftp_name(command.as_deref(), stream))?;
                     let what = format!(
                         "FTP-DATA tcp.stream {stream}{}",
@@ -93,12 +99,12 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             };
             entry
                 .file
-                .write_all(&delivered)
+                .write_all(delivered)
                 .with_context(|| format!("cannot write {}", entry.path.display()))?;
             entry.bytes += delivered.len() as u64;
         }
         if let Some(Value::Bytes(body)) = packet.value(Field::HttpFileData) {
-            let target = text(&packet, Field::HttpResponseForUri).or_else(|| text(&packet, Field::HttpRequestUri));
+            let target = text(packet, Field::HttpResponseForUri).or_else(|| text(packet, Field::HttpRequestUri));
             let name = http_name(target.as_deref().unwrap_or(""));
             let (path, mut file) = create(&mut names, &name)?;
             file.write_all(body)
@@ -110,6 +116,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             );
             written.push((path, body.len() as u64, what));
         }
+    }
+    if let Some(damage) = packets.end().and_then(|end| end.damage) {
+        return Err(damage.into());
     }
     let mut all: Vec<(PathBuf, u64, String)> = ftp.into_values().map(|w| (w.path, w.bytes, w.what)).collect();
     all.append(&mut written);

@@ -348,7 +348,12 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             shown_progress = packets.frames_read();
             progress.set(packets.bytes_read());
         }
-        let Some((packet, frame_bytes)) = packets.next_with_bytes() else {
+        let Some(single_pass::Decoded {
+            packet,
+            frame: frame_bytes,
+            ..
+        }) = packets.next_decoded()
+        else {
             break;
         };
         if filter.as_ref().is_some_and(|f| !f.matches(packet)) {
@@ -437,7 +442,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Opens `file` again from its start (for a first pass a single pass may need).
-fn reopen(file: &Path) -> single_pass::Reopen {
+pub(crate) fn reopen(file: &Path) -> single_pass::Reopen {
     let file = file.to_path_buf();
     Box::new(move || CaptureReader::open_boxed(&file))
 }

@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use std::io::Read;
 
 use super::hints::Wanted;
+use super::tcp_flows::Analysis;
 use super::{first_pass_beside_for, Decoder, Deferred, FastMap, FastSet, Hints, Packet, Settled};
 use crate::capture::{BoxedReader, CaptureError, CaptureReader};
 
@@ -27,6 +28,9 @@ pub struct Options {
     pub limit: u64,
     /// Hand out each packet's frame bytes too (a hex dump shows them).
     pub with_bytes: bool,
+    /// Hand out the stream bytes each TCP segment delivered in order (following a
+    /// stream, exporting files).
+    pub with_delivered: bool,
     /// Packets held back, waiting for later frames, before a first pass is asked.
     pub max_held: usize,
     /// The capture from its start, for that first pass (without it, what is still
@@ -39,8 +43,33 @@ impl Default for Options {
         Options {
             limit: u64::MAX,
             with_bytes: false,
+            with_delivered: false,
             max_held: 8192,
             reopen: None,
+        }
+    }
+}
+
+/// A packet as handed out: with its frame's bytes and the stream bytes it delivered,
+/// when [`Options`] asked for them (empty otherwise).
+pub struct Decoded<'a> {
+    pub packet: &'a Packet,
+    pub frame: &'a [u8],
+    pub delivered: &'a [u8],
+}
+
+/// The bytes that go with a packet.
+#[derive(Default)]
+struct Bytes {
+    frame: Vec<u8>,
+    delivered: Vec<u8>,
+}
+
+impl Bytes {
+    fn of(frame: &[u8], with_frame: bool, delivered: Vec<u8>) -> Self {
+        Bytes {
+            frame: if with_frame { frame.to_vec() } else { Vec::new() },
+            delivered,
         }
     }
 }
@@ -63,16 +92,17 @@ pub struct SinglePass<R: Read> {
     holding: Holding,
     /// Packets settled after waiting, oldest first, with their frames' bytes when
     /// asked for.
-    ready: VecDeque<(Packet, Vec<u8>)>,
+    ready: VecDeque<(Packet, Bytes)>,
     /// The packet handed out last. A frame that waits for nothing, when nothing is
     /// held, is decoded straight into it: the common case moves no packet around.
-    current: (Packet, Vec<u8>),
+    current: (Packet, Bytes),
     /// Packets to decode into while others are held (kept for their buffers).
     spare: Vec<Packet>,
     limit: u64,
     /// Frames decoded so far.
     frames: u64,
     with_bytes: bool,
+    with_delivered: bool,
     end: Option<End>,
     /// The frames have run out (`end` may already have been taken).
     over: bool,
@@ -86,11 +116,12 @@ impl<R: Read> SinglePass<R> {
             reader,
             holding: Holding::new(decoder, options.max_held, options.reopen, options.limit),
             ready: VecDeque::new(),
-            current: (Packet::blank(), Vec::new()),
+            current: (Packet::blank(), Bytes::default()),
             spare: Vec::new(),
             limit: options.limit,
             frames: 0,
             with_bytes: options.with_bytes,
+            with_delivered: options.with_delivered,
             end: None,
             over: false,
         }
@@ -99,11 +130,12 @@ impl<R: Read> SinglePass<R> {
     /// The next packet, or `None` when the frames have run out (see [`Self::end`]).
     #[allow(clippy::should_implement_trait)] // it lends the packet: not an Iterator
     pub fn next(&mut self) -> Option<&Packet> {
-        self.next_with_bytes().map(|(packet, _)| packet)
+        self.next_decoded().map(|decoded| decoded.packet)
     }
 
-    /// The next packet, with its frame's bytes (empty unless asked for).
-    pub fn next_with_bytes(&mut self) -> Option<(&Packet, &[u8])> {
+    /// The next packet, with its frame's bytes and the stream bytes it delivered
+    /// (empty unless [`Options`] asked for them).
+    pub fn next_decoded(&mut self) -> Option<Decoded<'_>> {
         loop {
             if let Some(settled) = self.ready.pop_front() {
                 let (old, _) = std::mem::replace(&mut self.current, settled);
@@ -119,7 +151,12 @@ impl<R: Read> SinglePass<R> {
                 break;
             }
         }
-        Some((&self.current.0, &self.current.1))
+        let (packet, bytes) = &self.current;
+        Some(Decoded {
+            packet,
+            frame: &bytes.frame,
+            delivered: &bytes.delivered,
+        })
     }
 
     /// Reads and decodes one frame. True when it is the next packet (in `current`);
@@ -135,24 +172,34 @@ impl<R: Read> SinglePass<R> {
                 Ok(Some(frame)) => {
                     self.frames = frame.number;
                     let holding = &mut self.holding;
+                    let with_delivered = self.with_delivered;
+                    let mut delivered = Vec::new();
+                    let mut on_tcp = |_: &Packet, analysis: &Analysis| {
+                        if with_delivered {
+                            delivered.extend_from_slice(&analysis.delivered);
+                        }
+                    };
                     if holding.held.is_empty() {
                         let (packet, bytes) = &mut self.current;
-                        holding.decoder.decode_into(&frame, packet, |_, _| {});
+                        holding.decoder.decode_into(&frame, packet, &mut on_tcp);
                         if packet.deferred.is_empty() {
                             holding.learn();
-                            bytes.clear();
+                            bytes.frame.clear();
                             if self.with_bytes {
-                                bytes.extend_from_slice(frame.data);
+                                bytes.frame.extend_from_slice(frame.data);
                             }
+                            bytes.delivered = delivered;
                             return true;
                         }
                         let spare = self.spare.pop().unwrap_or_else(Packet::blank);
                         let waiting = std::mem::replace(packet, spare);
-                        holding.push(waiting, frame.data, &mut self.ready, self.with_bytes);
+                        let bytes = Bytes::of(frame.data, self.with_bytes, delivered);
+                        holding.push(waiting, bytes, &mut self.ready);
                     } else {
                         let mut packet = self.spare.pop().unwrap_or_else(Packet::blank);
-                        holding.decoder.decode_into(&frame, &mut packet, |_, _| {});
-                        holding.push(packet, frame.data, &mut self.ready, self.with_bytes);
+                        holding.decoder.decode_into(&frame, &mut packet, &mut on_tcp);
+                        let bytes = Bytes::of(frame.data, self.with_bytes, delivered);
+                        holding.push(packet, bytes, &mut self.ready);
                     }
                     return false;
                 }
@@ -191,7 +238,7 @@ impl<R: Read> SinglePass<R> {
 /// Packets held back until later frames settle them, oldest first.
 struct Holding {
     decoder: Decoder,
-    held: VecDeque<(Packet, Vec<u8>)>,
+    held: VecDeque<(Packet, Bytes)>,
     /// What the held packets wait for, per TLS stream and per echo request: how many
     /// labels wait, and the answer once known.
     tls: FastMap<u64, (usize, Option<Option<u16>>)>,
@@ -224,7 +271,7 @@ impl Holding {
     }
 
     /// Takes a decoded packet: hands over what is settled, in order.
-    fn push(&mut self, packet: Packet, frame: &[u8], ready: &mut VecDeque<(Packet, Vec<u8>)>, with_bytes: bool) {
+    fn push(&mut self, packet: Packet, bytes: Bytes, ready: &mut VecDeque<(Packet, Bytes)>) {
         for deferred in &packet.deferred {
             match *deferred {
                 Deferred::TlsColumn { stream } | Deferred::TlsContentType { stream, .. } => {
@@ -235,7 +282,6 @@ impl Holding {
             }
         }
         self.learn();
-        let bytes = if with_bytes { frame.to_vec() } else { Vec::new() };
         if self.held.is_empty() && packet.deferred.is_empty() {
             ready.push_back((packet, bytes));
             return;
@@ -261,7 +307,7 @@ impl Holding {
 
     /// Hands over held packets from the oldest while they are settled; when too many
     /// wait (or at the `end` of the frames), has the oldest settled by other means.
-    fn release(&mut self, ready: &mut VecDeque<(Packet, Vec<u8>)>, end: bool) {
+    fn release(&mut self, ready: &mut VecDeque<(Packet, Bytes)>, end: bool) {
         while let Some((front, _)) = self.held.front() {
             if !self.is_settled(front) {
                 if !end && self.held.len() <= self.max_held {
@@ -350,7 +396,7 @@ impl Holding {
     }
 
     /// The end of the frames: everything still held is handed over.
-    fn finish(&mut self, ready: &mut VecDeque<(Packet, Vec<u8>)>) {
+    fn finish(&mut self, ready: &mut VecDeque<(Packet, Bytes)>) {
         self.decoder.finish();
         self.learn();
         self.release(ready, true);
@@ -457,9 +503,9 @@ mod tests {
         };
         let mut pass = pass(capture(50, false), options);
         let mut seen = 0;
-        while let Some((packet, bytes)) = pass.next_with_bytes() {
-            assert_eq!(bytes.len(), 16);
-            assert_eq!(u64::from(u16::from_be_bytes([bytes[14], bytes[15]])) + 1, packet.number);
+        while let Some(Decoded { packet, frame, .. }) = pass.next_decoded() {
+            assert_eq!(frame.len(), 16);
+            assert_eq!(u64::from(u16::from_be_bytes([frame[14], frame[15]])) + 1, packet.number);
             seen += 1;
         }
         assert_eq!(seen, 50);

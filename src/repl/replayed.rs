@@ -3,7 +3,8 @@
 //! from filling memory (the `replay` command streams any size).
 
 use crate::capture::CaptureReader;
-use crate::decode::{first_pass, Decoder, Field, Packet};
+use crate::decode::single_pass::{Options, SinglePass};
+use crate::decode::{Decoder, Field, Packet};
 use crate::filter::Filter;
 use crate::lesson::answer::Captures;
 use crate::view::annotate::{self, Annotator};
@@ -35,22 +36,30 @@ pub struct Replayed {
 }
 
 impl Replayed {
-    /// Decodes a course capture in two passes, as `wirelab replay` does.
+    /// Decodes a course capture as `wirelab replay` does (in one read, labelled as
+    /// `tshark -2` labels it).
     pub fn decode(captures: &dyn Captures, name: &str) -> Result<Replayed, String> {
-        let reader = |name: &str| CaptureReader::new(captures.open(name)?, name).map_err(|e| e.located());
-        let hints = first_pass(&mut reader(name)?, MAX_FRAMES + 1);
-        let mut reader = reader(name)?;
-        let mut decoder = Decoder::with_hints(hints);
+        let reader = CaptureReader::new(captures.open(name)?, name).map_err(|e| e.located())?;
+        // The capture is kept whole anyway: packets may wait for any later frame.
+        let options = Options {
+            limit: MAX_FRAMES + 1,
+            with_delivered: true,
+            max_held: MAX_FRAMES as usize + 1,
+            ..Options::default()
+        };
+        let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);
         let (mut packets, mut delivered) = (Vec::new(), Vec::new());
-        while let Some(frame) = reader.next_frame().map_err(|e| e.located())? {
-            if frame.number > MAX_FRAMES {
+        while let Some(decoded) = pass.next_decoded() {
+            if decoded.packet.number > MAX_FRAMES {
                 return Err(format!(
                     "more than {MAX_FRAMES} frames: too big to keep in the REPL; use wirelab replay, which streams"
                 ));
             }
-            let mut bytes = Vec::new();
-            packets.push(decoder.decode_with(&frame, |_, a| bytes = a.delivered.clone()));
-            delivered.push(bytes);
+            packets.push(decoded.packet.clone());
+            delivered.push(decoded.delivered.to_vec());
+        }
+        if let Some(damage) = pass.end().and_then(|end| end.damage) {
+            return Err(damage.located());
         }
         let shown = (0..packets.len()).collect();
         Ok(Replayed {
