@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use super::{Answer, Question, Take};
 use crate::capture::CaptureReader;
-use crate::decode::{first_pass, Decoder, Field, Packet};
+use crate::decode::single_pass::{Options, SinglePass};
+use crate::decode::{Decoder, Field, Packet};
 use crate::filter::Filter;
 
 /// Where lesson captures come from (a course folder, or the bundled set).
@@ -213,18 +214,23 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
     Ok(Verdict { correct, feedback })
 }
 
-/// Decodes a capture (two passes, as replay shows it) and calls `each` per packet.
+/// Decodes a capture (labelled as replay shows it) and calls `each` per packet.
 fn decode_all<C: Captures + ?Sized>(captures: &C, name: &str, mut each: impl FnMut(&Packet)) -> Result<(), String> {
-    let hints = first_pass(
-        &mut CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?,
-        u64::MAX,
-    );
-    let mut reader = CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?;
-    let mut decoder = Decoder::with_hints(hints);
-    while let Some(frame) = reader.next_frame().map_err(|e| e.to_string())? {
-        each(&decoder.decode(&frame));
+    let reader = CaptureReader::new(captures.open(name)?, name).map_err(|e| e.to_string())?;
+    // Course captures are small and every packet is kept: packets may wait as long
+    // as they need for later frames.
+    let options = Options {
+        max_held: usize::MAX,
+        ..Options::default()
+    };
+    let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);
+    while let Some(packet) = pass.next() {
+        each(packet);
     }
-    Ok(())
+    match pass.end().and_then(|end| end.damage) {
+        Some(damage) => Err(damage.to_string()),
+        None => Ok(()),
+    }
 }
 
 /// The frame numbers a filter keeps.
