@@ -5,8 +5,9 @@
 //! "no response found!"). Rather than read the capture twice, a deferring decoder
 //! marks those labels as waiting ([`Packet::deferred`]), and [`SinglePass`] holds such
 //! a packet, and every packet after it, until later frames settle it: a Server Hello
-//! or a reply usually comes a few frames later. If [`Options::max_held`] packets wait,
-//! a first pass over the capture is asked to decide what they wait for: it reads from
+//! or a reply usually comes a few frames later. If [`Options::max_held`] packets wait
+//! (or they take [`Options::max_held_bytes`]), a first pass over the capture is asked
+//! to decide what they wait for: it reads from
 //! the start, on its own thread, and from then on answers for every session and
 //! request as in two-pass decoding. Memory stays bounded, and the labels are exactly
 //! those of two passes.
@@ -16,7 +17,7 @@ use std::io::Read;
 
 use super::hints::Wanted;
 use super::tcp_flows::Analysis;
-use super::{first_pass_beside_for, Decoder, Deferred, FastMap, FastSet, Hints, Packet, Settled};
+use super::{first_pass_beside_for, Decoder, Deferred, FastMap, FastSet, Field, Hints, Packet, Settled, Value};
 use crate::capture::{BoxedReader, CaptureError, CaptureReader};
 
 /// Opens the capture again from its start, for a first pass.
@@ -33,6 +34,8 @@ pub struct Options {
     pub with_delivered: bool,
     /// Packets held back, waiting for later frames, before a first pass is asked.
     pub max_held: usize,
+    /// ... or when the packets held take about this many bytes.
+    pub max_held_bytes: usize,
     /// The capture from its start, for that first pass (without it, what is still
     /// undecided then is taken as never decided).
     pub reopen: Option<Reopen>,
@@ -45,6 +48,7 @@ impl Default for Options {
             with_bytes: false,
             with_delivered: false,
             max_held: 8192,
+            max_held_bytes: 16 << 20,
             reopen: None,
         }
     }
@@ -112,16 +116,17 @@ impl<R: Read> SinglePass<R> {
     /// Decodes `reader` with `decoder` (made [`Decoder::deferring`], or nothing is
     /// ever held back), as `options` say.
     pub fn new(reader: CaptureReader<R>, decoder: Decoder, options: Options) -> Self {
+        let (limit, with_bytes, with_delivered) = (options.limit, options.with_bytes, options.with_delivered);
         SinglePass {
             reader,
-            holding: Holding::new(decoder, options.max_held, options.reopen, options.limit),
+            holding: Holding::new(decoder, options),
             ready: VecDeque::new(),
             current: (Packet::blank(), Bytes::default()),
             spare: Vec::new(),
-            limit: options.limit,
+            limit,
             frames: 0,
-            with_bytes: options.with_bytes,
-            with_delivered: options.with_delivered,
+            with_bytes,
+            with_delivered,
             end: None,
             over: false,
         }
@@ -244,6 +249,9 @@ struct Holding {
     tls: FastMap<u64, (usize, Option<Option<u16>>)>,
     echoes: FastMap<u64, (usize, Option<Option<u64>>)>,
     max_held: usize,
+    max_held_bytes: usize,
+    /// About how many bytes the held packets take.
+    held_bytes: usize,
     reopen: Option<Reopen>,
     limit: u64,
     /// The first pass asked to decide, once packets were held too long.
@@ -255,15 +263,17 @@ struct Holding {
 }
 
 impl Holding {
-    fn new(decoder: Decoder, max_held: usize, reopen: Option<Reopen>, limit: u64) -> Self {
+    fn new(decoder: Decoder, options: Options) -> Self {
         Holding {
             decoder,
             held: VecDeque::new(),
             tls: FastMap::default(),
             echoes: FastMap::default(),
-            max_held,
-            reopen,
-            limit,
+            max_held: options.max_held,
+            max_held_bytes: options.max_held_bytes,
+            held_bytes: 0,
+            reopen: options.reopen,
+            limit: options.limit,
             board: None,
             first_pass_tried: false,
             decided_tls: FastMap::default(),
@@ -286,6 +296,7 @@ impl Holding {
             ready.push_back((packet, bytes));
             return;
         }
+        self.held_bytes += footprint(&packet, &bytes);
         self.held.push_back((packet, bytes));
         self.release(ready, false);
     }
@@ -310,12 +321,13 @@ impl Holding {
     fn release(&mut self, ready: &mut VecDeque<(Packet, Bytes)>, end: bool) {
         while let Some((front, _)) = self.held.front() {
             if !self.is_settled(front) {
-                if !end && self.held.len() <= self.max_held {
+                if !end && self.held.len() <= self.max_held && self.held_bytes <= self.max_held_bytes {
                     return;
                 }
                 self.decide_front(end);
             }
             let (mut packet, bytes) = self.held.pop_front().expect("a front packet");
+            self.held_bytes = self.held_bytes.saturating_sub(footprint(&packet, &bytes));
             if packet.deferred.is_empty() {
                 ready.push_back((packet, bytes));
                 continue;
@@ -401,6 +413,27 @@ impl Holding {
         self.learn();
         self.release(ready, true);
     }
+}
+
+/// About how many bytes a held packet takes (what grows with it: its text, fields and
+/// bytes).
+fn footprint(packet: &Packet, bytes: &Bytes) -> usize {
+    let values: usize = packet
+        .fields
+        .iter()
+        .map(|(_, value)| match value {
+            Value::Str(text) => text.len(),
+            Value::Bytes(data) => data.len(),
+            _ => 0,
+        })
+        .sum();
+    std::mem::size_of::<Packet>()
+        + packet.info.len()
+        + packet.fields.len() * std::mem::size_of::<(Field, Value)>()
+        + values
+        + packet.notes.iter().map(|note| note.message.len() + 32).sum::<usize>()
+        + bytes.frame.len()
+        + bytes.delivered.len()
 }
 
 /// The keys still waiting for an answer.

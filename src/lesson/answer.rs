@@ -221,6 +221,7 @@ fn decode_all<C: Captures + ?Sized>(captures: &C, name: &str, mut each: impl FnM
     // as they need for later frames.
     let options = Options {
         max_held: usize::MAX,
+        max_held_bytes: usize::MAX,
         ..Options::default()
     };
     let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);

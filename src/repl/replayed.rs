@@ -45,6 +45,7 @@ impl Replayed {
             limit: MAX_FRAMES + 1,
             with_delivered: true,
             max_held: MAX_FRAMES as usize + 1,
+            max_held_bytes: usize::MAX,
             ..Options::default()
         };
         let mut pass = SinglePass::new(reader, Decoder::new().deferring(), options);

@@ -33,9 +33,15 @@ fn two_passes(file: &std::path::Path) -> Vec<String> {
 
 /// Every packet with all its fields, in one read holding at most `max_held` packets.
 fn single_pass(file: &std::path::Path, max_held: usize) -> Vec<String> {
+    single_pass_with(file, max_held, usize::MAX)
+}
+
+/// ... and at most about `max_held_bytes` bytes of them.
+fn single_pass_with(file: &std::path::Path, max_held: usize, max_held_bytes: usize) -> Vec<String> {
     let path = file.to_path_buf();
     let options = Options {
         max_held,
+        max_held_bytes,
         reopen: Some(Box::new(move || BoxedReader::open_boxed(&path))),
         ..Options::default()
     };
@@ -83,6 +89,9 @@ fn held_too_long_a_first_pass_decides_and_the_packets_are_the_same() {
             let got = single_pass(&file, max_held);
             assert_same(&got, &want, &format!("{} holding {max_held}", file.display()));
         }
+        // The byte budget: past about 2 KB held, a first pass decides.
+        let got = single_pass_with(&file, usize::MAX, 2048);
+        assert_same(&got, &want, &format!("{} holding 2 KB", file.display()));
     }
 }
 
