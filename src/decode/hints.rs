@@ -14,11 +14,11 @@
 //! for one), so memory stays flat however long the capture.
 
 use std::collections::HashMap;
-
-use super::FastSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
+
+use super::FastSet;
 
 /// The second pass's side of the board; without one, a single pass that knows
 /// nothing of later frames.
@@ -364,5 +364,38 @@ mod tests {
         writer.tls(1, None, 0);
         drop(writer);
         assert_eq!(hints.tls_version(1), Some(0x0303));
+    }
+
+    #[test]
+    fn a_local_writer_keeps_what_it_learns_for_its_own_pass() {
+        let mut writer = HintWriter::local();
+        writer.tls(5, Some(0x0304), 1);
+        writer.echo(7, 8);
+        assert!(writer.frame_done(), "never pauses, never stops");
+        assert_eq!(writer.learnt(), (vec![(5, Some(0x0304))], vec![(7, 8)]));
+        assert_eq!(writer.learnt(), (vec![], vec![]), "each answer once");
+    }
+
+    #[test]
+    fn a_first_pass_asked_late_posts_only_what_is_wanted() {
+        let wanted = Wanted {
+            after: 100,
+            tls: [3].into_iter().collect(),
+            echoes: [40].into_iter().collect(),
+        };
+        let (mut writer, hints) = Hints::board_for(wanted);
+        writer.tls(3, Some(0x0303), 10); // held: wanted
+        writer.tls(4, Some(0x0303), 20); // settled before: not posted
+        writer.tls(6, Some(0x0304), 101); // starts after frame 100: posted
+        writer.echo(40, 41);
+        writer.echo(50, 51);
+        writer.echo(120, 121);
+        drop(writer);
+        assert_eq!(hints.tls_version(3), Some(0x0303));
+        assert_eq!(hints.tls_version(4), None);
+        assert_eq!(hints.tls_version(6), Some(0x0304));
+        assert_eq!(hints.echo_reply(40), Some(41));
+        assert_eq!(hints.echo_reply(50), None);
+        assert_eq!(hints.echo_reply(120), Some(121));
     }
 }
