@@ -12,6 +12,11 @@
 //! first pass is ahead by; and the first pass pauses while the board holds
 //! [`MAX_AHEAD`] answers nobody has asked for yet (unless the second pass is waiting
 //! for one), so memory stays flat however long the capture.
+//!
+//! Most decoding now reads a capture once (`decode::single_pass`), and learns the same
+//! answers itself through a local writer ([`HintWriter::local`]); a board is used when
+//! it has held packets back too long and starts a first pass, which then posts only
+//! what it is asked for ([`Hints::board_for`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -151,7 +151,7 @@ impl Decoder {
     /// A single pass whose packets may wait for later frames: the labels `tshark -2`
     /// takes from its first pass (a TLS session's version, an echo request's reply)
     /// are marked in [`Packet::deferred`], and what settles them is collected for
-    /// [`Decoder::learnt`]. See `decode::ahead`.
+    /// [`Decoder::learnt`]. See `decode::single_pass`.
     pub fn deferring(mut self) -> Self {
         self.scout = Some(HintWriter::local());
         self.app.deferring = true;

@@ -170,7 +170,7 @@ pub struct Layer {
 }
 
 /// Part of a packet's labelling that waits for later frames, in a single pass that
-/// holds packets back until they are settled (see `decode::ahead`): what `tshark -2`
+/// holds packets back until they are settled (see `decode::single_pass`): what `tshark -2`
 /// knows from its first pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deferred {
