@@ -284,29 +284,10 @@ impl Control {
         match upper.as_str() {
             "PORT" => {
                 if let Some(arg) = arg {
-                    match parse_six(arg) {
-                        Ok((ip, port)) => {
-                            out.field(Field::FtpActiveCip, Value::Ipv4(ip));
-                            out.uint(Field::FtpActivePort, port);
-                            if IpAddr::V4(ip) != client.0 {
-                                out.field(Field::FtpActiveNat, Value::Bool(true));
-                            }
-                            expected.announce(ChannelInfo {
-                                setup_frame: out.frame(),
-                                method: "PORT",
-                                listener: (IpAddr::V4(ip), port),
-                                connector: server.0,
-                                command: None,
-                                transfer: None,
-                                cwd: None,
-                                claimed: false,
-                            });
-                        }
-                        Err(why) => out.note(
-                            Severity::Warning,
-                            Proto::Ftp,
-                            format!("PORT argument is invalid: {why}"),
-                        ),
+                    let fields = [Field::FtpActiveCip, Field::FtpActivePort, Field::FtpActiveNat];
+                    if let Err(why) = announce(arg, "PORT", fields, (client.0, server.0), expected, out) {
+                        let note = format!("PORT argument is invalid: {why}");
+                        out.note(Severity::Warning, Proto::Ftp, note);
                     }
                 }
             }
@@ -337,30 +318,13 @@ impl Control {
         out: &mut Out,
     ) {
         match code {
-            227 => match parse_six(tuple_text(arg)) {
-                Ok((ip, port)) => {
-                    out.field(Field::FtpPassiveIp, Value::Ipv4(ip));
-                    out.uint(Field::FtpPassivePort, port);
-                    if IpAddr::V4(ip) != server.0 {
-                        out.field(Field::FtpPassiveNat, Value::Bool(true));
-                    }
-                    expected.announce(ChannelInfo {
-                        setup_frame: out.frame(),
-                        method: "PASV",
-                        listener: (IpAddr::V4(ip), port),
-                        connector: client.0,
-                        command: None,
-                        transfer: None,
-                        cwd: None,
-                        claimed: false,
-                    });
+            227 => {
+                let fields = [Field::FtpPassiveIp, Field::FtpPassivePort, Field::FtpPassiveNat];
+                if let Err(why) = announce(tuple_text(arg), "PASV", fields, (server.0, client.0), expected, out) {
+                    let note = format!("227 reply has an invalid address: {why}");
+                    out.note(Severity::Warning, Proto::Ftp, note);
                 }
-                Err(why) => out.note(
-                    Severity::Warning,
-                    Proto::Ftp,
-                    format!("227 reply has an invalid address: {why}"),
-                ),
-            },
+            }
             229 => match parse_epsv(arg) {
                 Some(port) => {
                     out.uint(Field::FtpEpsvPort, port);
@@ -455,6 +419,36 @@ fn tuple_text(arg: &str) -> &str {
         .find(|c: char| !(c.is_ascii_digit() || c == ','))
         .unwrap_or(rest.len());
     &rest[..end]
+}
+
+/// A PORT command or a 227 reply: the address and port in `text` (h1,h2,h3,h4,p1,p2),
+/// shown in `fields` (address, port, and the NAT flag set when it is not the
+/// announcer's own address), and the data channel it sets up, from `connector` to it.
+fn announce(
+    text: &str,
+    method: &'static str,
+    [ip_field, port_field, nat_field]: [Field; 3],
+    (announcer, connector): (IpAddr, IpAddr),
+    expected: &mut Expectations,
+    out: &mut Out,
+) -> Result<(), String> {
+    let (ip, port) = parse_six(text)?;
+    out.field(ip_field, Value::Ipv4(ip));
+    out.uint(port_field, port);
+    if IpAddr::V4(ip) != announcer {
+        out.field(nat_field, Value::Bool(true));
+    }
+    expected.announce(ChannelInfo {
+        setup_frame: out.frame(),
+        method,
+        listener: (IpAddr::V4(ip), port),
+        connector,
+        command: None,
+        transfer: None,
+        cwd: None,
+        claimed: false,
+    });
+    Ok(())
 }
 
 /// Six comma-separated numbers: an IPv4 address and a port (p1*256+p2). A number above
