@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::common::{data, pcap_bytes, read_pcap_frames, wirelab};
+use super::common::{course_folder, data, pcap_bytes, read_pcap_frames, wirelab};
 
 struct Run {
     code: i32,
@@ -413,10 +413,11 @@ fn terminal_safe(text: &str) -> bool {
 #[test]
 fn lesson_and_answer_text_never_reaches_the_terminal_raw() {
     let dir = tempfile::tempdir().unwrap();
-    let course = dir.path().join("course");
-    std::fs::create_dir(&course).unwrap();
-    std::fs::write(course.join("course.yaml"), HOSTILE_COURSE).unwrap();
-    std::fs::write(course.join("evil.yaml"), HOSTILE_LESSON).unwrap();
+    let course = course_folder(
+        dir.path(),
+        "course",
+        &[("course.yaml", HOSTILE_COURSE), ("evil.yaml", HOSTILE_LESSON)],
+    );
     let answers = dir.path().join("answers.yaml");
     std::fs::write(
         &answers,
@@ -425,20 +426,19 @@ fn lesson_and_answer_text_never_reaches_the_terminal_raw() {
     .unwrap();
     // A lesson whose mistakes quote escapes (capture name, filters, field, key): check
     // lists them, and a course listing it fails to load with its first problem.
-    let broken = dir.path().join("broken");
-    std::fs::create_dir(&broken).unwrap();
-    std::fs::write(
-        broken.join("course.yaml"),
-        "format_version: 1\ntitle: B\nlessons: [bad.yaml]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        broken.join("bad.yaml"),
-        "format_version: 1\nid: bad\ntitle: B\nsections:\n  - title: S\n    body: B\n    \
-         replay: { capture: \"a\\e[2J.pcap\", filter: \"ftp\\e[31m\" }\nquestions:\n  - id: q\n    prompt: P\n    \
-         answer: { from_capture: ftp-passive.pcapng, filter: ftp, field: \"x\\e[5m\" }\n    \"k\\e[1m\": 1\n",
-    )
-    .unwrap();
+    let broken = course_folder(
+        dir.path(),
+        "broken",
+        &[
+            ("course.yaml", "format_version: 1\ntitle: B\nlessons: [bad.yaml]\n"),
+            (
+                "bad.yaml",
+                "format_version: 1\nid: bad\ntitle: B\nsections:\n  - title: S\n    body: B\n    \
+                 replay: { capture: \"a\\e[2J.pcap\", filter: \"ftp\\e[31m\" }\nquestions:\n  - id: q\n    prompt: P\n    \
+                 answer: { from_capture: ftp-passive.pcapng, filter: ftp, field: \"x\\e[5m\" }\n    \"k\\e[1m\": 1\n",
+            ),
+        ],
+    );
     let broken_arg = broken.to_str().unwrap();
     let course_arg = course.to_str().unwrap();
     let mut outputs = Vec::new();

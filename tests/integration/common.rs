@@ -17,6 +17,17 @@ pub fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(path)
 }
 
+/// A course folder `name` in `parent`, holding `files` (name, text): an instructor's
+/// course for a test.
+pub fn course_folder(parent: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let course = parent.join(name);
+    std::fs::create_dir(&course).expect("a new course folder");
+    for (file, text) in files {
+        std::fs::write(course.join(file), text).expect("a course file written");
+    }
+    course
+}
+
 /// A file of the bundled course captures (captures/).
 pub fn bundled(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("captures").join(name)

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use super::common::{data, stdout_of, wirelab};
+use super::common::{course_folder, data, stdout_of, wirelab};
 
 fn grade(args: &[&str]) -> (i32, String, String) {
     let output = wirelab()
@@ -223,18 +223,17 @@ fn a_whole_course_submission_is_graded_across_lessons() {
 #[test]
 fn a_course_given_before_the_command_is_used_and_its_template_says_how_to_grade_it() {
     let dir = tempfile::tempdir().unwrap();
-    let course = dir.path().join("course");
-    std::fs::create_dir(&course).unwrap();
-    std::fs::write(
-        course.join("course.yaml"),
-        "format_version: 1\ntitle: Tiny\nlessons:\n  - tiny.yaml\n",
-    )
-    .unwrap();
-    std::fs::write(
-        course.join("tiny.yaml"),
-        "format_version: 1\nid: tiny\ntitle: Tiny\nsections: []\nquestions:\n  - id: port\n    prompt: FTP's port?\n    answer: { text: \"21\" }\n    hints: [h]\n    solution: [s]\n",
-    )
-    .unwrap();
+    let course = course_folder(
+        dir.path(),
+        "course",
+        &[
+            ("course.yaml", "format_version: 1\ntitle: Tiny\nlessons:\n  - tiny.yaml\n"),
+            (
+                "tiny.yaml",
+                "format_version: 1\nid: tiny\ntitle: Tiny\nsections: []\nquestions:\n  - id: port\n    prompt: FTP's port?\n    answer: { text: \"21\" }\n    hints: [h]\n    solution: [s]\n",
+            ),
+        ],
+    );
     // `wirelab --course DIR COMMAND` is `wirelab COMMAND --course DIR`, never the bundled course.
     let template = stdout_of(wirelab().arg("--course").arg(&course).arg("answers-template"));
     assert!(

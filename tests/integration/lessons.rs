@@ -1,7 +1,7 @@
 //! Lessons: the bundled course passes `wirelab check`, broken lessons produce exactly
 //! the expected problems at their positions, and the course page's answers are accepted.
 
-use super::common::{data, stdout_of, wirelab};
+use super::common::{course_folder, data, stdout_of, wirelab};
 use wirelab::lesson::answer::grade;
 use wirelab::lesson::source::CourseSource;
 
@@ -335,14 +335,9 @@ fn oversized_and_exploding_lessons_are_refused_quickly() {
     );
 
     // A course listing more lessons than any course needs.
-    let course = dir.path().join("course");
-    std::fs::create_dir(&course).unwrap();
     let list: String = (0..300).map(|i| format!("  - l{i}.yaml\n")).collect();
-    std::fs::write(
-        course.join("course.yaml"),
-        format!("format_version: 1\ntitle: Big\nlessons:\n{list}"),
-    )
-    .unwrap();
+    let index = format!("format_version: 1\ntitle: Big\nlessons:\n{list}");
+    let course = course_folder(dir.path(), "course", &[("course.yaml", &index)]);
     let out = String::from_utf8(wirelab().arg("check").arg(&course).output().unwrap().stdout).unwrap();
     assert!(
         out.contains("course.yaml:4:3: error: a course has at most 256 lessons, this one lists 300"),

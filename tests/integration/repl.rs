@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::common::wirelab;
+use crate::common::{course_folder, wirelab};
 
 /// Runs a scripted session with its data directory in `home`; returns (stdout, stderr).
 fn session(home: &Path, script: &str) -> (String, String) {
@@ -554,19 +554,18 @@ fn two_sessions_on_one_progress_file_keep_each_others_answers() {
 #[test]
 fn hint_costs_are_said_once_and_an_empty_replay_says_so() {
     let home = tempfile::tempdir().unwrap();
-    let course = home.path().join("course");
-    std::fs::create_dir(&course).unwrap();
-    std::fs::write(
-        course.join("course.yaml"),
-        "format_version: 1\ntitle: C\nlessons: [l.yaml]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        course.join("l.yaml"),
-        "format_version: 1\nid: l\ntitle: L\nsections:\n  - title: S\n    body: B\n    replay: { capture: ftp-active.pcapng }\n\
-         questions:\n  - id: q\n    prompt: Port?\n    points: 3\n    hint_cost: 2\n    answer: { text: \"21\" }\n    hints: [one]\n    solution: [s]\n",
-    )
-    .unwrap();
+    let course = course_folder(
+        home.path(),
+        "course",
+        &[
+            ("course.yaml", "format_version: 1\ntitle: C\nlessons: [l.yaml]\n"),
+            (
+                "l.yaml",
+                "format_version: 1\nid: l\ntitle: L\nsections:\n  - title: S\n    body: B\n    replay: { capture: ftp-active.pcapng }\n\
+                 questions:\n  - id: q\n    prompt: Port?\n    points: 3\n    hint_cost: 2\n    answer: { text: \"21\" }\n    hints: [one]\n    solution: [s]\n",
+            ),
+        ],
+    );
     let (out, _) = session_with(
         home.path(),
         &["--course".as_ref(), course.as_os_str()],
