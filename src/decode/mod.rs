@@ -44,16 +44,10 @@ pub fn first_pass<R: Read>(reader: &mut CaptureReader<R>, limit: u64) -> Hints {
     hints
 }
 
-/// [`first_pass`] on a thread of its own, so that the second pass can start at once
-/// and run beside it: the second waits only for what the first has not decided yet.
-pub fn first_pass_beside<R: Read + Send + 'static>(reader: CaptureReader<R>, limit: u64) -> Hints {
-    let (writer, hints) = Hints::board();
-    spawn_first_pass(reader, limit, writer);
-    hints
-}
-
-/// [`first_pass_beside`], posting only the answers `wanted` names.
-pub(crate) fn first_pass_beside_for<R: Read + Send + 'static>(
+/// [`first_pass`] on a thread of its own, beside a single pass that has held packets
+/// back too long: it posts only the answers `wanted` names, and the single pass waits
+/// only for what it has not decided yet.
+pub(crate) fn first_pass_beside<R: Read + Send + 'static>(
     reader: CaptureReader<R>,
     limit: u64,
     wanted: hints::Wanted,

@@ -17,7 +17,7 @@ use std::io::Read;
 
 use super::hints::Wanted;
 use super::tcp_flows::Analysis;
-use super::{first_pass_beside_for, Decoder, Deferred, FastMap, FastSet, Field, Hints, Packet, Settled, Value};
+use super::{first_pass_beside, Decoder, Deferred, FastMap, FastSet, Field, Hints, Packet, Settled, Value};
 use crate::capture::{BoxedReader, CaptureError, CaptureReader};
 
 /// Opens the capture again from its start, for a first pass.
@@ -402,7 +402,7 @@ impl Holding {
             tls,
             echoes: undecided(&self.echoes),
         };
-        let board = first_pass_beside_for(reader, self.limit, wanted);
+        let board = first_pass_beside(reader, self.limit, wanted);
         self.decoder.ask(board.clone());
         self.board = Some(board);
     }

@@ -1,13 +1,13 @@
-//! `tshark -2` semantics, three ways: two passes one after the other (as the REPL
-//! runs them), a first pass beside the second (stats, follow, export), and one read
-//! that holds back packets until later frames settle them (replay). On every capture
-//! the packets must be the same, column for column and field for field. Client
+//! `tshark -2` semantics: one read that holds back packets until later frames settle
+//! them (every command), against two passes one after the other (the reference). On
+//! every capture the packets must be the same, column for column and field for field,
+//! also when too many wait and a first pass started beside decides for them. Client
 //! Hellos labelled with the version their session settles on, echo requests with
 //! their replies or "no response found!", are what later frames decide.
 
 use wirelab::capture::{BoxedReader, CaptureReader};
 use wirelab::decode::single_pass::{Options, SinglePass};
-use wirelab::decode::{first_pass, first_pass_beside, Decoder, Packet};
+use wirelab::decode::{first_pass, Decoder, Packet};
 
 use crate::common::{all_captures, wirelab};
 
@@ -113,20 +113,6 @@ fn without_a_way_to_read_again_what_waits_too_long_stays_undecided() {
     assert!(infos[3].ends_with("(no response found!)"), "{infos:?}");
     let file_ok = single_pass(&file, 0);
     assert!(file_ok[3].contains("(reply in 5)"), "{}", file_ok[3]);
-}
-
-#[test]
-fn the_first_pass_beside_the_second_gives_the_same_packets() {
-    for file in all_captures() {
-        let hints = first_pass_beside(CaptureReader::open(&file).expect("opens"), u64::MAX);
-        let mut decoder = Decoder::with_hints(hints);
-        let mut reader = CaptureReader::open(&file).expect("opens");
-        let mut got = Vec::new();
-        while let Ok(Some(frame)) = reader.next_frame() {
-            got.push(shown(&decoder.decode(&frame)));
-        }
-        assert_same(&got, &two_passes(&file), &file.display().to_string());
-    }
 }
 
 /// Number, Protocol and Info of every frame, the two passes one after the other.
