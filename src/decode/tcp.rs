@@ -1,8 +1,6 @@
 //! TCP segments: header, options, conversation analysis and the Info column as tshark
 //! 4.0 words it: `[tags] SRC → DST [FLAGS] Seq=N Ack=N Win=N Len=N options`.
 
-use std::fmt::Write as _;
-
 use etherparse::TcpHeaderSlice;
 
 use super::app::{Out, TcpSegment};
@@ -183,20 +181,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
 
     p.protocol = "TCP";
     p.info.clear();
-    let tags_len = if p.info_wanted {
-        info(
-            &mut p.info,
-            &analysis,
-            src_port,
-            dst_port,
-            flags,
-            &segment,
-            hdr.urgent_pointer(),
-            &options,
-        )
-    } else {
-        0
-    };
+    let tags_len = if p.info_wanted { tags(&mut p.info, &analysis) } else { 0 };
     if !payload.is_empty() && p.keeps(Field::TcpPayload) {
         p.add(Field::TcpPayload, Value::Bytes(payload.to_vec()));
     }
@@ -210,11 +195,17 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         closed: analysis.closed,
         delivered: &analysis.delivered,
     };
-    let claimed = ctx.decoder.app.tcp_segment(
-        &app_segment,
-        &mut Out::new(p, tags_len, offset + header_len),
-        ctx.decoder.scout.as_mut(),
-    );
+    // The rest of the TCP line is written only if no application message replaces it
+    // (a third of all frames in a typical capture would write it for nothing).
+    let urgent = hdr.urgent_pointer();
+    let write_line = |out: &mut String| line(out, &analysis, src_port, dst_port, flags, seglen, urgent, &options);
+    let info_wanted = p.info_wanted;
+    let mut out = Out::new(p, tags_len, offset + header_len);
+    if info_wanted {
+        out.set_pending_line(&write_line);
+    }
+    let claimed = ctx.decoder.app.tcp_segment(&app_segment, &mut out, ctx.decoder.scout.as_mut());
+    out.finish();
     if ctx.decoder.lean && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream) {
         ctx.decoder.tcp.stop_reassembly(analysis.stream);
     }
@@ -406,20 +397,10 @@ fn analysis_fields(p: &mut Packet, a: &Analysis) {
     }
 }
 
-/// The Info text, and the length of its analysis-tag prefix (which stays when an
-/// application protocol replaces the rest, as tshark's column fence keeps it).
-/// Writes the TCP Info text into `out`; returns the length of its analysis tags.
-#[allow(clippy::too_many_arguments)]
-fn info(
-    out: &mut String,
-    a: &Analysis,
-    src: u16,
-    dst: u16,
-    flags: u16,
-    seg: &Segment,
-    urgent: u16,
-    options: &[TcpOption],
-) -> usize {
+/// Writes the analysis tags that start the TCP Info text (they stay when an
+/// application protocol replaces the rest, as tshark's column fence keeps them);
+/// returns their length.
+fn tags(out: &mut String, a: &Analysis) -> usize {
     if a.flags != 0 {
         let mut tags: Vec<String> = Vec::new();
         for (bit, _, tag) in ANALYSIS {
@@ -435,7 +416,12 @@ fn info(
             out.push_str(tag);
         }
     }
-    let tags_len = out.len();
+    out.len()
+}
+
+/// Writes the rest of the TCP Info text: `SRC → DST [FLAGS] Seq=N Ack=N Win=N Len=N options`.
+#[allow(clippy::too_many_arguments)]
+fn line(out: &mut String, a: &Analysis, src: u16, dst: u16, flags: u16, seglen: u32, urgent: u16, options: &[TcpOption]) {
     push_num(out, src);
     out.push_str(" → ");
     push_num(out, dst);
@@ -466,7 +452,7 @@ fn info(
         push_num(out, urgent);
     }
     out.push_str(" Len=");
-    push_num(out, seg.seglen);
+    push_num(out, seglen);
     for option in options {
         match option {
             TcpOption::Mss(mss) => {
@@ -480,12 +466,10 @@ fn info(
             TcpOption::SackPermitted => out.push_str(" SACK_PERM"),
             TcpOption::Sack(blocks) => {
                 for (left, right) in blocks {
-                    let _ = write!(
-                        out,
-                        " SLE={} SRE={}",
-                        left.wrapping_sub(a.ack_base),
-                        right.wrapping_sub(a.ack_base)
-                    );
+                    out.push_str(" SLE=");
+                    push_num(out, left.wrapping_sub(a.ack_base));
+                    out.push_str(" SRE=");
+                    push_num(out, right.wrapping_sub(a.ack_base));
                 }
             }
             TcpOption::Timestamps(tsval, tsecr) => {
@@ -497,7 +481,6 @@ fn info(
             TcpOption::Other(_) => {}
         }
     }
-    tags_len
 }
 
 #[cfg(test)]

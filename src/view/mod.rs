@@ -16,7 +16,6 @@ pub mod tsv;
 
 use std::fmt::Write as _;
 
-use crate::decode::text::push_num;
 use crate::decode::{Address, Packet};
 pub use names::MacNames;
 
@@ -34,33 +33,68 @@ pub fn address_text(address: &Address, names: &MacNames) -> String {
     text
 }
 
-/// Appends the Source or Destination column text (IPv4 without `fmt`: it is in every
-/// row of every packet list).
+/// Appends the Source or Destination column text.
 pub fn push_address(out: &mut String, address: &Address, names: &MacNames) {
     match address {
         Address::None => {}
         Address::Ether(mac) => names.push_name(out, mac),
         Address::Ipv4(ip) => {
-            // Digit by digit (no formatting machinery, no copy calls): two of these
-            // are in every row of every packet list.
-            for (i, octet) in ip.octets().into_iter().enumerate() {
-                if i > 0 {
-                    out.push('.');
-                }
-                if octet >= 100 {
-                    out.push(char::from(b'0' + octet / 100));
-                }
-                if octet >= 10 {
-                    out.push(char::from(b'0' + octet / 10 % 10));
-                }
-                out.push(char::from(b'0' + octet % 10));
-            }
+            let (text, len) = ipv4_digits(ip.octets());
+            out.push_str(std::str::from_utf8(&text[..len]).expect("ASCII digits"));
         }
         Address::Ipv6(ip) => {
             let _ = write!(out, "{ip}");
         }
     }
 }
+
+/// [`push_address`] into bytes: the line formats build whole rows as bytes, without
+/// an intermediate string.
+pub fn push_address_bytes(out: &mut Vec<u8>, address: &Address, names: &MacNames, scratch: &mut String) {
+    match address {
+        Address::Ipv4(ip) => {
+            let (text, len) = ipv4_digits(ip.octets());
+            out.extend_from_slice(&text[..len]);
+        }
+        _ => {
+            scratch.clear();
+            push_address(scratch, address, names);
+            out.extend_from_slice(scratch.as_bytes());
+        }
+    }
+}
+
+/// Dotted-quad text in a fixed buffer, from a table of the 256 octets: two addresses
+/// are in every row of every packet list.
+fn ipv4_digits(octets: [u8; 4]) -> ([u8; 16], usize) {
+    let mut text = [0u8; 16];
+    let mut len = 0;
+    for octet in octets {
+        let (digits, n) = OCTETS[usize::from(octet)];
+        // Four bytes written, `n` kept: the digits and a dot after them.
+        text[len..len + 4].copy_from_slice(&digits);
+        len += n;
+    }
+    (text, len - 1)
+}
+
+/// Each octet's decimal digits followed by a dot, and how many of those bytes count.
+static OCTETS: [([u8; 4], usize); 256] = {
+    let mut table = [([0u8; 4], 0usize); 256];
+    let mut i = 0;
+    while i < 256 {
+        let n = i as u8;
+        table[i] = if n >= 100 {
+            ([b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10, b'.'], 4)
+        } else if n >= 10 {
+            ([b'0' + n / 10, b'0' + n % 10, b'.', 0], 3)
+        } else {
+            ([b'0' + n, b'.', 0, 0], 2)
+        };
+        i += 1;
+    }
+    table
+};
 
 /// Cuts text to `width` characters, ending in an ellipsis when cut.
 pub fn fit(text: &str, width: usize) -> String {
@@ -84,20 +118,37 @@ pub fn time_text(rel_ns: i64) -> String {
 
 /// Appends [`time_text`].
 pub fn push_time(out: &mut String, rel_ns: i64) {
+    let (text, len) = time_digits(rel_ns);
+    out.push_str(std::str::from_utf8(&text[..len]).expect("ASCII digits"));
+}
+
+/// [`push_time`] into bytes.
+pub fn push_time_bytes(out: &mut Vec<u8>, rel_ns: i64) {
+    let (text, len) = time_digits(rel_ns);
+    out.extend_from_slice(&text[..len]);
+}
+
+/// The Time column in a fixed buffer: `-`, up to 13 digits of seconds, `.`, 6 decimals.
+fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
+    let mut text = [0u8; 24];
+    let mut len = 0;
     if rel_ns < 0 {
-        out.push('-');
+        text[0] = b'-';
+        len = 1;
     }
     // Round to microseconds, as tshark's default time precision.
     let micros = (rel_ns.unsigned_abs() + 500) / 1000;
-    push_num(out, micros / 1_000_000);
-    out.push('.');
-    let fraction = micros % 1_000_000;
-    let mut digits = itoa::Buffer::new();
-    let digits = digits.format(fraction);
-    for _ in digits.len()..6 {
-        out.push('0');
+    let mut seconds = itoa::Buffer::new();
+    let seconds = seconds.format(micros / 1_000_000).as_bytes();
+    text[len..len + seconds.len()].copy_from_slice(seconds);
+    len += seconds.len();
+    text[len] = b'.';
+    let mut fraction = micros % 1_000_000;
+    for at in (len + 1..len + 7).rev() {
+        text[at] = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
     }
-    out.push_str(digits);
+    (text, len + 7)
 }
 
 #[cfg(test)]
@@ -122,5 +173,11 @@ mod tests {
         assert_eq!(time_text(0), "0.000000");
         assert_eq!(time_text(1_232_535_000), "1.232535");
         assert_eq!(time_text(1_232_535_600), "1.232536");
+        assert_eq!(time_text(-1_500), "-0.000002");
+        assert_eq!(time_text(i64::MIN), "-9223372036.854776");
+        assert_eq!(time_text(i64::MAX), "9223372036.854776");
+        let mut bytes = Vec::new();
+        push_time_bytes(&mut bytes, 86_400_000_000_123);
+        assert_eq!(bytes, b"86400.000000");
     }
 }

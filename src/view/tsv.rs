@@ -1,43 +1,41 @@
 //! `--format tsv`: exactly the seven list columns, tab-separated, one line per frame, no
 //! header. Tabs inside Info cannot occur: Info text is escaped (`\t`).
 
-use super::{push_address, push_time, MacNames, PacketFormat};
-use crate::decode::text::push_num;
+use super::{push_address_bytes, push_time_bytes, MacNames, PacketFormat};
 use crate::decode::Packet;
 
 pub struct Tsv {
     names: MacNames,
-    /// The line being built, reused from packet to packet.
-    line: String,
+    /// Room for a MAC address's vendor name, reused from packet to packet.
+    scratch: String,
 }
 
 impl Tsv {
     pub fn new(names: MacNames) -> Self {
         Tsv {
             names,
-            line: String::with_capacity(256),
+            scratch: String::new(),
         }
     }
 }
 
 impl PacketFormat for Tsv {
+    /// Written straight into `out`: a line per frame, millions of them.
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
-        let line = &mut self.line;
-        line.clear();
-        push_num(line, p.number);
-        line.push('\t');
-        push_time(line, p.rel_ns);
-        line.push('\t');
-        push_address(line, &p.src, &self.names);
-        line.push('\t');
-        push_address(line, &p.dst, &self.names);
-        line.push('\t');
-        line.push_str(p.protocol);
-        line.push('\t');
-        push_num(line, p.orig_len);
-        line.push('\t');
-        line.push_str(&p.info);
-        line.push('\n');
-        out.extend_from_slice(line.as_bytes());
+        out.reserve(96 + p.info.len());
+        out.extend_from_slice(itoa::Buffer::new().format(p.number).as_bytes());
+        out.push(b'\t');
+        push_time_bytes(out, p.rel_ns);
+        out.push(b'\t');
+        push_address_bytes(out, &p.src, &self.names, &mut self.scratch);
+        out.push(b'\t');
+        push_address_bytes(out, &p.dst, &self.names, &mut self.scratch);
+        out.push(b'\t');
+        out.extend_from_slice(p.protocol.as_bytes());
+        out.push(b'\t');
+        out.extend_from_slice(itoa::Buffer::new().format(p.orig_len).as_bytes());
+        out.push(b'\t');
+        out.extend_from_slice(p.info.as_bytes());
+        out.push(b'\n');
     }
 }

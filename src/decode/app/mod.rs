@@ -43,6 +43,9 @@ pub struct Out<'p> {
     /// Offset of the payload in the frame, for the layer list.
     offset: usize,
     messages: usize,
+    /// The transport's Info text after the tags, written only when it is kept: the
+    /// first application message replaces it unwritten.
+    pending_line: Option<&'p dyn Fn(&mut String)>,
 }
 
 impl<'p> Out<'p> {
@@ -52,6 +55,21 @@ impl<'p> Out<'p> {
             keep,
             offset,
             messages: 0,
+            pending_line: None,
+        }
+    }
+
+    /// Sets the transport's Info text to be written by `write` unless an application
+    /// message replaces it first.
+    pub(crate) fn set_pending_line(&mut self, write: &'p dyn Fn(&mut String)) {
+        self.pending_line = Some(write);
+    }
+
+    /// Writes the transport's Info text if it is still pending and would be kept:
+    /// before anything is added to Info, and when the analyzers are done.
+    pub(crate) fn finish(&mut self) {
+        if let Some(write) = self.pending_line.take() {
+            write(&mut self.packet.info);
         }
     }
 
@@ -64,6 +82,7 @@ impl<'p> Out<'p> {
                 .retain(|d| !matches!(d, Deferred::TlsColumn { .. }));
         }
         if self.messages == 0 {
+            self.pending_line = None;
             self.packet.info.truncate(self.keep);
             self.packet.layers.retain(|l| l.proto != Proto::Data);
         }
@@ -84,16 +103,19 @@ impl<'p> Out<'p> {
 
     /// Drops the Info text reported so far in this frame (keeping analysis tags).
     pub fn clear_info(&mut self) {
+        self.pending_line = None;
         self.packet.info.truncate(self.keep);
     }
 
     /// Appends Info text as it is (the analyzer supplies any separator).
     pub fn info(&mut self, text: &str) {
+        self.finish();
         self.packet.info.push_str(text);
     }
 
     /// Appends an Info part, after ", " unless it is the first text of the frame.
     pub fn info_part(&mut self, text: &str) {
+        self.finish();
         if self.packet.info.len() > self.keep {
             self.packet.info.push_str(", ");
         }
@@ -106,6 +128,7 @@ impl<'p> Out<'p> {
         if !self.packet.info_wanted {
             return;
         }
+        self.finish();
         if self.packet.info.len() > self.keep {
             self.packet.info.push_str(", ");
         }
@@ -116,6 +139,7 @@ impl<'p> Out<'p> {
     /// analysis tags included (`[TCP ACKed unseen segment] , Application Data`): the
     /// way tshark's TLS dissector appends.
     pub fn info_sep(&mut self, text: &str) {
+        self.finish();
         if !self.packet.info.is_empty() {
             self.packet.info.push_str(", ");
         }
@@ -473,6 +497,7 @@ impl AppLayer {
             }
         };
         if claimed && out.messages() == 0 && !seg.delivered.is_empty() {
+            out.finish();
             out.packet.info.push_str(" [TCP segment of a reassembled PDU]");
             out.packet.layers.retain(|l| l.proto != Proto::Data);
         }
