@@ -83,22 +83,25 @@ pub(crate) fn ipv4_at(ctx: &mut Ctx, data: &[u8], offset: usize, p: &mut Packet,
     let (src, dst) = (hdr.source_addr(), hdr.destination_addr());
     let protocol = hdr.protocol().0;
     let flags = (u8::from(hdr.dont_fragment()) << 1) | u8::from(hdr.more_fragments());
-    p.add_u(Field::IpVersion, 4u8);
-    p.add_u(Field::IpHdrLen, header_len as u64);
-    p.add_u(Field::IpDsfield, (hdr.dcp().value() << 2) | hdr.ecn().value());
-    p.add_u(Field::IpLen, total_len as u64);
-    p.add_u(Field::IpId, hdr.identification());
-    p.add_u(Field::IpFlags, flags);
-    p.add(Field::IpFlagsDf, Value::Bool(hdr.dont_fragment()));
-    p.add(Field::IpFlagsMf, Value::Bool(hdr.more_fragments()));
-    p.add_u(Field::IpFragOffset, frag_offset as u64);
-    p.add_u(Field::IpTtl, hdr.ttl());
-    p.add_u(Field::IpProto, protocol);
-    p.add_u(Field::IpChecksum, hdr.header_checksum());
-    p.add(Field::IpSrc, Value::Ipv4(src));
-    p.add(Field::IpAddr, Value::Ipv4(src));
-    p.add(Field::IpDst, Value::Ipv4(dst));
-    p.add(Field::IpAddr, Value::Ipv4(dst));
+    // Only when fields are stored: a plain packet list skips them.
+    if p.fields_wanted {
+        p.add_u(Field::IpVersion, 4u8);
+        p.add_u(Field::IpHdrLen, header_len as u64);
+        p.add_u(Field::IpDsfield, (hdr.dcp().value() << 2) | hdr.ecn().value());
+        p.add_u(Field::IpLen, total_len as u64);
+        p.add_u(Field::IpId, hdr.identification());
+        p.add_u(Field::IpFlags, flags);
+        p.add(Field::IpFlagsDf, Value::Bool(hdr.dont_fragment()));
+        p.add(Field::IpFlagsMf, Value::Bool(hdr.more_fragments()));
+        p.add_u(Field::IpFragOffset, frag_offset as u64);
+        p.add_u(Field::IpTtl, hdr.ttl());
+        p.add_u(Field::IpProto, protocol);
+        p.add_u(Field::IpChecksum, hdr.header_checksum());
+        p.add(Field::IpSrc, Value::Ipv4(src));
+        p.add(Field::IpAddr, Value::Ipv4(src));
+        p.add(Field::IpDst, Value::Ipv4(dst));
+        p.add(Field::IpAddr, Value::Ipv4(dst));
+    }
     if !inner {
         p.src = Address::Ipv4(src);
         p.dst = Address::Ipv4(dst);

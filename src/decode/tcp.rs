@@ -129,7 +129,6 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         _ => None,
     });
 
-    ports(p, src_port, dst_port);
     let segment = Segment {
         frame: p.number,
         ts_ns: p.ts_ns,
@@ -148,26 +147,9 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         ctx.decoder.app.forget(stream, ctx.decoder.scout.as_mut());
     }
 
-    p.add_u(Field::TcpStream, analysis.stream);
-    p.add_u(Field::TcpLen, seglen);
-    p.add_u(Field::TcpSeq, analysis.rel_seq);
-    p.add_u(Field::TcpSeqRaw, segment.seq);
-    p.add_u(Field::TcpNxtseq, analysis.rel_nxtseq);
-    p.add_u(Field::TcpAck, analysis.rel_ack);
-    p.add_u(Field::TcpAckRaw, segment.ack);
-    p.add_u(Field::TcpHdrLen, header_len as u64);
     if p.fields_wanted {
-        flag_fields(p, flags);
+        segment_fields(p, &segment, &analysis, header_len, hdr.checksum(), hdr.urgent_pointer(), &options);
     }
-    if p.keeps(Field::TcpFlagsStr) {
-        p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
-    }
-    p.add_u(Field::TcpWindowSizeValue, segment.window);
-    p.add_u(Field::TcpWindowSize, analysis.window);
-    p.add_u(Field::TcpChecksum, hdr.checksum());
-    p.add_u(Field::TcpUrgentPointer, hdr.urgent_pointer());
-    option_fields(p, &options, analysis.ack_base);
-    analysis_fields(p, &analysis);
     if analysis.reassembly.overflowed {
         p.note(
             Severity::Warning,
@@ -218,6 +200,37 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     (ctx.on_tcp)(p, &analysis);
     ctx.decoder.tcp.recycle(analysis.delivered);
     ctx.decoder.tcp_options = options;
+}
+
+/// The segment's fields (only when fields are stored: a plain packet list skips them).
+fn segment_fields(
+    p: &mut Packet,
+    segment: &Segment,
+    analysis: &Analysis,
+    header_len: usize,
+    checksum: u16,
+    urgent: u16,
+    options: &[TcpOption],
+) {
+    ports(p, segment.src.1, segment.dst.1);
+    p.add_u(Field::TcpStream, analysis.stream);
+    p.add_u(Field::TcpLen, segment.seglen);
+    p.add_u(Field::TcpSeq, analysis.rel_seq);
+    p.add_u(Field::TcpSeqRaw, segment.seq);
+    p.add_u(Field::TcpNxtseq, analysis.rel_nxtseq);
+    p.add_u(Field::TcpAck, analysis.rel_ack);
+    p.add_u(Field::TcpAckRaw, segment.ack);
+    p.add_u(Field::TcpHdrLen, header_len as u64);
+    flag_fields(p, segment.flags);
+    if p.keeps(Field::TcpFlagsStr) {
+        p.add(Field::TcpFlagsStr, Value::Str(flag_letters(segment.flags)));
+    }
+    p.add_u(Field::TcpWindowSizeValue, segment.window);
+    p.add_u(Field::TcpWindowSize, analysis.window);
+    p.add_u(Field::TcpChecksum, checksum);
+    p.add_u(Field::TcpUrgentPointer, urgent);
+    option_fields(p, options, analysis.ack_base);
+    analysis_fields(p, analysis);
 }
 
 /// The start of a segment quoted inside an ICMP error (often only 8 bytes): raw

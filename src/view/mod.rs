@@ -78,6 +78,14 @@ fn ipv4_digits(octets: [u8; 4]) -> ([u8; 16], usize) {
     (text, len - 1)
 }
 
+/// "00" to "99": two digits at a time.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Each octet's decimal digits followed by a dot, and how many of those bytes count.
 static OCTETS: [([u8; 4], usize); 256] = {
     let mut table = [([0u8; 4], 0usize); 256];
@@ -143,10 +151,10 @@ fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
     text[len..len + seconds.len()].copy_from_slice(seconds);
     len += seconds.len();
     text[len] = b'.';
-    let mut fraction = micros % 1_000_000;
-    for at in (len + 1..len + 7).rev() {
-        text[at] = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
+    // The six decimals as three pairs of digits.
+    let fraction = (micros % 1_000_000) as usize;
+    for (i, pair) in [fraction / 10_000, fraction / 100 % 100, fraction % 100].into_iter().enumerate() {
+        text[len + 1 + 2 * i..len + 3 + 2 * i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
     }
     (text, len + 7)
 }
