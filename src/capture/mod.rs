@@ -208,3 +208,66 @@ struct RawRecord {
     data_start: usize,
     data_len: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out a few bytes per call, so that records are rarely whole
+    /// in the read buffer and are framed piece by piece.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(7);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// A frame's time, length on the wire, link type, interface and bytes.
+    type Owned = (i64, u32, LinkType, Option<u32>, Vec<u8>);
+
+    /// Every frame, then how reading ended.
+    fn frames(input: impl Read) -> (Vec<Owned>, Option<String>) {
+        let mut reader = match CaptureReader::new(input, "input") {
+            Ok(reader) => reader,
+            Err(e) => return (Vec::new(), Some(e.to_string())),
+        };
+        let mut frames = Vec::new();
+        loop {
+            match reader.next_frame() {
+                Ok(Some(f)) => frames.push((f.ts_ns, f.orig_len, f.linktype, f.interface, f.data.to_vec())),
+                Ok(None) => return (frames, None),
+                Err(e) => return (frames, Some(e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn records_whole_in_the_buffer_read_as_records_framed_piece_by_piece() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = ["captures", "tests/data/recorded", "tests/data/thirdparty", "tests/data/malformed"]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
+            .collect();
+        files.sort();
+        assert!(files.len() > 40, "{}", files.len());
+        for path in files {
+            let bytes = std::fs::read(&path).unwrap();
+            // Whole, and cut inside its last record (the slow path's errors).
+            for cut in [bytes.len(), bytes.len().saturating_sub(5)] {
+                let input = &bytes[..cut];
+                let whole = frames(std::io::Cursor::new(input));
+                let trickled = frames(Trickle(input));
+                assert_eq!(whole, trickled, "{} cut at {cut}", path.display());
+                if cut == bytes.len() && !path.starts_with(root.join("tests/data/malformed")) {
+                    assert!(whole.1.is_none() && !whole.0.is_empty(), "{}: {:?}", path.display(), whole.1);
+                }
+            }
+        }
+    }
+}

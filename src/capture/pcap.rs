@@ -53,33 +53,24 @@ impl PcapState {
         source: &mut Source<R>,
     ) -> Result<Option<RawRecord>, CaptureError> {
         let start = source.offset();
-        match source.fill(RECORD_HEADER_LEN)? {
-            Fill::Complete => {}
-            Fill::Eof => return Ok(None),
-            Fill::Short(n) => {
-                return Err(source.error_at(
-                    start,
-                    &format!("truncated record header: the file ends {n} bytes into a 16-byte header"),
-                ))
+        // Most records are whole in the read buffer: one copy. Lengths past the maximum
+        // go the long way, to their error.
+        let whole = source.fill_buffered(RECORD_HEADER_LEN, |header| {
+            let incl_len = B::read_u32(&header[8..12]);
+            if incl_len > MAX_PACKET_LEN {
+                usize::MAX
+            } else {
+                incl_len as usize
             }
-        }
-        let incl_len = B::read_u32(&source.buf()[8..12]);
-        if incl_len > MAX_PACKET_LEN {
-            return Err(source.error_at(
-                start,
-                &format!("record length {incl_len} is larger than the maximum of {MAX_PACKET_LEN} bytes"),
-            ));
-        }
-        match source.append(incl_len as usize)? {
-            Fill::Complete => {}
-            Fill::Eof | Fill::Short(_) => {
-                let have = source.buf().len() - RECORD_HEADER_LEN;
-                return Err(source.error_at(
-                    start,
-                    &format!("truncated record: {incl_len} bytes announced, the file ends after {have}"),
-                ));
+        });
+        let incl_len = if whole {
+            B::read_u32(&source.buf()[8..12])
+        } else {
+            match read_record_piecewise::<B, R>(source, start)? {
+                Some(incl_len) => incl_len,
+                None => return Ok(None),
             }
-        }
+        };
         let (_, raw) = RawPcapPacket::from_slice::<B>(source.buf())
             .map_err(|e| source.error_at(start, &format!("invalid record: {e}")))?;
         let frac_ns = match self.header.ts_resolution {
@@ -100,4 +91,41 @@ impl PcapState {
             data_len: incl_len as usize,
         }))
     }
+}
+
+/// Reads a record header and then its body, each as far as the file goes: the way to
+/// the errors of a short or damaged file. Returns the record's captured length, or
+/// `None` at the end of the file.
+fn read_record_piecewise<B: ByteOrder, R: Read>(
+    source: &mut Source<R>,
+    start: u64,
+) -> Result<Option<u32>, CaptureError> {
+    match source.fill(RECORD_HEADER_LEN)? {
+        Fill::Complete => {}
+        Fill::Eof => return Ok(None),
+        Fill::Short(n) => {
+            return Err(source.error_at(
+                start,
+                &format!("truncated record header: the file ends {n} bytes into a 16-byte header"),
+            ))
+        }
+    }
+    let incl_len = B::read_u32(&source.buf()[8..12]);
+    if incl_len > MAX_PACKET_LEN {
+        return Err(source.error_at(
+            start,
+            &format!("record length {incl_len} is larger than the maximum of {MAX_PACKET_LEN} bytes"),
+        ));
+    }
+    match source.append(incl_len as usize)? {
+        Fill::Complete => {}
+        Fill::Eof | Fill::Short(_) => {
+            let have = source.buf().len() - RECORD_HEADER_LEN;
+            return Err(source.error_at(
+                start,
+                &format!("truncated record: {incl_len} bytes announced, the file ends after {have}"),
+            ));
+        }
+    }
+    Ok(Some(incl_len))
 }

@@ -29,6 +29,16 @@ struct Interface {
     tsoffset_s: i64,
 }
 
+/// How framing a block piece by piece ended.
+enum Piecewise {
+    /// The block is in the buffer: its type and length.
+    Block(u32, u32),
+    /// A block wirelab does not use, skipped unbuffered.
+    Skipped(u32),
+    /// The clean end of the file.
+    End,
+}
+
 pub(super) struct PcapNgState {
     endianness: Endianness,
     interfaces: Vec<Interface>,
@@ -62,9 +72,50 @@ impl PcapNgState {
     /// wirelab uses) and updates section and interface state. Returns its type.
     fn next_block<R: Read>(&mut self, source: &mut Source<R>) -> Result<Option<u32>, CaptureError> {
         let start = source.offset();
+        // Most blocks are packets whole in the read buffer: one copy. Anything else, or
+        // a length that is wrong, goes the long way (to its error).
+        let whole = source.fill_buffered(8, |head| {
+            let block_type = self.read_u32(&head[0..4]);
+            let total_len = self.read_u32(&head[4..8]);
+            let packet = matches!(block_type, ENHANCED_PACKET | SIMPLE_PACKET);
+            if packet && total_len >= 12 && total_len % 4 == 0 && total_len <= MAX_BLOCK_LEN {
+                total_len as usize - 8
+            } else {
+                usize::MAX
+            }
+        });
+        let (block_type, total_len) = if whole {
+            (self.read_u32(&source.buf()[0..4]), self.read_u32(&source.buf()[4..8]))
+        } else {
+            match self.read_block_piecewise(source, start)? {
+                Piecewise::Block(block_type, total_len) => (block_type, total_len),
+                Piecewise::Skipped(block_type) => return Ok(Some(block_type)),
+                Piecewise::End => return Ok(None),
+            }
+        };
+        let trailer = self.read_u32(&source.buf()[total_len as usize - 4..]);
+        if trailer != total_len {
+            return Err(source.error_at(
+                start,
+                &format!("block length {total_len} does not match its trailing copy {trailer}"),
+            ));
+        }
+        match block_type {
+            SECTION_HEADER => self.interfaces.clear(),
+            INTERFACE_DESCRIPTION => {
+                let interface = self.parse_interface(source, start)?;
+                self.interfaces.push(interface);
+            }
+            _ => {}
+        }
+        Ok(Some(block_type))
+    }
+
+    /// Frames a block piece by piece (header, then the rest), as far as the file goes.
+    fn read_block_piecewise<R: Read>(&mut self, source: &mut Source<R>, start: u64) -> Result<Piecewise, CaptureError> {
         match source.fill(8)? {
             Fill::Complete => {}
-            Fill::Eof => return Ok(None),
+            Fill::Eof => return Ok(Piecewise::End),
             Fill::Short(n) => {
                 return Err(source.error_at(
                     start,
@@ -115,7 +166,7 @@ impl PcapNgState {
             if source.skip(rest)? != rest {
                 return Err(source.error_at(start, &format!("truncated block: {total_len} bytes announced")));
             }
-            return Ok(Some(block_type));
+            return Ok(Piecewise::Skipped(block_type));
         }
         match source.append(total_len as usize - have)? {
             Fill::Complete => {}
@@ -127,22 +178,7 @@ impl PcapNgState {
                 ));
             }
         }
-        let trailer = self.read_u32(&source.buf()[total_len as usize - 4..]);
-        if trailer != total_len {
-            return Err(source.error_at(
-                start,
-                &format!("block length {total_len} does not match its trailing copy {trailer}"),
-            ));
-        }
-        match block_type {
-            SECTION_HEADER => self.interfaces.clear(),
-            INTERFACE_DESCRIPTION => {
-                let interface = self.parse_interface(source, start)?;
-                self.interfaces.push(interface);
-            }
-            _ => {}
-        }
-        Ok(Some(block_type))
+        Ok(Piecewise::Block(block_type, total_len))
     }
 
     fn read_u32(&self, bytes: &[u8]) -> u32 {

@@ -78,6 +78,29 @@ impl<R: Read> Source<R> {
         self.append(len)
     }
 
+    /// Replaces the buffer's contents with the next record when the read buffer holds
+    /// all of it: `len_of` reads the record's length from its first `header_len` bytes.
+    /// Returns false, consuming nothing, when the record is not all there (the caller
+    /// then reads it piece by piece, with the errors that explain a short file).
+    pub fn fill_buffered(&mut self, header_len: usize, len_of: impl Fn(&[u8]) -> usize) -> bool {
+        if !self.pending.is_empty() {
+            return false;
+        }
+        let buffered = self.input.buffer();
+        let Some(header) = buffered.get(..header_len) else {
+            return false;
+        };
+        let Some(record) = buffered.get(..header_len.saturating_add(len_of(header))) else {
+            return false;
+        };
+        self.buf.clear();
+        self.buf.extend_from_slice(record);
+        let len = record.len();
+        self.input.consume(len);
+        self.offset += len as u64;
+        true
+    }
+
     /// Appends the next `len` bytes to the buffer.
     pub fn append(&mut self, len: usize) -> Result<Fill, CaptureError> {
         let start = self.buf.len();

@@ -148,7 +148,15 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     }
 
     if p.fields_wanted {
-        segment_fields(p, &segment, &analysis, header_len, hdr.checksum(), hdr.urgent_pointer(), &options);
+        segment_fields(
+            p,
+            &segment,
+            &analysis,
+            header_len,
+            hdr.checksum(),
+            hdr.urgent_pointer(),
+            &options,
+        );
     }
     if analysis.reassembly.overflowed {
         p.note(
@@ -186,7 +194,10 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     if info_wanted {
         out.set_pending_line(&write_line);
     }
-    let claimed = ctx.decoder.app.tcp_segment(&app_segment, &mut out, ctx.decoder.scout.as_mut());
+    let claimed = ctx
+        .decoder
+        .app
+        .tcp_segment(&app_segment, &mut out, ctx.decoder.scout.as_mut());
     out.finish();
     if ctx.decoder.lean && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream) {
         ctx.decoder.tcp.stop_reassembly(analysis.stream);
@@ -434,7 +445,16 @@ fn tags(out: &mut String, a: &Analysis) -> usize {
 
 /// Writes the rest of the TCP Info text: `SRC → DST [FLAGS] Seq=N Ack=N Win=N Len=N options`.
 #[allow(clippy::too_many_arguments)]
-fn line(out: &mut String, a: &Analysis, src: u16, dst: u16, flags: u16, seglen: u32, urgent: u16, options: &[TcpOption]) {
+fn line(
+    out: &mut String,
+    a: &Analysis,
+    src: u16,
+    dst: u16,
+    flags: u16,
+    seglen: u32,
+    urgent: u16,
+    options: &[TcpOption],
+) {
     push_num(out, src);
     out.push_str(" → ");
     push_num(out, dst);

@@ -153,7 +153,10 @@ fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
     text[len] = b'.';
     // The six decimals as three pairs of digits.
     let fraction = (micros % 1_000_000) as usize;
-    for (i, pair) in [fraction / 10_000, fraction / 100 % 100, fraction % 100].into_iter().enumerate() {
+    for (i, pair) in [fraction / 10_000, fraction / 100 % 100, fraction % 100]
+        .into_iter()
+        .enumerate()
+    {
         text[len + 1 + 2 * i..len + 3 + 2 * i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
     }
     (text, len + 7)
