@@ -185,9 +185,9 @@ fn le_seq(a: u32, b: u32) -> bool {
 }
 
 /// A closed conversation is forgotten this long (capture time) after its last segment,
-/// any conversation after this long without one; and the check runs every
-/// `SWEEP_EVERY` segments. This keeps memory flat however many conversations a capture
-/// holds. (tshark never forgets: a segment arriving later than this for a forgotten
+/// any conversation after this long without one: when it is next seen, and in a sweep
+/// every `SWEEP_EVERY` segments, which keeps memory flat however many conversations a
+/// capture holds. (tshark never forgets: a segment arriving later than this for a forgotten
 /// conversation gets a new tcp.stream here.)
 const CLOSED_LINGER_NS: i64 = 60_000_000_000;
 const IDLE_NS: i64 = 600_000_000_000;
@@ -266,27 +266,33 @@ impl TcpTracker {
     }
 
     fn sweep(&mut self, now: i64) {
-        let evicted = &mut self.evicted;
-        let by_key = &mut self.by_key;
-        let buffered = &mut self.buffered;
-        self.conversations.retain(|&stream, conv| {
-            let idle = now.saturating_sub(conv.last_seen);
-            let keep = idle <= IDLE_NS && !(conv.closed && idle > CLOSED_LINGER_NS);
-            if !keep {
-                let held: usize = conv
-                    .dirs
-                    .iter()
-                    .filter_map(|d| d.stream.as_ref())
-                    .map(|s| s.pending_bytes())
-                    .sum();
-                *buffered = buffered.saturating_sub(held);
-                if by_key.get(&conv.key) == Some(&stream) {
-                    by_key.remove(&conv.key);
-                }
-                evicted.push(stream);
-            }
-            keep
-        });
+        let gone: Vec<u64> = self
+            .conversations
+            .iter()
+            .filter(|(_, conv)| expired(conv, now))
+            .map(|(&stream, _)| stream)
+            .collect();
+        for stream in gone {
+            self.forget(stream);
+        }
+    }
+
+    /// Drops a conversation and what it buffers; its stream is reported as evicted.
+    fn forget(&mut self, stream: u64) {
+        let Some(conv) = self.conversations.remove(&stream) else {
+            return;
+        };
+        let held: usize = conv
+            .dirs
+            .iter()
+            .filter_map(|d| d.stream.as_ref())
+            .map(|s| s.pending_bytes())
+            .sum();
+        self.buffered = self.buffered.saturating_sub(held);
+        if self.by_key.get(&conv.key) == Some(&stream) {
+            self.by_key.remove(&conv.key);
+        }
+        self.evicted.push(stream);
     }
 
     pub fn track(&mut self, seg: &Segment) -> Analysis {
@@ -302,8 +308,23 @@ impl TcpTracker {
             self.since_sweep = 0;
             self.sweep(seg.ts_ns);
         }
-        let index = match self.by_key.get(&k) {
-            Some(&index) if syn_only => {
+        // A conversation past its time is forgotten when it is next seen, whether or not
+        // a sweep has come by: the outcome depends on its own frames only (so shards of a
+        // capture, which sweep at other times, decide alike).
+        let found = match self.by_key.get(&k) {
+            Some(&index)
+                if self
+                    .conversations
+                    .get(&index)
+                    .is_some_and(|conv| expired(conv, seg.ts_ns)) =>
+            {
+                self.forget(index);
+                None
+            }
+            found => found.copied(),
+        };
+        let index = match found {
+            Some(index) if syn_only => {
                 let conv = &self.conversations[&index];
                 let d = usize::from(conv.first != seg.src);
                 // A new SYN with another initial sequence number: the ports were reused
@@ -315,7 +336,7 @@ impl TcpTracker {
                     index
                 }
             }
-            Some(&index) => index,
+            Some(index) => index,
             None => self.new_conversation(k, seg.src),
         };
         let conv = self
@@ -418,6 +439,12 @@ impl TcpTracker {
         self.by_key.insert(k, index);
         index
     }
+}
+
+/// Is a conversation forgotten at `now`: idle too long, or closed a while ago?
+fn expired(conv: &Conversation, now: i64) -> bool {
+    let idle = now.saturating_sub(conv.last_seen);
+    idle > IDLE_NS || conv.closed && idle > CLOSED_LINGER_NS
 }
 
 /// Window scaling counts only when both SYN and SYN/ACK carry the option.
@@ -649,6 +676,22 @@ mod tests {
         let again = t.track(&seg(2, true, 7777, 0, SYN, b""));
         assert_eq!(again.stream, 1);
         assert_eq!(again.flags, flags::REUSED_PORTS);
+    }
+
+    #[test]
+    fn a_conversation_seen_again_past_its_time_is_a_new_one_without_a_sweep() {
+        let mut t = TcpTracker::default();
+        t.track(&seg(1, true, 100, 0, SYN, b""));
+        t.track(&seg(2, true, 101, 0, ACK | FIN, b""));
+        t.track(&seg(3, false, 900, 102, ACK | FIN, b""));
+        // 60 s after it closed it is still the same conversation, 61 s after a new one.
+        assert_eq!(t.track(&seg(63, true, 102, 901, ACK, b"")).stream, 0);
+        let late = t.track(&seg(124, true, 102, 901, ACK, b""));
+        assert_eq!(late.stream, 1);
+        assert_eq!(t.take_evicted(), [0]);
+        // An open one is forgotten after ten minutes without a segment.
+        let idle = t.track(&seg(124 + 601, true, 102, 901, ACK, b""));
+        assert_eq!(idle.stream, 2);
     }
 
     #[test]
