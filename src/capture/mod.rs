@@ -78,7 +78,12 @@ pub struct CaptureReader<R: Read> {
     format: Format,
     frames: u64,
     finished: bool,
+    /// Which frames to hand out (numbering still counts every frame): see [`Self::select`].
+    select: Option<Selector>,
 }
+
+/// Says which frames a reader hands out.
+type Selector = Box<dyn FnMut(&Frame) -> bool + Send>;
 
 /// A capture read from any source that can move between threads.
 pub type BoxedReader = CaptureReader<Box<dyn Read + Send>>;
@@ -145,7 +150,15 @@ impl<R: Read> CaptureReader<R> {
             format,
             frames: 0,
             finished: false,
+            select: None,
         })
+    }
+
+    /// Hands out only the frames `keep` says yes to; the others are read and skipped,
+    /// and keep their numbers (a decoder of part of a capture: `decode::shards`).
+    pub fn select(mut self, keep: impl FnMut(&Frame) -> bool + Send + 'static) -> Self {
+        self.select = Some(Box::new(keep));
+        self
     }
 
     pub fn file_format(&self) -> FileFormat {
@@ -158,33 +171,32 @@ impl<R: Read> CaptureReader<R> {
     /// The next frame, `Ok(None)` at a clean end of file, or the damage that ends the file.
     /// After an error the reader is finished: frames before the damage stay valid.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
-        if self.finished {
-            return Ok(None);
-        }
-        let result = match &mut self.format {
-            Format::Pcap(state) => state.next_record(&mut self.source),
-            Format::PcapNg(state) => state.next_packet(&mut self.source),
-        };
-        match result {
-            Ok(Some(raw)) => {
-                self.frames += 1;
-                Ok(Some(Frame {
-                    number: self.frames,
-                    ts_ns: raw.ts_ns,
-                    orig_len: raw.orig_len,
-                    linktype: raw.linktype,
-                    interface: raw.interface,
-                    data: self.source.record(raw.data_start, raw.data_len),
-                }))
+        loop {
+            if self.finished {
+                return Ok(None);
             }
-            Ok(None) => {
-                self.finished = true;
-                Ok(None)
+            let result = match &mut self.format {
+                Format::Pcap(state) => state.next_record(&mut self.source),
+                Format::PcapNg(state) => state.next_packet(&mut self.source),
+            };
+            let raw = match result {
+                Ok(Some(raw)) => raw,
+                Ok(None) => {
+                    self.finished = true;
+                    return Ok(None);
+                }
+                Err(e) => {
+                    self.finished = true;
+                    return Err(e);
+                }
+            };
+            self.frames += 1;
+            if let Some(keep) = self.select.as_mut() {
+                if !keep(&raw.frame(self.frames, &self.source)) {
+                    continue;
+                }
             }
-            Err(e) => {
-                self.finished = true;
-                Err(e)
-            }
+            return Ok(Some(raw.frame(self.frames, &self.source)));
         }
     }
 
@@ -207,6 +219,19 @@ struct RawRecord {
     interface: Option<u32>,
     data_start: usize,
     data_len: usize,
+}
+
+impl RawRecord {
+    fn frame<'a, R: Read>(&self, number: u64, source: &'a Source<R>) -> Frame<'a> {
+        Frame {
+            number,
+            ts_ns: self.ts_ns,
+            orig_len: self.orig_len,
+            linktype: self.linktype,
+            interface: self.interface,
+            data: source.record(self.data_start, self.data_len),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -248,12 +273,17 @@ mod tests {
     #[test]
     fn records_whole_in_the_buffer_read_as_records_framed_piece_by_piece() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<_> = ["captures", "tests/data/recorded", "tests/data/thirdparty", "tests/data/malformed"]
-            .iter()
-            .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
-            .collect();
+        let mut files: Vec<_> = [
+            "captures",
+            "tests/data/recorded",
+            "tests/data/thirdparty",
+            "tests/data/malformed",
+        ]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
+        .collect();
         files.sort();
         assert!(files.len() > 40, "{}", files.len());
         for path in files {
@@ -265,7 +295,12 @@ mod tests {
                 let trickled = frames(Trickle(input));
                 assert_eq!(whole, trickled, "{} cut at {cut}", path.display());
                 if cut == bytes.len() && !path.starts_with(root.join("tests/data/malformed")) {
-                    assert!(whole.1.is_none() && !whole.0.is_empty(), "{}: {:?}", path.display(), whole.1);
+                    assert!(
+                        whole.1.is_none() && !whole.0.is_empty(),
+                        "{}: {:?}",
+                        path.display(),
+                        whole.1
+                    );
                 }
             }
         }

@@ -15,6 +15,7 @@ pub mod ip;
 pub mod link;
 pub mod packet;
 pub mod reassembly;
+pub mod shards;
 pub mod single_pass;
 pub mod tcp;
 pub mod tcp_flows;
@@ -75,7 +76,8 @@ fn scout<R: Read>(reader: &mut CaptureReader<R>, limit: u64, writer: HintWriter)
     let mut packet = Packet::blank();
     while reader.frames_read() < limit {
         match reader.next_frame() {
-            Ok(Some(frame)) => {
+            // (A reader that selects frames can jump past the limit.)
+            Ok(Some(frame)) if frame.number <= limit => {
                 decoder.decode_into(&frame, &mut packet, |_, _| {});
             }
             _ => break,
@@ -140,6 +142,13 @@ impl Decoder {
             fields: true,
             only: None,
         }
+    }
+
+    /// Times frames from `first_ts` rather than from the first frame decoded: a
+    /// decoder of part of a capture (`decode::shards`) times them as the whole does.
+    pub fn timed_from(mut self, first_ts: i64) -> Self {
+        self.first_ts = Some(first_ts);
+        self
     }
 
     /// A single pass whose packets may wait for later frames: the labels `tshark -2`

@@ -174,6 +174,11 @@ impl<R: Read> SinglePass<R> {
             }
         } else {
             match self.reader.next_frame() {
+                // A reader that selects frames can jump past the limit.
+                Ok(Some(frame)) if frame.number > self.limit => End {
+                    damage: None,
+                    more_after_limit: true,
+                },
                 Ok(Some(frame)) => {
                     self.frames = frame.number;
                     let holding = &mut self.holding;
@@ -227,6 +232,11 @@ impl<R: Read> SinglePass<R> {
     /// Frames read so far.
     pub fn frames_read(&self) -> u64 {
         self.frames
+    }
+
+    /// Frames of the capture read so far, those a selecting reader skipped included.
+    pub fn frames_scanned(&self) -> u64 {
+        self.reader.frames_read()
     }
 
     /// Bytes of the capture read so far.
