@@ -276,6 +276,19 @@ const OTHER_UDP_PORTS: [u16; 20] = [
 ];
 
 /// How tshark's port tables map a TCP port (its defaults in 4.0).
+/// Does a TCP conversation on this port feed state that other conversations read
+/// (FTP's announced data channels, DNS transactions matched by id)? Decoding a capture
+/// in shards (`decode::shards`), every shard decodes such conversations.
+pub(crate) fn tcp_port_shares_state(port: u16) -> bool {
+    matches!(tcp_port_protocol(port), Some(PortProtocol::Ftp | PortProtocol::Dns))
+}
+
+/// The same for UDP: DNS and NetBIOS names (transactions matched by id), NetBIOS
+/// datagrams and SSDP, whatever their addresses (queries go to broadcast addresses).
+pub(crate) fn udp_port_shares_state(port: u16) -> bool {
+    matches!(port, 53 | 137 | 138 | 1900)
+}
+
 fn tcp_port_protocol(port: u16) -> Option<PortProtocol> {
     match port {
         80 | 631 | 1900 | 2710 | 2869 | 3128 | 3132 | 3689 | 5985 | 8080 | 8088 | 11371 => Some(PortProtocol::Http),

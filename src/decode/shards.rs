@@ -1,0 +1,300 @@
+//! Decoding one capture on several cores: each shard decodes the conversations
+//! between some pairs of hosts, and the packet lists are merged back in frame order.
+//!
+//! A frame belongs to the shard its unordered pair of IP addresses hashes to, so every
+//! frame of a TCP or UDP conversation (and of an FTP data channel, which joins its
+//! control connection's hosts) is decoded by one shard, in order, with the state it
+//! needs. Some state spans conversations: FTP's announced data channels (read by
+//! whichever connection comes), DNS and NetBIOS transactions matched by id whatever
+//! the addresses (queries go to broadcast addresses), echo replies, ICMP errors about
+//! other conversations. Frames that feed such state are decoded by *every* shard (see
+//! [`Route::everywhere`]), and printed by their owner only. Frames wirelab cannot place
+//! (no IP header it finds, fragments, tunnels) are decoded everywhere too. So each
+//! shard's labels are exactly those of one decoder over the whole capture.
+//!
+//! What shards do not share: the stream numbers (`tcp.stream`, `udp.stream`) each
+//! counts for its own conversations, and the budgets that bound buffered bytes across
+//! all conversations (`tcp_flows::MAX_BUFFERED_TOTAL`, `app::MAX_PENDING_TOTAL`), which
+//! a shard applies to its part. A packet list that shows or filters on stream numbers
+//! is decoded in one piece.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use super::app::{tcp_port_shares_state, udp_port_shares_state};
+use crate::capture::{Frame, LinkType};
+
+/// Where a frame is decoded and printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The shard that prints it.
+    pub owner: usize,
+    /// Every shard decodes it (it feeds state other conversations read).
+    pub everywhere: bool,
+}
+
+/// The route of a frame among `shards` shards.
+pub fn route(linktype: LinkType, data: &[u8], shards: usize) -> Route {
+    let everywhere = Route {
+        owner: 0,
+        everywhere: true,
+    };
+    let Some(ip) = ip_packet(linktype, data) else {
+        return everywhere;
+    };
+    let Some((pair, shared)) = addresses_and_sharing(ip) else {
+        return everywhere;
+    };
+    // Multiply-shift over the shard count: even shares of a well-mixed 64-bit hash.
+    let mixed = pair.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let owner = ((u128::from(mixed) * shards as u128) >> 64) as usize;
+    Route {
+        owner,
+        everywhere: shared,
+    }
+}
+
+/// The IP packet in a frame, for the link types whose layout is fixed.
+fn ip_packet(linktype: LinkType, data: &[u8]) -> Option<&[u8]> {
+    match linktype {
+        LinkType::Ethernet => {
+            let mut at = 12;
+            loop {
+                let ethertype = u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]);
+                match ethertype {
+                    0x8100 | 0x88a8 | 0x9100 => at += 4,
+                    0x0800 | 0x86dd => return data.get(at + 2..),
+                    _ => return None,
+                }
+            }
+        }
+        LinkType::LinuxSll => match u16::from_be_bytes([*data.get(14)?, *data.get(15)?]) {
+            0x0800 | 0x86dd => data.get(16..),
+            _ => None,
+        },
+        LinkType::LinuxSll2 => match u16::from_be_bytes([*data.first()?, *data.get(1)?]) {
+            0x0800 | 0x86dd => data.get(20..),
+            _ => None,
+        },
+        LinkType::Null | LinkType::Loop => data.get(4..),
+        LinkType::Raw | LinkType::Ipv4 | LinkType::Ipv6 => Some(data),
+        LinkType::Unknown(_) => None,
+    }
+}
+
+/// A hash of the unordered address pair, and whether the frame feeds shared state;
+/// `None` when the frame cannot be placed by its addresses.
+fn addresses_and_sharing(ip: &[u8]) -> Option<(u64, bool)> {
+    let version = ip.first()? >> 4;
+    let (a, b, protocol, transport): (u128, u128, u8, &[u8]) = match version {
+        4 => {
+            let header_len = usize::from(ip[0] & 0x0f) * 4;
+            let fragment = u16::from_be_bytes([*ip.get(6)?, *ip.get(7)?]) & 0x3fff != 0;
+            if header_len < 20 || fragment {
+                return None;
+            }
+            let address = |at: usize| Some(u128::from(u32::from_be_bytes(ip.get(at..at + 4)?.try_into().ok()?)));
+            (address(12)?, address(16)?, *ip.get(9)?, ip.get(header_len..)?)
+        }
+        6 => {
+            let address = |at: usize| Some(u128::from_be_bytes(ip.get(at..at + 16)?.try_into().ok()?));
+            // Extension headers are not walked: such frames go everywhere.
+            (address(8)?, address(24)?, *ip.get(6)?, ip.get(40..)?)
+        }
+        _ => return None,
+    };
+    let ports = || {
+        Some((
+            u16::from_be_bytes([*transport.first()?, *transport.get(1)?]),
+            u16::from_be_bytes([*transport.get(2)?, *transport.get(3)?]),
+        ))
+    };
+    let shared = match protocol {
+        6 => {
+            let (src, dst) = ports()?;
+            tcp_port_shares_state(src) || tcp_port_shares_state(dst)
+        }
+        17 => {
+            let (src, dst) = ports()?;
+            udp_port_shares_state(src) || udp_port_shares_state(dst)
+        }
+        // ICMP, ICMPv6 (echo pairs, errors about other conversations), tunnels and
+        // anything else.
+        _ => return None,
+    };
+    let (low, high) = (a.min(b), a.max(b));
+    let fold = |x: u128| (x as u64) ^ ((x >> 64) as u64).rotate_left(17);
+    Some((
+        fold(low) ^ fold(high).rotate_left(31).wrapping_mul(0xff51_afd7_ed55_8ccd),
+        shared,
+    ))
+}
+
+/// One shard of a capture: picks its frames for a reader, and says which of the packets
+/// decoded from them it prints.
+#[derive(Debug, Clone)]
+pub struct Shard {
+    index: usize,
+    count: usize,
+    limit: u64,
+    /// Frames decoded here but printed by another shard, oldest first.
+    silent: Arc<Mutex<VecDeque<u64>>>,
+}
+
+impl Shard {
+    /// Shard `index` of `count`, reading at most `limit` frames.
+    pub fn new(index: usize, count: usize, limit: u64) -> Self {
+        Shard {
+            index,
+            count,
+            limit,
+            silent: Arc::default(),
+        }
+    }
+
+    /// For `CaptureReader::select`: the frames this shard decodes. Frames past the
+    /// limit are all let through, so that the decoder sees where the limit is.
+    pub fn frames(&self) -> impl FnMut(&Frame) -> bool + Send + 'static {
+        let this = self.clone();
+        move |frame| {
+            if frame.number > this.limit {
+                return true;
+            }
+            let route = route(frame.linktype, frame.data, this.count);
+            if route.owner == this.index {
+                return true;
+            }
+            if route.everywhere {
+                this.silent.lock().expect("not poisoned").push_back(frame.number);
+            }
+            route.everywhere
+        }
+    }
+
+    /// The same frames, for a first pass over them (which prints nothing).
+    pub fn frames_unprinted(&self) -> impl FnMut(&Frame) -> bool + Send + 'static {
+        let (index, count, limit) = (self.index, self.count, self.limit);
+        move |frame| {
+            let route = route(frame.linktype, frame.data, count);
+            frame.number > limit || route.owner == index || route.everywhere
+        }
+    }
+
+    /// Does this shard print frame `number`? Asked for each packet decoded from
+    /// [`Self::frames`], in frame order.
+    pub fn prints(&self, number: u64) -> bool {
+        let mut silent = self.silent.lock().expect("not poisoned");
+        while silent.front().is_some_and(|&n| n < number) {
+            silent.pop_front();
+        }
+        if silent.front() == Some(&number) {
+            silent.pop_front();
+            return false;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An Ethernet frame with IPv4 from `a` to `b` and a transport header of `protocol`
+    /// with these ports.
+    fn frame(a: [u8; 4], b: [u8; 4], protocol: u8, ports: (u16, u16)) -> Vec<u8> {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00, 0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, protocol, 0, 0]);
+        f.extend_from_slice(&a);
+        f.extend_from_slice(&b);
+        f.extend_from_slice(&ports.0.to_be_bytes());
+        f.extend_from_slice(&ports.1.to_be_bytes());
+        f.extend_from_slice(&[0; 16]);
+        f
+    }
+
+    #[test]
+    fn both_directions_of_a_pair_go_to_one_shard_and_pairs_spread() {
+        let mut owners = [0usize; 3];
+        for host in 0..=255u8 {
+            let (a, b) = ([10, 0, 0, host], [10, 1, 2, 3]);
+            let there = route(LinkType::Ethernet, &frame(a, b, 6, (40000, 80)), 3);
+            let back = route(LinkType::Ethernet, &frame(b, a, 6, (80, 40000)), 3);
+            let other_ports = route(LinkType::Ethernet, &frame(a, b, 17, (5000, 6000)), 3);
+            assert_eq!(there, back);
+            assert_eq!(there.owner, other_ports.owner);
+            assert!(!there.everywhere);
+            owners[there.owner] += 1;
+        }
+        assert!(owners.iter().all(|&n| n > 50), "{owners:?}");
+    }
+
+    #[test]
+    fn state_shared_across_conversations_is_decoded_everywhere() {
+        let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+        for (protocol, ports) in [
+            (6, (21, 50000)),
+            (6, (50000, 53)),
+            (17, (137, 137)),
+            (17, (138, 138)),
+            (17, (5353, 53)),
+        ] {
+            assert!(
+                route(LinkType::Ethernet, &frame(a, b, protocol, ports), 2).everywhere,
+                "{ports:?}"
+            );
+        }
+        for protocol in [1, 4, 47] {
+            assert!(route(LinkType::Ethernet, &frame(a, b, protocol, (0, 0)), 2).everywhere);
+        }
+        let mut fragment = frame(a, b, 17, (1000, 2000));
+        fragment[20] = 0x20; // more fragments
+        assert!(route(LinkType::Ethernet, &fragment, 2).everywhere);
+        assert!(route(LinkType::Ethernet, &[0u8; 10], 2).everywhere);
+        let mut arp = frame(a, b, 6, (1, 2));
+        arp[12..14].copy_from_slice(&[0x08, 0x06]);
+        assert_eq!(
+            route(LinkType::Ethernet, &arp, 2),
+            Route {
+                owner: 0,
+                everywhere: true
+            }
+        );
+    }
+
+    #[test]
+    fn a_shard_prints_what_it_owns_and_decodes_silently_what_others_print() {
+        let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+        let owner = route(LinkType::Ethernet, &frame(a, b, 6, (1, 2)), 2).owner;
+        let other = Shard::new(1 - owner, 2, 4);
+        let mine = Shard::new(owner, 2, 4);
+        let data = [
+            frame(a, b, 6, (40000, 80)),
+            frame(a, b, 6, (40000, 21)),
+            frame(a, b, 17, (53, 53)),
+            frame(a, b, 6, (40000, 80)),
+            frame(a, b, 6, (40000, 80)),
+        ];
+        let frames: Vec<Frame> = data
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| Frame {
+                number: i as u64 + 1,
+                ts_ns: 0,
+                orig_len: bytes.len() as u32,
+                linktype: LinkType::Ethernet,
+                interface: None,
+                data: bytes,
+            })
+            .collect();
+        let (mut theirs, mut ours) = (other.frames(), mine.frames());
+        let decoded_there: Vec<u64> = frames.iter().filter(|f| theirs(f)).map(|f| f.number).collect();
+        let decoded_here: Vec<u64> = frames.iter().filter(|f| ours(f)).map(|f| f.number).collect();
+        // Frame 5 is past the limit: both see it, to stop there.
+        assert_eq!(decoded_there, [2, 3, 5]);
+        assert_eq!(decoded_here, [1, 2, 3, 4, 5]);
+        assert_eq!(decoded_there.iter().filter(|&&n| other.prints(n)).count(), 1);
+        assert!(decoded_here.iter().all(|&n| mine.prints(n)));
+        let mut unprinted = other.frames_unprinted();
+        assert_eq!(frames.iter().filter(|f| unprinted(f)).count(), 3);
+    }
+}
