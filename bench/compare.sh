@@ -9,7 +9,8 @@
 # --gigabyte   also check peak memory on a capture of about 1 GB (3.3 million frames)
 #
 # The capture is written by the bench-capture example into $TMPDIR (never committed)
-# and removed at the end. wirelab runs are best of three; tshark and tcpdump run once
+# and removed at the end. wirelab decodes it on every core (one shard of the
+# conversations per core, at most 8); the "(one thread)" line shows a single core. wirelab runs are best of three; tshark and tcpdump run once
 # (they are the slow side, and their runs vary less than the ratio's rounding).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,7 @@ measure() {
 {
     measure "read frames only (floor)" 3 target/release/examples/read-frames "$file"
     measure "wirelab replay -T tsv" 3 "$wirelab" replay -T tsv "$file"
+    measure "wirelab replay -T tsv (one thread)" 3 env WIRELAB_THREADS=1 "$wirelab" replay -T tsv "$file"
     measure "wirelab replay (table)" 3 "$wirelab" replay --color never "$file"
     measure "wirelab replay -Y '$filter'" 3 "$wirelab" replay -Y "$filter" "$file"
     measure "tshark -r" 1 tshark -r "$file"
@@ -68,8 +70,10 @@ floor=$(get "read frames only (floor)")
 
 echo "### $(date -u +%Y-%m-%d): $frames frames, $((bytes / 1000000)) MB"
 echo
+shards=$(($(nproc) < 8 ? $(nproc) : 8))
 echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(nproc) cores," \
-    "$(free -g | awk '/Mem:/ {print $2}') GiB; $(tshark --version | head -n 1); $("$wirelab" --version)."
+    "$(free -g | awk '/Mem:/ {print $2}') GiB; $(tshark --version | head -n 1); $("$wirelab" --version)" \
+    "(decoding in $shards shards)."
 echo
 echo "| command | seconds | frames/s | MB/s | peak RSS (MiB) | vs tshark |"
 echo "|---|---:|---:|---:|---:|---:|"

@@ -52,6 +52,7 @@ mod pace;
 mod progress;
 mod read;
 mod schema;
+mod sharded;
 mod stats;
 
 #[derive(Debug, Subcommand)]
@@ -303,24 +304,27 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     } else {
         progress::Progress::bytes(size, "decoding")
     };
-    let reader = CaptureReader::open(&args.file)?;
     // Labelled as `tshark -2` labels them, in one read of the capture: packets whose
     // labels depend on later frames wait for them (see decode::single_pass).
-    let mut decoder = Decoder::new().deferring();
-    // Keep only the fields something will read: a plain packet list needs none, a
-    // filter or `-T fields` a few; the detail, JSON and annotations read them all.
-    let every_field = matches!(args.format, Format::Json) || args.detail.is_some() || args.verbose || args.annotate;
-    if !every_field {
+    let make_decoder = || -> anyhow::Result<Decoder> {
+        let decoder = Decoder::new().deferring();
+        // Keep only the fields something will read: a plain packet list needs none, a
+        // filter or `-T fields` a few; the detail, JSON and annotations read them all.
+        let every_field = matches!(args.format, Format::Json) || args.detail.is_some() || args.verbose || args.annotate;
+        if every_field {
+            return Ok(decoder);
+        }
         let mut wanted = filter.as_ref().map(Filter::fields).unwrap_or_default();
         if args.format == Format::Fields {
             wanted.extend(resolve_fields(&args.fields)?);
         }
-        decoder = if wanted.is_empty() {
+        Ok(if wanted.is_empty() {
             decoder.columns_only()
         } else {
             decoder.only_fields(&wanted)
-        };
-    }
+        })
+    };
+    let decoder = make_decoder()?;
     let mut out = stdout_writer();
     let mut buf = Vec::with_capacity(4096);
     let names = mac_names(args);
@@ -335,6 +339,30 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         format.header(&mut buf);
     }
     let mut detail_shown = false;
+    // A large capture is decoded in shards, on every core (see decode::shards).
+    let shards = sharded::shard_count(args, filter.as_ref());
+    if shards > 1 {
+        if write_all(&mut out, &buf)?.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        buf.clear();
+        let make_format = || formatter(args);
+        match sharded::replay(
+            args,
+            filter.as_ref(),
+            shards,
+            &make_decoder,
+            &make_format,
+            &mut out,
+            &progress,
+        )? {
+            None => return Ok(ExitCode::SUCCESS),
+            Some(Some(outcome)) => return finish_list(outcome.frames, outcome.end, &mut out, &buf),
+            // The first frame cannot be read: decoded in one piece, for its error.
+            Some(None) => {}
+        }
+    }
+    let reader = CaptureReader::open(&args.file)?;
     let options = single_pass::Options {
         limit,
         with_bytes: args.hex,
@@ -407,7 +435,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         damage: None,
         more_after_limit: false,
     });
-    let mut damage = end.damage;
+    let damage = end.damage;
     if let Some(n) = args.detail.filter(|_| !detail_shown) {
         let file = args.file.display();
         if let Some(e) = damage {
@@ -428,11 +456,26 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         }
         bail!("{file}: frame {n} does not match the filter");
     }
+    finish_list(
+        frames,
+        End {
+            damage,
+            more_after_limit: end.more_after_limit,
+        },
+        &mut out,
+        &buf,
+    )
+}
+
+/// Ends a packet list: writes what is left of it, then notes the damage that ended the
+/// capture early.
+fn finish_list(frames: u64, end: End, out: &mut dyn Write, rest: &[u8]) -> anyhow::Result<ExitCode> {
+    let mut damage = end.damage;
     // A file refused at its first frame prints nothing but the error (not a lone header).
     if let Some(e) = damage.take_if(|_| frames == 0) {
         return Err(e.into());
     }
-    if write_all(&mut out, &buf)?.is_none() || flush(&mut out)?.is_none() {
+    if write_all(out, rest)?.is_none() || flush(out)?.is_none() {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(e) = damage {

@@ -14,5 +14,6 @@ mod passes;
 mod readme_questions;
 mod regressions;
 mod repl;
+mod shards;
 mod streams;
 mod tshark_diff;

@@ -1,0 +1,279 @@
+//! `replay` of a large capture on several cores: each thread decodes one shard of the
+//! conversations (`decode::shards`) in a single pass of its own, prints its packets,
+//! and this thread merges the lines back into frame order.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+
+use super::progress::Progress;
+use super::{write_all, Format, ReplayArgs};
+use crate::capture::CaptureReader;
+use crate::decode::shards::Shard;
+use crate::decode::single_pass::{self, End, SinglePass};
+use crate::decode::{Decoder, Field};
+use crate::filter::Filter;
+use crate::view::PacketFormat;
+
+/// Captures smaller than this are decoded in one piece: starting threads and reading
+/// the file once per shard would cost more than it saves.
+const MIN_BYTES: u64 = 8 << 20;
+
+/// Most shards used, whatever the cores.
+const MAX_SHARDS: usize = 8;
+
+/// Lines a shard sends at once.
+const BATCH_LINES: usize = 1024;
+
+/// A shard also reports how far it has come after this many packets, when its filter
+/// lets few through (so the others need not wait for its batch to fill).
+const REPORT_EVERY: u64 = 4096;
+
+/// How many shards to decode a `replay` in: 1 (decode in one piece) unless the output
+/// is a packet list that does not depend on stream numbers, the capture is a file
+/// large enough, and there is more than one core. `WIRELAB_THREADS` sets the number of
+/// shards, whatever the file's size (tests and benchmarks use it).
+pub(crate) fn shard_count(args: &ReplayArgs, filter: Option<&Filter>) -> usize {
+    let list = matches!(args.format, Format::Table | Format::Tsv) && args.fields.is_empty();
+    let plain = args.detail.is_none() && !args.verbose && !args.hex && !args.annotate && args.pace.is_none();
+    // Each shard numbers its own conversations.
+    let numbered = filter.is_some_and(|f| {
+        f.fields()
+            .iter()
+            .any(|field| matches!(field, Field::TcpStream | Field::UdpStream))
+    });
+    if !list || !plain || numbered {
+        return 1;
+    }
+    let Ok(metadata) = std::fs::metadata(&args.file) else {
+        return 1;
+    };
+    if !metadata.is_file() {
+        return 1;
+    }
+    match std::env::var("WIRELAB_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        Some(n) => n.clamp(1, MAX_SHARDS),
+        None if metadata.len() < MIN_BYTES => 1,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_SHARDS)),
+    }
+}
+
+/// How a sharded replay ended: frames read, and what ended the reading.
+pub(crate) struct Outcome {
+    pub frames: u64,
+    pub end: End,
+}
+
+/// One batch of a shard's lines: the text, where each frame's line ends, and the frame
+/// up to which the shard has sent every line it will print.
+#[derive(Default)]
+struct Lines {
+    text: Vec<u8>,
+    ends: Vec<(u64, usize)>,
+    through: u64,
+}
+
+/// Decodes `args.file` in `shards` shards and writes the packet list to `out` in frame
+/// order. `decoder` makes each shard's decoder, `format` its formatter. `None` when the
+/// output was closed (a pipe to `head`); `Some` with no outcome when the capture's first
+/// frame cannot be read (decode it in one piece, for its error).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn replay(
+    args: &ReplayArgs,
+    filter: Option<&Filter>,
+    shards: usize,
+    decoder: &(dyn Fn() -> anyhow::Result<Decoder> + Sync),
+    format: &(dyn Fn() -> anyhow::Result<Box<dyn PacketFormat>> + Sync),
+    out: &mut dyn Write,
+    progress: &Progress,
+) -> anyhow::Result<Option<Option<Outcome>>> {
+    let limit = args.count.unwrap_or(u64::MAX);
+    // Every shard times frames from the capture's first one.
+    let first_ts = match CaptureReader::open(&args.file)?.next_frame() {
+        Ok(Some(frame)) => frame.ts_ns,
+        _ => return Ok(Some(None)),
+    };
+    let bytes_read = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        let mut streams = Vec::new();
+        let mut workers = Vec::new();
+        for index in 0..shards {
+            let (lines, received) = mpsc::sync_channel::<Lines>(4);
+            let shard = Shard::new(index, shards, limit);
+            let progress = (index == 0).then_some(&bytes_read);
+            let job = Job {
+                file: &args.file,
+                shard,
+                shards,
+                limit,
+                first_ts,
+                filter,
+                progress,
+            };
+            workers.push(scope.spawn(move || job.run(decoder()?, format()?, lines)));
+            streams.push(Stream::new(received));
+        }
+        let written = merge(&mut streams, out, || progress.set(bytes_read.load(Ordering::Relaxed)))?;
+        // Dropping the receivers stops the shards if the output was closed.
+        drop(streams);
+        let mut outcome = None;
+        for worker in workers {
+            let result = worker.join().expect("a shard panicked")?;
+            outcome.get_or_insert(result);
+        }
+        Ok(written.map(|()| outcome))
+    })
+}
+
+/// One shard's work.
+struct Job<'a> {
+    file: &'a Path,
+    shard: Shard,
+    shards: usize,
+    limit: u64,
+    first_ts: i64,
+    filter: Option<&'a Filter>,
+    /// Where shard 0 reports the bytes it has read, for the progress bar.
+    progress: Option<&'a AtomicU64>,
+}
+
+impl Job<'_> {
+    fn run(
+        self,
+        decoder: Decoder,
+        mut format: Box<dyn PacketFormat>,
+        lines: mpsc::SyncSender<Lines>,
+    ) -> anyhow::Result<Outcome> {
+        let reader = CaptureReader::open(self.file)?.select(self.shard.frames());
+        let (path, first_pass_frames) = (self.file.to_path_buf(), self.shard.clone());
+        let options = single_pass::Options {
+            limit: self.limit,
+            // The shards share the memory one decoder would hold back.
+            max_held_bytes: (single_pass::Options::default().max_held_bytes / self.shards).max(2 << 20),
+            // A first pass, if one is needed, reads the same frames.
+            reopen: Some(Box::new(move || {
+                Ok(CaptureReader::open_boxed(&path)?.select(first_pass_frames.frames_unprinted()))
+            })),
+            ..single_pass::Options::default()
+        };
+        let mut packets = SinglePass::new(reader, decoder.timed_from(self.first_ts), options);
+        let mut batch = Lines::default();
+        let mut handed = 0u64;
+        while let Some(packet) = packets.next() {
+            if !self.shard.prints(packet.number) {
+                continue;
+            }
+            handed += 1;
+            if self.filter.is_none_or(|f| f.matches(packet)) {
+                format.packet(packet, &mut batch.text);
+                batch.ends.push((packet.number, batch.text.len()));
+            }
+            if batch.ends.len() >= BATCH_LINES || handed % REPORT_EVERY == 0 {
+                batch.through = packet.number;
+                if lines.send(std::mem::take(&mut batch)).is_err() {
+                    break; // the output was closed
+                }
+                if let Some(progress) = self.progress {
+                    progress.store(packets.bytes_read(), Ordering::Relaxed);
+                }
+            }
+        }
+        batch.through = u64::MAX;
+        let _ = lines.send(batch);
+        Ok(Outcome {
+            frames: packets.frames_scanned().min(self.limit),
+            end: packets.end().unwrap_or(End {
+                damage: None,
+                more_after_limit: false,
+            }),
+        })
+    }
+}
+
+/// A shard's lines as they arrive.
+struct Stream {
+    received: mpsc::Receiver<Lines>,
+    batch: Lines,
+    /// The next line of `batch`, and where its text starts.
+    next: usize,
+    start: usize,
+}
+
+impl Stream {
+    fn new(received: mpsc::Receiver<Lines>) -> Self {
+        Stream {
+            received,
+            batch: Lines::default(),
+            next: 0,
+            start: 0,
+        }
+    }
+
+    /// The frame of the next line waiting, if one is.
+    fn head(&self) -> Option<u64> {
+        self.batch.ends.get(self.next).map(|&(frame, _)| frame)
+    }
+
+    /// Has everything up to `frame` arrived?
+    fn through(&self, frame: u64) -> bool {
+        self.head().is_some_and(|head| head > frame) || self.batch.through >= frame
+    }
+
+    /// Waits for the next batch (false when the shard has finished).
+    fn receive(&mut self) -> bool {
+        if self.batch.through == u64::MAX && self.head().is_none() {
+            return false;
+        }
+        match self.received.recv() {
+            Ok(batch) => {
+                self.batch = batch;
+                self.next = 0;
+                self.start = 0;
+                true
+            }
+            Err(_) => {
+                self.batch.through = u64::MAX;
+                false
+            }
+        }
+    }
+}
+
+/// Writes the shards' lines in frame order; `None` when the output was closed.
+fn merge(streams: &mut [Stream], out: &mut dyn Write, mut on_batch: impl FnMut()) -> anyhow::Result<Option<()>> {
+    loop {
+        // The earliest line waiting, and whether every other shard is past it.
+        let Some((index, frame)) = streams
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.head().map(|frame| (i, frame)))
+            .min_by_key(|&(_, frame)| frame)
+        else {
+            // Nothing waiting: wait for a shard that has not finished.
+            match streams.iter_mut().find(|s| s.batch.through != u64::MAX) {
+                Some(stream) => {
+                    stream.receive();
+                    on_batch();
+                    continue;
+                }
+                None => return Ok(Some(())),
+            }
+        };
+        if let Some(behind) = streams.iter_mut().find(|s| !s.through(frame)) {
+            behind.receive();
+            on_batch();
+            continue;
+        }
+        let stream = &mut streams[index];
+        let end = stream.batch.ends[stream.next].1;
+        if write_all(out, &stream.batch.text[stream.start..end])?.is_none() {
+            return Ok(None);
+        }
+        stream.start = end;
+        stream.next += 1;
+    }
+}
