@@ -154,6 +154,8 @@ impl Job<'_> {
             limit: self.limit,
             // The shards share the memory one decoder would hold back.
             max_held_bytes: (single_pass::Options::default().max_held_bytes / self.shards).max(2 << 20),
+            // What another shard prints is decoded without Info.
+            quiet: Some(Box::new(self.shard.quiet())),
             // A first pass, if one is needed, reads the same frames.
             reopen: Some(Box::new(move || {
                 Ok(CaptureReader::open_boxed(&path)?.select(first_pass_frames.frames_unprinted()))
@@ -164,7 +166,7 @@ impl Job<'_> {
         let mut batch = Lines::default();
         let mut handed = 0u64;
         while let Some(packet) = packets.next() {
-            if !self.shard.prints(packet.number) {
+            if packet.quiet {
                 continue;
             }
             handed += 1;
@@ -268,12 +270,24 @@ fn merge(streams: &mut [Stream], out: &mut dyn Write, mut on_batch: impl FnMut()
             on_batch();
             continue;
         }
+        // This shard's lines up to the next line any other shard may have, in one write.
+        let bound = streams
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != index)
+            .map(|(_, s)| s.head().unwrap_or(s.batch.through.saturating_add(1)))
+            .min()
+            .unwrap_or(u64::MAX);
         let stream = &mut streams[index];
-        let end = stream.batch.ends[stream.next].1;
+        let run = stream.batch.ends[stream.next..]
+            .iter()
+            .take_while(|&&(frame, _)| frame < bound)
+            .count();
+        let end = stream.batch.ends[stream.next + run - 1].1;
         if write_all(out, &stream.batch.text[stream.start..end])?.is_none() {
             return Ok(None);
         }
         stream.start = end;
-        stream.next += 1;
+        stream.next += run;
     }
 }

@@ -111,6 +111,8 @@ pub struct Decoder {
     tcp_options: Vec<tcp::TcpOption>,
     fields: bool,
     only: Option<std::sync::Arc<[bool]>>,
+    /// The next frame is decoded quietly (see [`Packet::quiet`]).
+    quiet_next: bool,
 }
 
 impl Default for Decoder {
@@ -141,7 +143,14 @@ impl Decoder {
             tcp_options: Vec::new(),
             fields: true,
             only: None,
+            quiet_next: false,
         }
+    }
+
+    /// Decodes the next frame quietly: for the state it feeds only, without Info (see
+    /// [`Packet::quiet`]).
+    pub(crate) fn quiet_next(&mut self) {
+        self.quiet_next = true;
     }
 
     /// Times frames from `first_ts` rather than from the first frame decoded: a
@@ -236,7 +245,8 @@ impl Decoder {
             frame.linktype,
         );
         p.fields_wanted = self.fields;
-        p.info_wanted = !self.app.hints_only;
+        p.quiet = std::mem::take(&mut self.quiet_next);
+        p.info_wanted = !self.app.hints_only && !p.quiet;
         p.only.clone_from(&self.only);
         if self.fields && self.only.is_none() {
             p.fields.reserve(72);

@@ -222,6 +222,9 @@ pub struct Packet {
     pub(crate) only: Option<std::sync::Arc<[bool]>>,
     /// False in a first pass, which reads no Info: the TCP line is not written.
     pub(crate) info_wanted: bool,
+    /// Decoded only for the state it feeds, not to be shown (a shard of a capture
+    /// decodes what another prints: see `decode::shards`); it has no Info.
+    pub quiet: bool,
     /// Labels that wait for later frames (only in a single pass that holds back).
     pub deferred: Vec<Deferred>,
 }
@@ -247,6 +250,7 @@ impl Packet {
             fields_wanted: true,
             only: None,
             info_wanted: true,
+            quiet: false,
             deferred: Vec::new(),
         }
     }

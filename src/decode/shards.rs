@@ -19,6 +19,7 @@
 //! is decoded in one piece.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::app::{tcp_port_shares_state, udp_port_shares_state};
@@ -85,49 +86,49 @@ fn ip_packet(linktype: LinkType, data: &[u8]) -> Option<&[u8]> {
 /// A hash of the unordered address pair, and whether the frame feeds shared state;
 /// `None` when the frame cannot be placed by its addresses.
 fn addresses_and_sharing(ip: &[u8]) -> Option<(u64, bool)> {
-    let version = ip.first()? >> 4;
-    let (a, b, protocol, transport): (u128, u128, u8, &[u8]) = match version {
+    let (pair, protocol, transport) = match ip.first()? >> 4 {
         4 => {
-            let header_len = usize::from(ip[0] & 0x0f) * 4;
-            let fragment = u16::from_be_bytes([*ip.get(6)?, *ip.get(7)?]) & 0x3fff != 0;
+            let header: &[u8; 20] = ip.get(..20)?.try_into().ok()?;
+            let header_len = usize::from(header[0] & 0x0f) * 4;
+            let fragment = u16::from_be_bytes([header[6], header[7]]) & 0x3fff != 0;
             if header_len < 20 || fragment {
                 return None;
             }
-            let address = |at: usize| Some(u128::from(u32::from_be_bytes(ip.get(at..at + 4)?.try_into().ok()?)));
-            (address(12)?, address(16)?, *ip.get(9)?, ip.get(header_len..)?)
+            let a = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);
+            let b = u32::from_be_bytes([header[16], header[17], header[18], header[19]]);
+            let pair = (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
+            (pair, header[9], ip.get(header_len..)?)
         }
         6 => {
-            let address = |at: usize| Some(u128::from_be_bytes(ip.get(at..at + 16)?.try_into().ok()?));
+            let header: &[u8; 40] = ip.get(..40)?.try_into().ok()?;
+            let address = |at: usize| {
+                let bytes: [u8; 16] = header[at..at + 16].try_into().expect("16 bytes");
+                let x = u128::from_be_bytes(bytes);
+                (x as u64) ^ ((x >> 64) as u64).rotate_left(29)
+            };
+            let (a, b) = (address(8), address(24));
             // Extension headers are not walked: such frames go everywhere.
-            (address(8)?, address(24)?, *ip.get(6)?, ip.get(40..)?)
+            (
+                a.min(b) ^ a.max(b).rotate_left(32).wrapping_mul(0xff51_afd7_ed55_8ccd),
+                header[6],
+                &ip[40..],
+            )
         }
         _ => return None,
     };
-    let ports = || {
-        Some((
-            u16::from_be_bytes([*transport.first()?, *transport.get(1)?]),
-            u16::from_be_bytes([*transport.get(2)?, *transport.get(3)?]),
-        ))
-    };
+    let ports: &[u8; 4] = transport.get(..4)?.try_into().ok()?;
+    let (src, dst) = (
+        u16::from_be_bytes([ports[0], ports[1]]),
+        u16::from_be_bytes([ports[2], ports[3]]),
+    );
     let shared = match protocol {
-        6 => {
-            let (src, dst) = ports()?;
-            tcp_port_shares_state(src) || tcp_port_shares_state(dst)
-        }
-        17 => {
-            let (src, dst) = ports()?;
-            udp_port_shares_state(src) || udp_port_shares_state(dst)
-        }
+        6 => tcp_port_shares_state(src) || tcp_port_shares_state(dst),
+        17 => udp_port_shares_state(src) || udp_port_shares_state(dst),
         // ICMP, ICMPv6 (echo pairs, errors about other conversations), tunnels and
         // anything else.
         _ => return None,
     };
-    let (low, high) = (a.min(b), a.max(b));
-    let fold = |x: u128| (x as u64) ^ ((x >> 64) as u64).rotate_left(17);
-    Some((
-        fold(low) ^ fold(high).rotate_left(31).wrapping_mul(0xff51_afd7_ed55_8ccd),
-        shared,
-    ))
+    Some((pair, shared))
 }
 
 /// One shard of a capture: picks its frames for a reader, and says which of the packets
@@ -138,7 +139,45 @@ pub struct Shard {
     count: usize,
     limit: u64,
     /// Frames decoded here but printed by another shard, oldest first.
-    silent: Arc<Mutex<VecDeque<u64>>>,
+    silent: Arc<Silent>,
+}
+
+/// The frames a shard decodes without printing them. (The reader that lists them and
+/// the loop that asks run on the same thread; the lock is for the types' sake.)
+#[derive(Debug)]
+struct Silent {
+    frames: Mutex<VecDeque<u64>>,
+    /// The first of them (`u64::MAX` when there is none): most packets are printed, and
+    /// this answers for them without the lock.
+    first: AtomicU64,
+}
+
+impl Silent {
+    fn push(&self, frame: u64) {
+        let mut frames = self.frames.lock().expect("not poisoned");
+        if frames.is_empty() {
+            self.first.store(frame, Ordering::Relaxed);
+        }
+        frames.push_back(frame);
+    }
+
+    /// Is `frame` silent? Asked in frame order: the frames before it are dropped.
+    fn take(&self, frame: u64) -> bool {
+        if frame < self.first.load(Ordering::Relaxed) {
+            return false;
+        }
+        let mut frames = self.frames.lock().expect("not poisoned");
+        while frames.front().is_some_and(|&n| n < frame) {
+            frames.pop_front();
+        }
+        let silent = frames.front() == Some(&frame);
+        if silent {
+            frames.pop_front();
+        }
+        self.first
+            .store(frames.front().copied().unwrap_or(u64::MAX), Ordering::Relaxed);
+        silent
+    }
 }
 
 impl Shard {
@@ -148,7 +187,10 @@ impl Shard {
             index,
             count,
             limit,
-            silent: Arc::default(),
+            silent: Arc::new(Silent {
+                frames: Mutex::default(),
+                first: AtomicU64::new(u64::MAX),
+            }),
         }
     }
 
@@ -165,7 +207,7 @@ impl Shard {
                 return true;
             }
             if route.everywhere {
-                this.silent.lock().expect("not poisoned").push_back(frame.number);
+                this.silent.push(frame.number);
             }
             route.everywhere
         }
@@ -180,18 +222,11 @@ impl Shard {
         }
     }
 
-    /// Does this shard print frame `number`? Asked for each packet decoded from
-    /// [`Self::frames`], in frame order.
-    pub fn prints(&self, number: u64) -> bool {
-        let mut silent = self.silent.lock().expect("not poisoned");
-        while silent.front().is_some_and(|&n| n < number) {
-            silent.pop_front();
-        }
-        if silent.front() == Some(&number) {
-            silent.pop_front();
-            return false;
-        }
-        true
+    /// For `single_pass::Options::quiet`: is frame `number`, one of [`Self::frames`],
+    /// printed by another shard? Asked for each of them, in frame order.
+    pub fn quiet(&self) -> impl FnMut(u64) -> bool + Send + 'static {
+        let silent = Arc::clone(&self.silent);
+        move |number| silent.take(number)
     }
 }
 
@@ -292,8 +327,9 @@ mod tests {
         // Frame 5 is past the limit: both see it, to stop there.
         assert_eq!(decoded_there, [2, 3, 5]);
         assert_eq!(decoded_here, [1, 2, 3, 4, 5]);
-        assert_eq!(decoded_there.iter().filter(|&&n| other.prints(n)).count(), 1);
-        assert!(decoded_here.iter().all(|&n| mine.prints(n)));
+        let (mut quiet_there, mut quiet_here) = (other.quiet(), mine.quiet());
+        assert_eq!(decoded_there.iter().filter(|&&n| !quiet_there(n)).count(), 1);
+        assert!(decoded_here.iter().all(|&n| !quiet_here(n)));
         let mut unprinted = other.frames_unprinted();
         assert_eq!(frames.iter().filter(|f| unprinted(f)).count(), 3);
     }

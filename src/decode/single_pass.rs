@@ -39,6 +39,9 @@ pub struct Options {
     /// The capture from its start, for that first pass (without it, what is still
     /// undecided then is taken as never decided).
     pub reopen: Option<Reopen>,
+    /// Says which frames are decoded only for the state they feed: they are handed out
+    /// [`Packet::quiet`], without Info (a shard of a capture: `decode::shards`).
+    pub quiet: Option<Box<dyn FnMut(u64) -> bool + Send>>,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             max_held: 8192,
             max_held_bytes: 16 << 20,
             reopen: None,
+            quiet: None,
         }
     }
 }
@@ -107,6 +111,7 @@ pub struct SinglePass<R: Read> {
     frames: u64,
     with_bytes: bool,
     with_delivered: bool,
+    quiet: Option<Box<dyn FnMut(u64) -> bool + Send>>,
     end: Option<End>,
     /// The frames have run out (`end` may already have been taken).
     over: bool,
@@ -115,9 +120,10 @@ pub struct SinglePass<R: Read> {
 impl<R: Read> SinglePass<R> {
     /// Decodes `reader` with `decoder` (made [`Decoder::deferring`], or nothing is
     /// ever held back), as `options` say.
-    pub fn new(reader: CaptureReader<R>, decoder: Decoder, options: Options) -> Self {
+    pub fn new(reader: CaptureReader<R>, decoder: Decoder, mut options: Options) -> Self {
         let (limit, with_bytes, with_delivered) = (options.limit, options.with_bytes, options.with_delivered);
         SinglePass {
+            quiet: options.quiet.take(),
             reader,
             holding: Holding::new(decoder, options),
             ready: VecDeque::new(),
@@ -181,6 +187,9 @@ impl<R: Read> SinglePass<R> {
                 },
                 Ok(Some(frame)) => {
                     self.frames = frame.number;
+                    if self.quiet.as_mut().is_some_and(|quiet| quiet(frame.number)) {
+                        self.holding.decoder.quiet_next();
+                    }
                     let holding = &mut self.holding;
                     let with_delivered = self.with_delivered;
                     let mut delivered = Vec::new();

@@ -280,7 +280,9 @@ const OTHER_UDP_PORTS: [u16; 20] = [
 /// (FTP's announced data channels, DNS transactions matched by id)? Decoding a capture
 /// in shards (`decode::shards`), every shard decodes such conversations.
 pub(crate) fn tcp_port_shares_state(port: u16) -> bool {
-    matches!(tcp_port_protocol(port), Some(PortProtocol::Ftp | PortProtocol::Dns))
+    // Asked for every frame of a sharded capture: the ports of `tcp_port_protocol`'s
+    // FTP and DNS (a test keeps the two in step).
+    matches!(port, 21 | 53 | 5353)
 }
 
 /// The same for UDP: DNS and NetBIOS names (transactions matched by id), NetBIOS
@@ -686,6 +688,14 @@ pub(crate) fn buffers_full(out: &mut Out, proto: Proto) {
 #[cfg(test)]
 mod pending_tests {
     use super::*;
+
+    #[test]
+    fn the_ports_whose_state_is_shared_are_those_of_ftp_and_dns() {
+        for port in 0..=u16::MAX {
+            let shared = matches!(tcp_port_protocol(port), Some(PortProtocol::Ftp | PortProtocol::Dns));
+            assert_eq!(tcp_port_shares_state(port), shared, "{port}");
+        }
+    }
 
     #[test]
     fn buffers_are_capped_for_all_streams_together() {
