@@ -74,23 +74,28 @@ impl Table {
             _ => pad_right(line, cells[4], w[4]),
         }
         line.push(' ');
-        let mut visible = w[0]
-            + w[4]
-            + 4
-            + cells[2].chars().count().max(w[2])
-            + cells[3].chars().count().max(w[3])
-            + cells[0].len().saturating_sub(w[0])
-            + cells[4].chars().count().saturating_sub(w[4]);
-        if time {
-            visible += cells[1].len().max(w[1]) + 1;
-        }
         if length {
             pad_left(line, cells[5], w[5]);
             line.push(' ');
-            visible += cells[5].len().max(w[5]) + 1;
         }
         let info = match self.width {
-            Some(width) => std::borrow::Cow::Owned(fit(info, width.saturating_sub(visible).max(8))),
+            Some(width) => {
+                // The columns before Info, as wide as they came out.
+                let mut visible = w[0]
+                    + w[4]
+                    + 4
+                    + width_of(cells[2]).max(w[2])
+                    + width_of(cells[3]).max(w[3])
+                    + cells[0].len().saturating_sub(w[0])
+                    + width_of(cells[4]).saturating_sub(w[4]);
+                if time {
+                    visible += cells[1].len().max(w[1]) + 1;
+                }
+                if length {
+                    visible += cells[5].len().max(w[5]) + 1;
+                }
+                std::borrow::Cow::Owned(fit(info, width.saturating_sub(visible).max(8)))
+            }
             None => std::borrow::Cow::Borrowed(info),
         };
         if self.color && info_red {
@@ -104,17 +109,31 @@ impl Table {
 
 /// Appends `text` right-aligned in `width` columns (as `{:>width$}`).
 fn pad_left(out: &mut String, text: &str, width: usize) {
-    for _ in text.chars().count()..width {
-        out.push(' ');
-    }
+    pad(out, width.saturating_sub(width_of(text)));
     out.push_str(text);
 }
 
 /// Appends `text` left-aligned in `width` columns (as `{:<width$}`).
 fn pad_right(out: &mut String, text: &str, width: usize) {
     out.push_str(text);
-    for _ in text.chars().count()..width {
-        out.push(' ');
+    pad(out, width.saturating_sub(width_of(text)));
+}
+
+/// Appends `n` spaces.
+fn pad(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    match SPACES.get(..n) {
+        Some(spaces) => out.push_str(spaces),
+        None => out.extend(std::iter::repeat_n(' ', n)),
+    }
+}
+
+/// Columns a cell takes: one per character (cells are ASCII but for a few names).
+fn width_of(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
     }
 }
 
