@@ -10,6 +10,7 @@ use std::io::Cursor;
 use std::sync::{Arc, OnceLock};
 
 use wirelab::capture::{BoxedReader, CaptureReader};
+use wirelab::decode::shards::Shard;
 use wirelab::decode::single_pass::{Options, SinglePass};
 use wirelab::decode::{first_pass, Decoder, Field, Packet};
 use wirelab::filter::Filter;
@@ -188,6 +189,7 @@ pub fn decode_capture(bytes: &[u8]) {
     let mut decoder = Decoder::with_hints(hints);
     let mut views = Views::new();
     let mut two_passes = Vec::new();
+    let mut listed = Vec::new();
     while reader.frames_read() < MAX_FRAMES {
         match reader.next_frame() {
             Ok(Some(frame)) => {
@@ -195,6 +197,7 @@ pub fn decode_capture(bytes: &[u8]) {
                 let p = decoder.decode_with(&frame, |_, a| delivered.extend_from_slice(&a.delivered));
                 views.packet(&p, frame.data, &delivered);
                 two_passes.push(shown(&p));
+                listed.push(columns(&p));
             }
             Ok(None) => break,
             Err(e) => {
@@ -223,6 +226,41 @@ pub fn decode_capture(bytes: &[u8]) {
         i += 1;
     }
     assert_eq!(i, two_passes.len(), "packet count");
+    // Decoded in shards (each its own frames, and every frame that feeds shared state),
+    // the packets each shard prints make the same list.
+    let first_ts =
+        match CaptureReader::new(Cursor::new(bytes), "fuzz").map(|mut r| r.next_frame().map(|f| f.map(|f| f.ts_ns))) {
+            Ok(Ok(Some(ts))) => ts,
+            _ => return,
+        };
+    for count in [2, 3] {
+        let mut sharded = Vec::new();
+        for index in 0..count {
+            let shard = Shard::new(index, count, MAX_FRAMES);
+            let reader = CaptureReader::new(Cursor::new(bytes), "fuzz")
+                .expect("opened above")
+                .select(shard.frames());
+            let options = Options {
+                limit: MAX_FRAMES,
+                quiet: Some(Box::new(shard.quiet())),
+                ..Options::default()
+            };
+            let mut pass = SinglePass::new(reader, Decoder::new().deferring().timed_from(first_ts), options);
+            while let Some(p) = pass.next() {
+                if !p.quiet {
+                    sharded.push((p.number, columns(p)));
+                }
+            }
+        }
+        sharded.sort_by_key(|(number, _)| *number);
+        let sharded: Vec<String> = sharded.into_iter().map(|(_, columns)| columns).collect();
+        assert_eq!(sharded, listed, "in {count} shards");
+    }
+}
+
+/// What a packet list shows of a packet.
+fn columns(p: &Packet) -> String {
+    format!("{} {:?} {:?} {} {}", p.number, p.src, p.dst, p.protocol, p.info)
 }
 
 /// Everything a packet shows: columns, fields, layers and notes.
