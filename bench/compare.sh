@@ -10,8 +10,9 @@
 #
 # The capture is written by the bench-capture example into $TMPDIR (never committed)
 # and removed at the end. wirelab decodes it on every core (one shard of the
-# conversations per core, at most 8); the "(one thread)" line shows a single core. wirelab runs are best of three; tshark and tcpdump run once
-# (they are the slow side, and their runs vary less than the ratio's rounding).
+# conversations per core, at most 8); the "(one thread)" line shows a single core.
+# wirelab runs are best of five; tshark and tcpdump run once (they are the slow side,
+# and their runs vary less than the ratio's rounding).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,10 +53,10 @@ measure() {
 
 {
     measure "read frames only (floor)" 3 target/release/examples/read-frames "$file"
-    measure "wirelab replay -T tsv" 3 "$wirelab" replay -T tsv "$file"
-    measure "wirelab replay -T tsv (one thread)" 3 env WIRELAB_THREADS=1 "$wirelab" replay -T tsv "$file"
-    measure "wirelab replay (table)" 3 "$wirelab" replay --color never "$file"
-    measure "wirelab replay -Y '$filter'" 3 "$wirelab" replay -Y "$filter" "$file"
+    measure "wirelab replay -T tsv" 5 "$wirelab" replay -T tsv "$file"
+    measure "wirelab replay -T tsv (one thread)" 5 env WIRELAB_THREADS=1 "$wirelab" replay -T tsv "$file"
+    measure "wirelab replay (table)" 5 "$wirelab" replay --color never "$file"
+    measure "wirelab replay -Y '$filter'" 5 "$wirelab" replay -Y "$filter" "$file"
     measure "tshark -r" 1 tshark -r "$file"
     measure "tshark -r -Y '$filter'" 1 tshark -r "$file" -Y "$filter"
     if command -v tcpdump >/dev/null; then
