@@ -162,7 +162,8 @@ impl Job<'_> {
             })),
             ..single_pass::Options::default()
         };
-        let mut packets = SinglePass::new(reader, decoder.timed_from(self.first_ts), options);
+        let decoder = decoder.timed_from(self.first_ts).share_budgets(self.shards);
+        let mut packets = SinglePass::new(reader, decoder, options);
         let mut batch = Lines::default();
         let mut handed = 0u64;
         while let Some(packet) = packets.next() {

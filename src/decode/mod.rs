@@ -153,6 +153,15 @@ impl Decoder {
         self.quiet_next = true;
     }
 
+    /// Holds `1/shares` of what a decoder may buffer across conversations (out-of-order
+    /// TCP data, unfinished messages), and makes this thread's analyzers do the same: a
+    /// shard of a capture decoded on several threads (`decode::shards`).
+    pub fn share_budgets(mut self, shares: usize) -> Self {
+        self.tcp.share_budget(shares);
+        app::share_thread_budget(shares);
+        self
+    }
+
     /// Times frames from `first_ts` rather than from the first frame decoded: a
     /// decoder of part of a capture (`decode::shards`) times them as the whole does.
     pub fn timed_from(mut self, first_ts: i64) -> Self {

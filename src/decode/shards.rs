@@ -13,10 +13,11 @@
 //! shard's labels are exactly those of one decoder over the whole capture.
 //!
 //! What shards do not share: the stream numbers (`tcp.stream`, `udp.stream`) each
-//! counts for its own conversations, and the budgets that bound buffered bytes across
-//! all conversations (`tcp_flows::MAX_BUFFERED_TOTAL`, `app::MAX_PENDING_TOTAL`), which
-//! a shard applies to its part. A packet list that shows or filters on stream numbers
-//! is decoded in one piece.
+//! counts for its own conversations, so a packet list that shows or filters on them is
+//! decoded in one piece; and the budgets for bytes buffered across all conversations
+//! (`tcp_flows::MAX_BUFFERED_TOTAL`, `app::MAX_PENDING_TOTAL`), of which each shard holds
+//! its share (`Decoder::share_budgets`): together they hold what one decoder would, and a
+//! capture that fills them gives up a stream at another point than in one piece.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};

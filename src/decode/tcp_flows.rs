@@ -197,7 +197,7 @@ const SWEEP_EVERY: u32 = 8192;
 pub const MAX_BUFFERED_TOTAL: usize = 64 << 20;
 
 /// All TCP conversations of a capture.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TcpTracker {
     by_key: FastMap<Key, u64>,
     conversations: FastMap<u64, Conversation>,
@@ -210,11 +210,36 @@ pub struct TcpTracker {
     spare: Vec<u8>,
     /// Out-of-order bytes waiting in all conversations together.
     buffered: usize,
+    /// What all conversations may hold out of order: [`MAX_BUFFERED_TOTAL`], or a share.
+    max_buffered: usize,
     /// Streams and their bytes only, without the sequence analysis (a first pass).
     streams_only: bool,
 }
 
+impl Default for TcpTracker {
+    fn default() -> Self {
+        TcpTracker {
+            by_key: FastMap::default(),
+            conversations: FastMap::default(),
+            next_stream: 0,
+            reassemble: false,
+            since_sweep: 0,
+            evicted: Vec::new(),
+            spare: Vec::new(),
+            buffered: 0,
+            max_buffered: MAX_BUFFERED_TOTAL,
+            streams_only: false,
+        }
+    }
+}
+
 impl TcpTracker {
+    /// Holds at most `1/shares` of [`MAX_BUFFERED_TOTAL`] out of order (a shard of a
+    /// capture decoded on several threads: together they hold what one tracker would).
+    pub(crate) fn share_budget(&mut self, shares: usize) {
+        self.max_buffered = MAX_BUFFERED_TOTAL / shares.max(1);
+    }
+
     /// A tracker that also rebuilds each direction's ordered byte stream.
     pub fn with_reassembly() -> Self {
         TcpTracker {
@@ -394,7 +419,7 @@ impl TcpTracker {
         if let Some(stream) = fwd.stream.as_mut() {
             let before = stream.pending_bytes();
             analysis.reassembly = stream.push(seg.seq, seg.flags & SYN != 0, seg.payload, &mut analysis.delivered);
-            if seg.flags & (FIN | RST) != 0 || self.buffered + stream.pending_bytes() > before + MAX_BUFFERED_TOTAL {
+            if seg.flags & (FIN | RST) != 0 || self.buffered + stream.pending_bytes() > before + self.max_buffered {
                 // The direction ended, or all streams together hold too much out-of-order
                 // data: this one gives up its holes.
                 if seg.flags & (FIN | RST) == 0 {

@@ -605,6 +605,15 @@ const KEEP_CAPACITY: usize = 64 << 10;
 thread_local! {
     /// Capacity of every live `Pending` of this thread (decoders are per thread).
     static BUFFERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// What this thread's analyzers may hold: [`MAX_PENDING_TOTAL`], or its share when
+    /// the capture is decoded in shards on several threads.
+    static BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_PENDING_TOTAL) };
+}
+
+/// Gives this thread's analyzers `1/shares` of [`MAX_PENDING_TOTAL`] (a shard of a
+/// capture decoded on several threads: together they hold what one decoder would).
+pub(crate) fn share_thread_budget(shares: usize) {
+    BUDGET.set(MAX_PENDING_TOTAL / shares.max(1));
 }
 
 /// A direction's bytes not yet consumed by its analyzer.
@@ -615,10 +624,11 @@ pub struct Pending {
 
 impl Pending {
     /// Adds newly delivered bytes after the waiting ones. False, with nothing added,
-    /// when the thread's analyzers would hold more than [`MAX_PENDING_TOTAL`].
+    /// when the thread's analyzers would hold more than [`MAX_PENDING_TOTAL`] (or the
+    /// thread's share of it).
     #[must_use]
     pub fn push(&mut self, bytes: &[u8]) -> bool {
-        self.push_within(bytes, MAX_PENDING_TOTAL)
+        self.push_within(bytes, BUDGET.get())
     }
 
     fn push_within(&mut self, bytes: &[u8], limit: usize) -> bool {
@@ -680,7 +690,7 @@ pub(crate) fn buffers_full(out: &mut Out, proto: Proto) {
         format!(
             "wirelab's buffers for unfinished messages are full ({} MiB for all streams): this stream is not \
              decoded further",
-            MAX_PENDING_TOTAL >> 20
+            BUDGET.get() >> 20
         ),
     );
 }
