@@ -267,11 +267,16 @@ impl Control {
         expected: &mut Expectations,
         out: &mut Out,
     ) {
-        let upper = command.to_ascii_uppercase();
-        if TRANSFER_COMMANDS.contains(&upper.as_str()) {
-            expected.set_transfer(server.0, client.0, || match arg {
-                Some(arg) => format!("{upper} {arg}"),
-                None => upper.clone(),
+        // Compared without upper-casing into a new string: there is a request in every
+        // other segment of a control connection.
+        let is = |name: &str| command.eq_ignore_ascii_case(name);
+        if TRANSFER_COMMANDS.iter().any(|name| is(name)) {
+            expected.set_transfer(server.0, client.0, || {
+                let upper = command.to_ascii_uppercase();
+                match arg {
+                    Some(arg) => format!("{upper} {arg}"),
+                    None => upper,
+                }
             });
         }
         let whole = || match arg {
@@ -281,31 +286,29 @@ impl Control {
         if let Some(setup_frame) = expected.set_command(server.0, client.0, whole, out.frame(), &self.cwd) {
             out.uint(Field::FtpSetupFrame, setup_frame);
         }
-        match upper.as_str() {
-            "PORT" => {
-                if let Some(arg) = arg {
-                    let fields = [Field::FtpActiveCip, Field::FtpActivePort, Field::FtpActiveNat];
-                    if let Err(why) = announce(arg, "PORT", fields, (client.0, server.0), expected, out) {
-                        let note = format!("PORT argument is invalid: {why}");
-                        out.note(Severity::Warning, Proto::Ftp, note);
-                    }
+        if is("PORT") {
+            if let Some(arg) = arg {
+                let fields = [Field::FtpActiveCip, Field::FtpActivePort, Field::FtpActiveNat];
+                if let Err(why) = announce(arg, "PORT", fields, (client.0, server.0), expected, out) {
+                    let note = format!("PORT argument is invalid: {why}");
+                    out.note(Severity::Warning, Proto::Ftp, note);
                 }
             }
-            "EPRT" => {
-                // tshark 4.0 reads EPRT's fields but sets up no data channel from it.
-                if let Some((ip, port)) = arg.and_then(parse_eprt) {
-                    match ip {
-                        IpAddr::V4(v4) => out.field(Field::FtpEprtIp, Value::Ipv4(v4)),
-                        IpAddr::V6(v6) => out.field(Field::FtpEprtIpv6, Value::Ipv6(v6)),
-                    }
-                    out.uint(Field::FtpEprtPort, port);
-                } else {
-                    out.note(Severity::Warning, Proto::Ftp, "EPRT argument is invalid");
+        } else if is("EPRT") {
+            // tshark 4.0 reads EPRT's fields but sets up no data channel from it.
+            if let Some((ip, port)) = arg.and_then(parse_eprt) {
+                match ip {
+                    IpAddr::V4(v4) => out.field(Field::FtpEprtIp, Value::Ipv4(v4)),
+                    IpAddr::V6(v6) => out.field(Field::FtpEprtIpv6, Value::Ipv6(v6)),
                 }
+                out.uint(Field::FtpEprtPort, port);
+            } else {
+                out.note(Severity::Warning, Proto::Ftp, "EPRT argument is invalid");
             }
-            "CWD" => self.pending_cwd = arg.map(|a| join_path(self.cwd.as_deref(), a)),
-            "CDUP" => self.pending_cwd = Some(join_path(self.cwd.as_deref(), "..")),
-            _ => {}
+        } else if is("CWD") {
+            self.pending_cwd = arg.map(|a| join_path(self.cwd.as_deref(), a));
+        } else if is("CDUP") {
+            self.pending_cwd = Some(join_path(self.cwd.as_deref(), ".."));
         }
     }
 
