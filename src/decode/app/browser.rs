@@ -192,7 +192,7 @@ fn mailslot(smb: &[u8], out: &mut Out) {
     });
     out.uint(Field::MailslotOpcode, opcode);
     let name_text = String::from_utf8_lossy(name).into_owned();
-    out.str(Field::MailslotName, name_text.clone());
+    out.str(Field::MailslotName, name_text.as_str());
     if name_text != "\\MAILSLOT\\BROWSE" {
         return;
     }

@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use super::Out;
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
-use crate::decode::text::escape_bytes;
+use crate::decode::text::{escape_bytes, escape_str, push_num};
 
 type Endpoint = (IpAddr, u16);
 
@@ -381,29 +381,39 @@ impl DataChannel {
     pub fn segment(&mut self, payload: &[u8], expected: &Expectations, out: &mut Out) {
         out.message(Proto::FtpData, "FTP-DATA");
         let info = self.setup_frame.and_then(|f| expected.by_setup(f));
-        let mut text = format!("FTP Data: {} bytes", payload.len());
         if let Some(first) = self.first_frame {
             out.uint(Field::FtpDataSetupFrame, first);
         }
         if let Some(info) = info {
-            text.push_str(&format!(" ({})", info.method));
             out.uint(Field::FtpDataSetupFrame, info.setup_frame);
             out.str(Field::FtpDataSetupMethod, info.method);
             if let Some((command, frame)) = &info.command {
-                text.push_str(&format!(" ({command})"));
-                out.str(Field::FtpDataCommand, command.clone());
+                out.str(Field::FtpDataCommand, command.as_str());
                 out.uint(Field::FtpDataCommandFrame, *frame);
             }
             if let Some(cwd) = &info.cwd {
-                out.str(Field::FtpDataCurrentWorkingDirectory, cwd.clone());
+                out.str(Field::FtpDataCurrentWorkingDirectory, cwd.as_str());
             }
             if let Some(transfer) = &info.transfer {
-                out.str(Field::WirelabFtpDataTransfer, transfer.clone());
+                out.str(Field::WirelabFtpDataTransfer, transfer.as_str());
             }
         }
-        let mut escaped = String::new();
-        escape_bytes(text.as_bytes(), &mut escaped);
-        out.info_part(&escaped);
+        // `FTP Data: N bytes (PASV) (RETR name)`, written straight into the column.
+        out.info_part_with(|column| {
+            column.push_str("FTP Data: ");
+            push_num(column, payload.len());
+            column.push_str(" bytes");
+            if let Some(info) = info {
+                column.push_str(" (");
+                column.push_str(info.method);
+                column.push(')');
+                if let Some((command, _)) = &info.command {
+                    column.push_str(" (");
+                    escape_str(command, column);
+                    column.push(')');
+                }
+            }
+        });
     }
 }
 

@@ -64,8 +64,8 @@ pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
                 );
             }
             let (domain, user) = (domain.unwrap_or_default(), user.unwrap_or_default());
-            out.str(Field::NtlmsspAuthDomain, domain.clone());
-            out.str(Field::NtlmsspAuthUsername, user.clone());
+            out.str(Field::NtlmsspAuthDomain, domain.as_str());
+            out.str(Field::NtlmsspAuthUsername, user.as_str());
             if let Some(host) = host {
                 out.str(Field::NtlmsspAuthHostname, host);
             }

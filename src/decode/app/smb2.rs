@@ -306,7 +306,7 @@ impl Smb2State {
             (CREATE, false) => {
                 let (offset, len) = (usize::from(m.u16(b + 44)?), usize::from(m.u16(b + 46)?));
                 let name = if len == 0 { String::new() } else { m.utf16(offset, len)? };
-                out.str(Field::Smb2Filename, name.clone());
+                out.str(Field::Smb2Filename, name.as_str());
                 bounded_insert(&mut self.requests, msg_id, Pending::Create(name.clone()));
                 Some(format!(" File: {name}"))
             }
@@ -337,7 +337,7 @@ impl Smb2State {
                 let file = file_of(self, b + 8)?;
                 let (offset, len) = (usize::from(m.u16(b + 24)?), usize::from(m.u16(b + 26)?));
                 let pattern = m.utf16(offset, len).unwrap_or_default();
-                out.str(Field::Smb2FindPattern, pattern.clone());
+                out.str(Field::Smb2FindPattern, pattern.as_str());
                 bounded_insert(&mut self.requests, msg_id, Pending::Find(level));
                 Some(format!("{file} {} Pattern: {pattern}", find_level_name(level)))
             }
