@@ -257,7 +257,11 @@ fn mac_names(args: &ReplayArgs) -> MacNames {
 }
 
 fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
-    let names = mac_names(args);
+    formatter_with(args, mac_names(args))
+}
+
+/// [`formatter`] with these MAC names.
+fn formatter_with(args: &ReplayArgs, names: MacNames) -> anyhow::Result<Box<dyn PacketFormat>> {
     let format = if !args.fields.is_empty() && args.format == Format::Table {
         Format::Fields
     } else {
@@ -346,13 +350,15 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         buf.clear();
-        let make_format = || formatter(args);
+        // One set of MAC names for all the shards, read by this thread while they start.
+        let make_format = || formatter_with(args, names.clone());
         match sharded::replay(
             args,
             filter.as_ref(),
             shards,
             &make_decoder,
             &make_format,
+            &names,
             &mut out,
             &progress,
         )? {

@@ -9,12 +9,12 @@ use std::sync::mpsc;
 
 use super::progress::Progress;
 use super::{write_all, Format, ReplayArgs};
-use crate::capture::CaptureReader;
+use crate::capture::{CaptureReader, LinkType};
 use crate::decode::shards::Shard;
 use crate::decode::single_pass::{self, End, SinglePass};
 use crate::decode::{Decoder, Field};
 use crate::filter::Filter;
-use crate::view::PacketFormat;
+use crate::view::{MacNames, PacketFormat};
 
 /// Captures smaller than this are decoded in one piece: starting threads and reading
 /// the file once per shard would cost more than it saves.
@@ -78,7 +78,8 @@ struct Lines {
 }
 
 /// Decodes `args.file` in `shards` shards and writes the packet list to `out` in frame
-/// order. `decoder` makes each shard's decoder, `format` its formatter. `None` when the
+/// order. `decoder` makes each shard's decoder, `format` its formatter (whose MAC names
+/// are `names`). `None` when the
 /// output was closed (a pipe to `head`); `Some` with no outcome when the capture's first
 /// frame cannot be read (decode it in one piece, for its error).
 #[allow(clippy::too_many_arguments)]
@@ -88,13 +89,14 @@ pub(crate) fn replay(
     shards: usize,
     decoder: &(dyn Fn() -> anyhow::Result<Decoder> + Sync),
     format: &(dyn Fn() -> anyhow::Result<Box<dyn PacketFormat>> + Sync),
+    names: &MacNames,
     out: &mut dyn Write,
     progress: &Progress,
 ) -> anyhow::Result<Option<Option<Outcome>>> {
     let limit = args.count.unwrap_or(u64::MAX);
     // Every shard times frames from the capture's first one.
-    let first_ts = match CaptureReader::open(&args.file)?.next_frame() {
-        Ok(Some(frame)) => frame.ts_ns,
+    let (first_ts, linktype) = match CaptureReader::open(&args.file)?.next_frame() {
+        Ok(Some(frame)) => (frame.ts_ns, frame.linktype),
         _ => return Ok(Some(None)),
     };
     let bytes_read = AtomicU64::new(0);
@@ -116,6 +118,12 @@ pub(crate) fn replay(
             };
             workers.push(scope.spawn(move || job.run(decoder()?, format()?, lines)));
             streams.push(Stream::new(received));
+        }
+        // An Ethernet capture will want its MAC addresses named (ARP, at least): this
+        // thread reads the tables while the shards start, rather than the shard that
+        // first prints one.
+        if linktype == LinkType::Ethernet {
+            names.warm();
         }
         let written = merge(&mut streams, out, || progress.set(bytes_read.load(Ordering::Relaxed)))?;
         // Dropping the receivers stops the shards if the output was closed.

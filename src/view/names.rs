@@ -5,7 +5,7 @@
 //! Without those files addresses stay numeric.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::decode::field::format_mac;
 use crate::decode::FastMap;
@@ -15,10 +15,11 @@ pub const DEFAULT_DIR: &str = "/usr/share/wireshark";
 
 /// The names, read from `dir` the first time one is needed: parsing Wireshark's tables
 /// costs more than decoding a small capture, and most packet lists show IP addresses.
-#[derive(Debug, Default)]
+/// Clones share the tables (the threads of a capture decoded in shards read them once).
+#[derive(Debug, Default, Clone)]
 pub struct MacNames {
     dir: Option<PathBuf>,
-    tables: OnceLock<Tables>,
+    tables: Arc<OnceLock<Tables>>,
 }
 
 #[derive(Debug, Default)]
@@ -52,8 +53,14 @@ impl MacNames {
     pub fn load(dir: &Path) -> Self {
         MacNames {
             dir: Some(dir.to_path_buf()),
-            tables: OnceLock::new(),
+            tables: Arc::default(),
         }
+    }
+
+    /// Reads the tables now if they are not read yet (a thread with time to spare does
+    /// it before the threads that print need them).
+    pub fn warm(&self) {
+        self.tables();
     }
 
     fn tables(&self) -> &Tables {
@@ -74,9 +81,12 @@ impl MacNames {
     }
 
     /// Adds names in the files' format (`ADDR[/BITS] <tab> NAME`).
-    pub fn add_lines(&mut self, text: &str) {
+    #[cfg(test)]
+    fn add_lines(&mut self, text: &str) {
         self.tables();
-        let tables = self.tables.get_mut().expect("initialised above");
+        let tables = Arc::get_mut(&mut self.tables)
+            .and_then(OnceLock::get_mut)
+            .expect("initialised above, not shared");
         tables.add_lines(text);
         tables.masked.sort_by_key(|(bits, _)| std::cmp::Reverse(*bits));
     }
