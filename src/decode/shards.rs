@@ -5,12 +5,14 @@
 //! frame of a TCP or UDP conversation (and of an FTP data channel, which joins its
 //! control connection's hosts) is decoded by one shard, in order, with the state it
 //! needs. Some state spans conversations: FTP's announced data channels (read by
-//! whichever connection comes), DNS and NetBIOS transactions matched by id whatever
+//! whichever connection comes), DNS and NetBIOS name transactions matched by id whatever
 //! the addresses (queries go to broadcast addresses), echo replies, ICMP errors about
 //! other conversations. Frames that feed such state are decoded by *every* shard (see
-//! [`Route::everywhere`]), and printed by their owner only. Frames wirelab cannot place
-//! (no IP header it finds, fragments, tunnels) are decoded everywhere too. So each
-//! shard's labels are exactly those of one decoder over the whole capture.
+//! [`Route::everywhere`]), and printed by their owner only: the others decode them
+//! quietly (`Packet::quiet`: no labels, no sequence analysis, DNS only as far as its
+//! transaction). Frames wirelab cannot place (no IP header it finds, fragments,
+//! tunnels) are decoded everywhere too; ARP, NetBIOS datagrams and SSDP keep no state.
+//! So each shard's labels are exactly those of one decoder over the whole capture.
 //!
 //! What shards do not share: the stream numbers (`tcp.stream`, `udp.stream`) each
 //! counts for its own conversations, so a packet list that shows or filters on them is
@@ -42,7 +44,13 @@ pub fn route(linktype: LinkType, data: &[u8], shards: usize) -> Route {
         everywhere: true,
     };
     let Some(ip) = ip_packet(linktype, data) else {
-        return everywhere;
+        // ARP keeps no state: one shard decodes it. Whatever else wirelab cannot place
+        // is decoded everywhere.
+        let arp = linktype == LinkType::Ethernet && data.get(12..14) == Some(&[0x08, 0x06]);
+        return Route {
+            owner: 0,
+            everywhere: !arp,
+        };
     };
     let Some((pair, shared)) = addresses_and_sharing(ip) else {
         return everywhere;
@@ -267,15 +275,16 @@ mod tests {
     #[test]
     fn state_shared_across_conversations_is_decoded_everywhere() {
         let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
-        for (protocol, ports) in [
-            (6, (21, 50000)),
-            (6, (50000, 53)),
-            (17, (137, 137)),
-            (17, (138, 138)),
-            (17, (5353, 53)),
-        ] {
+        for (protocol, ports) in [(6, (21, 50000)), (6, (50000, 53)), (17, (137, 137)), (17, (5353, 53))] {
             assert!(
                 route(LinkType::Ethernet, &frame(a, b, protocol, ports), 2).everywhere,
+                "{ports:?}"
+            );
+        }
+        // NetBIOS datagrams and SSDP keep no state.
+        for ports in [(138, 138), (40000, 1900)] {
+            assert!(
+                !route(LinkType::Ethernet, &frame(a, b, 17, ports), 2).everywhere,
                 "{ports:?}"
             );
         }
@@ -288,13 +297,11 @@ mod tests {
         assert!(route(LinkType::Ethernet, &[0u8; 10], 2).everywhere);
         let mut arp = frame(a, b, 6, (1, 2));
         arp[12..14].copy_from_slice(&[0x08, 0x06]);
-        assert_eq!(
-            route(LinkType::Ethernet, &arp, 2),
-            Route {
-                owner: 0,
-                everywhere: true
-            }
-        );
+        let placed = |everywhere| Route { owner: 0, everywhere };
+        assert_eq!(route(LinkType::Ethernet, &arp, 2), placed(false));
+        let mut lldp = arp.clone();
+        lldp[12..14].copy_from_slice(&[0x88, 0xcc]);
+        assert_eq!(route(LinkType::Ethernet, &lldp, 2), placed(true));
     }
 
     #[test]

@@ -115,8 +115,9 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     let payload = &data[header_len..];
     let mut options = std::mem::take(&mut ctx.decoder.tcp_options);
     options.clear();
-    // A first pass reads no options (they serve the Info column and the analysis).
-    let parsed = if !ctx.decoder.lean {
+    // A first pass reads no options (they serve the Info column and the analysis), nor
+    // does a quiet decode (`Packet::quiet`).
+    let parsed = if !ctx.decoder.lean && !p.quiet {
         parse_options_into(hdr.options(), &mut options)
     } else {
         None
@@ -141,6 +142,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         window_shift,
         seglen,
         payload,
+        quiet: p.quiet,
     };
     let analysis = ctx.decoder.tcp.track(&segment);
     for stream in ctx.decoder.tcp.take_evicted() {

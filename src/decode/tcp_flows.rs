@@ -60,6 +60,9 @@ pub struct Segment<'a> {
     pub seglen: u32,
     /// The captured payload bytes.
     pub payload: &'a [u8],
+    /// Decoded only for the state it feeds (`Packet::quiet`): its conversation is never
+    /// shown in this decoder, so it is tracked and reassembled without the analysis.
+    pub quiet: bool,
 }
 
 /// What the tracker learnt about a segment.
@@ -399,7 +402,7 @@ impl TcpTracker {
         }
 
         let seglen = seg.seglen;
-        if self.streams_only {
+        if self.streams_only || seg.quiet {
             set_base_seqs(seg, fwd, rev);
         } else {
             analyze_sequence(seg, seglen, window, conv.first_rtt, fwd, rev, &mut analysis);
@@ -667,6 +670,7 @@ mod tests {
             window_shift: (fl & SYN != 0).then_some(2),
             seglen: payload.len() as u32,
             payload,
+            quiet: false,
         }
     }
 
@@ -746,6 +750,7 @@ mod tests {
                 window_shift: None,
                 seglen: 0,
                 payload: &[],
+                quiet: false,
             };
             tracker.track(&base);
             // A segment 10 bytes past the next expected one: it waits behind a hole.

@@ -22,6 +22,22 @@ pub struct Transactions {
     queries: FastMap<(Flavor, u16), u64>,
 }
 
+impl Transactions {
+    /// A query is remembered (by id) until its response, which is given the query's
+    /// frame.
+    fn record(&mut self, flavor: Flavor, id: u16, response: bool, frame: u64) -> Option<u64> {
+        let key = (flavor, id);
+        if response {
+            return self.queries.remove(&key);
+        }
+        if self.queries.len() >= MAX_OPEN_QUERIES {
+            self.queries.clear();
+        }
+        self.queries.insert(key, frame);
+        None
+    }
+}
+
 /// Unanswered queries remembered; older ones are forgotten.
 const MAX_OPEN_QUERIES: usize = 4096;
 
@@ -343,6 +359,14 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
         Flavor::Dns => (Proto::Dns, "DNS"),
         Flavor::Nbns => (Proto::Nbns, "NBNS"),
     };
+    if out.quiet() {
+        // Only the transactions matter: another decoder shows this message.
+        if msg.len() >= 12 {
+            let (id, response) = (u16::from_be_bytes([msg[0], msg[1]]), msg[2] & 0x80 != 0);
+            transactions.record(flavor, id, response, out.frame());
+        }
+        return;
+    }
     out.message(proto, column);
     if msg.len() < 12 {
         out.info("Malformed Packet");
@@ -401,16 +425,8 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
             }
         }
     }
-    let key = (flavor, h.id);
-    if response {
-        if let (Some(query), Some(field)) = (transactions.queries.remove(&key), f.response_to) {
-            out.uint(field, query);
-        }
-    } else {
-        if transactions.queries.len() >= MAX_OPEN_QUERIES {
-            transactions.queries.clear();
-        }
-        transactions.queries.insert(key, out.frame());
+    if let (Some(query), Some(field)) = (transactions.record(flavor, h.id, response, out.frame()), f.response_to) {
+        out.uint(field, query);
     }
     if let Err(Damage(why)) = records(flavor, msg, &h, out) {
         out.note(Severity::Error, proto, format!("malformed {column} message: {why}"));

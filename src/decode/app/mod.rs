@@ -185,6 +185,12 @@ impl<'p> Out<'p> {
         self.messages
     }
 
+    /// Is the frame decoded only for the state it feeds (`Packet::quiet`)? Its labels
+    /// and fields are never read.
+    pub(crate) fn quiet(&self) -> bool {
+        self.packet.quiet
+    }
+
     pub fn frame(&self) -> u64 {
         self.packet.number
     }
@@ -285,10 +291,11 @@ pub(crate) fn tcp_port_shares_state(port: u16) -> bool {
     matches!(port, 21 | 53 | 5353)
 }
 
-/// The same for UDP: DNS and NetBIOS names (transactions matched by id), NetBIOS
-/// datagrams and SSDP, whatever their addresses (queries go to broadcast addresses).
+/// The same for UDP: DNS and NetBIOS names, whose transactions are matched by id
+/// whatever the addresses (queries go to broadcast addresses). NetBIOS datagrams and
+/// SSDP keep no state.
 pub(crate) fn udp_port_shares_state(port: u16) -> bool {
-    matches!(port, 53 | 137 | 138 | 1900)
+    matches!(port, 53 | 137)
 }
 
 fn tcp_port_protocol(port: u16) -> Option<PortProtocol> {
