@@ -105,6 +105,8 @@ pub(crate) fn replay(
         let mut workers = Vec::new();
         for index in 0..shards {
             let (lines, received) = mpsc::sync_channel::<Lines>(4);
+            // Batches written out go back to their shard to be filled again.
+            let (emptied, returned) = mpsc::channel::<Lines>();
             let shard = Shard::new(index, shards, limit);
             let progress = (index == 0).then_some(&bytes_read);
             let job = Job {
@@ -116,8 +118,8 @@ pub(crate) fn replay(
                 filter,
                 progress,
             };
-            workers.push(scope.spawn(move || job.run(decoder()?, format()?, lines)));
-            streams.push(Stream::new(received));
+            workers.push(scope.spawn(move || job.run(decoder()?, format()?, lines, returned)));
+            streams.push(Stream::new(received, emptied));
         }
         // An Ethernet capture will want its MAC addresses named (ARP, at least): this
         // thread reads the tables while the shards start, rather than the shard that
@@ -155,6 +157,7 @@ impl Job<'_> {
         decoder: Decoder,
         mut format: Box<dyn PacketFormat>,
         lines: mpsc::SyncSender<Lines>,
+        returned: mpsc::Receiver<Lines>,
     ) -> anyhow::Result<Outcome> {
         let reader = CaptureReader::open(self.file)?.select(self.shard.frames());
         let (path, first_pass_frames) = (self.file.to_path_buf(), self.shard.clone());
@@ -185,7 +188,8 @@ impl Job<'_> {
             }
             if batch.ends.len() >= BATCH_LINES || handed % REPORT_EVERY == 0 {
                 batch.through = packet.number;
-                if lines.send(std::mem::take(&mut batch)).is_err() {
+                let next = returned.try_recv().unwrap_or_default();
+                if lines.send(std::mem::replace(&mut batch, next)).is_err() {
                     break; // the output was closed
                 }
                 if let Some(progress) = self.progress {
@@ -208,6 +212,8 @@ impl Job<'_> {
 /// A shard's lines as they arrive.
 struct Stream {
     received: mpsc::Receiver<Lines>,
+    /// Where written batches go back, emptied, for their buffers.
+    emptied: mpsc::Sender<Lines>,
     batch: Lines,
     /// The next line of `batch`, and where its text starts.
     next: usize,
@@ -215,9 +221,10 @@ struct Stream {
 }
 
 impl Stream {
-    fn new(received: mpsc::Receiver<Lines>) -> Self {
+    fn new(received: mpsc::Receiver<Lines>, emptied: mpsc::Sender<Lines>) -> Self {
         Stream {
             received,
+            emptied,
             batch: Lines::default(),
             next: 0,
             start: 0,
@@ -241,7 +248,11 @@ impl Stream {
         }
         match self.received.recv() {
             Ok(batch) => {
-                self.batch = batch;
+                let mut old = std::mem::replace(&mut self.batch, batch);
+                old.text.clear();
+                old.ends.clear();
+                // The shard may have finished: then the buffers are just dropped.
+                let _ = self.emptied.send(old);
                 self.next = 0;
                 self.start = 0;
                 true
