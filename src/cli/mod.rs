@@ -362,10 +362,10 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             &mut out,
             &progress,
         )? {
-            None => return Ok(ExitCode::SUCCESS),
-            Some(Some(outcome)) => return finish_list(outcome.frames, outcome.end, &mut out, &buf),
+            sharded::Sharded::Closed => return Ok(ExitCode::SUCCESS),
+            sharded::Sharded::Listed { frames, end } => return finish_list(frames, end, &mut out, &buf),
             // The first frame cannot be read: decoded in one piece, for its error.
-            Some(None) => {}
+            sharded::Sharded::Unread => {}
         }
     }
     let reader = CaptureReader::open(&args.file)?;

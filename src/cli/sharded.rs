@@ -62,10 +62,14 @@ pub(crate) fn shard_count(args: &ReplayArgs, filter: Option<&Filter>) -> usize {
     }
 }
 
-/// How a sharded replay ended: frames read, and what ended the reading.
-pub(crate) struct Outcome {
-    pub frames: u64,
-    pub end: End,
+/// How a sharded replay ended.
+pub(crate) enum Sharded {
+    /// Every frame read (`frames` of them) and listed; `end` says what ended the reading.
+    Listed { frames: u64, end: End },
+    /// The output was closed (a pipe to `head`): nothing more to say.
+    Closed,
+    /// The capture's first frame cannot be read: decode it in one piece, for its error.
+    Unread,
 }
 
 /// One batch of a shard's lines: the text, where each frame's line ends, and the frame
@@ -79,9 +83,7 @@ struct Lines {
 
 /// Decodes `args.file` in `shards` shards and writes the packet list to `out` in frame
 /// order. `decoder` makes each shard's decoder, `format` its formatter (whose MAC names
-/// are `names`). `None` when the
-/// output was closed (a pipe to `head`); `Some` with no outcome when the capture's first
-/// frame cannot be read (decode it in one piece, for its error).
+/// are `names`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn replay(
     args: &ReplayArgs,
@@ -92,12 +94,12 @@ pub(crate) fn replay(
     names: &MacNames,
     out: &mut dyn Write,
     progress: &Progress,
-) -> anyhow::Result<Option<Option<Outcome>>> {
+) -> anyhow::Result<Sharded> {
     let limit = args.count.unwrap_or(u64::MAX);
     // Every shard times frames from the capture's first one.
     let (first_ts, linktype) = match CaptureReader::open(&args.file)?.next_frame() {
         Ok(Some(frame)) => (frame.ts_ns, frame.linktype),
-        _ => return Ok(Some(None)),
+        _ => return Ok(Sharded::Unread),
     };
     let bytes_read = AtomicU64::new(0);
     std::thread::scope(|scope| {
@@ -130,12 +132,15 @@ pub(crate) fn replay(
         let written = merge(&mut streams, out, || progress.set(bytes_read.load(Ordering::Relaxed)))?;
         // Dropping the receivers stops the shards if the output was closed.
         drop(streams);
-        let mut outcome = None;
-        for worker in workers {
-            let result = worker.join().expect("a shard panicked")?;
-            outcome.get_or_insert(result);
+        let mut outcome = Sharded::Closed;
+        for (index, worker) in workers.into_iter().enumerate() {
+            let listed = worker.join().expect("a shard panicked")?;
+            // Every shard read the same frames: the first one speaks for all.
+            if index == 0 && written.is_some() {
+                outcome = listed;
+            }
         }
-        Ok(written.map(|()| outcome))
+        Ok(outcome)
     })
 }
 
@@ -158,7 +163,7 @@ impl Job<'_> {
         mut format: Box<dyn PacketFormat>,
         lines: mpsc::SyncSender<Lines>,
         returned: mpsc::Receiver<Lines>,
-    ) -> anyhow::Result<Outcome> {
+    ) -> anyhow::Result<Sharded> {
         let reader = CaptureReader::open(self.file)?.select(self.shard.frames());
         let (path, first_pass_frames) = (self.file.to_path_buf(), self.shard.clone());
         let options = single_pass::Options {
@@ -199,7 +204,7 @@ impl Job<'_> {
         }
         batch.through = u64::MAX;
         let _ = lines.send(batch);
-        Ok(Outcome {
+        Ok(Sharded::Listed {
             frames: packets.frames_scanned().min(self.limit),
             end: packets.end().unwrap_or(End {
                 damage: None,
