@@ -200,12 +200,12 @@ impl<R: Read> CaptureReader<R> {
         }
     }
 
-    /// Frames returned so far.
     /// Bytes of the file consumed so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.source.offset()
     }
 
+    /// Frames read so far, those [`Self::select`] skipped included.
     pub fn frames_read(&self) -> u64 {
         self.frames
     }

@@ -730,9 +730,11 @@ mod tests {
         assert_eq!((a.rel_seq, a.rel_ack), (1, 1));
     }
 
-    #[test]
-    fn out_of_order_data_is_capped_for_all_conversations_together() {
+    /// 80 conversations each leave 1 MB behind a hole, in a tracker holding `1/shares`
+    /// of the budget: how many gave up their holes at once.
+    fn overflowed_with(shares: usize) -> usize {
         let mut tracker = TcpTracker::with_reassembly();
+        tracker.share_budget(shares);
         let payload = vec![b'x'; 1_000_000];
         let mut overflowed = 0;
         for conv in 0..80u16 {
@@ -764,12 +766,19 @@ mod tests {
             let analysis = tracker.track(&data);
             overflowed += usize::from(analysis.reassembly.overflowed);
             assert!(
-                tracker.buffered <= MAX_BUFFERED_TOTAL,
+                tracker.buffered <= MAX_BUFFERED_TOTAL / shares,
                 "{} bytes held",
                 tracker.buffered
             );
         }
+        overflowed
+    }
+
+    #[test]
+    fn out_of_order_data_is_capped_for_all_conversations_together() {
         // 67 conversations fit in 64 MiB; the others skipped their holes at once.
-        assert_eq!(overflowed, 80 - MAX_BUFFERED_TOTAL / payload.len());
+        assert_eq!(overflowed_with(1), 80 - MAX_BUFFERED_TOTAL / 1_000_000);
+        // A shard of two holds half.
+        assert_eq!(overflowed_with(2), 80 - MAX_BUFFERED_TOTAL / 2 / 1_000_000);
     }
 }

@@ -732,6 +732,23 @@ mod pending_tests {
         drop(b);
         assert_eq!(BUFFERED.get(), base);
     }
+
+    #[test]
+    fn a_shard_thread_holds_its_share_of_the_budget() {
+        // On a thread of its own: the budget is the thread's.
+        std::thread::spawn(|| {
+            share_thread_budget(256); // 1 MiB each
+            let (mut a, mut b) = (Pending::default(), Pending::default());
+            let chunk = vec![7u8; 600 << 10];
+            assert!(a.push(&chunk));
+            assert!(!b.push(&chunk), "1.2 MiB held past a 1 MiB share");
+        })
+        .join()
+        .expect("the budget thread");
+        // Other threads keep the whole budget.
+        let mut c = Pending::default();
+        assert!(c.push(&vec![7u8; 2 << 20]));
+    }
 }
 
 /// Helpers for the analyzers' unit tests: a blank packet to decode into.
