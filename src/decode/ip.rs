@@ -84,7 +84,7 @@ pub(crate) fn ipv4_at(ctx: &mut Ctx, data: &[u8], offset: usize, p: &mut Packet,
     let protocol = hdr.protocol().0;
     let flags = (u8::from(hdr.dont_fragment()) << 1) | u8::from(hdr.more_fragments());
     // Only when fields are stored: a plain packet list skips them.
-    if p.fields_wanted {
+    if p.ip_fields_wanted {
         p.add_u(Field::IpVersion, 4u8);
         p.add_u(Field::IpHdrLen, header_len as u64);
         p.add_u(Field::IpDsfield, (hdr.dcp().value() << 2) | hdr.ecn().value());

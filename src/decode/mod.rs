@@ -111,6 +111,9 @@ pub struct Decoder {
     tcp_options: Vec<tcp::TcpOption>,
     fields: bool,
     only: Option<std::sync::Arc<[bool]>>,
+    /// Some `ip.*` / `tcp.*` field is kept (see [`Packet::ip_fields_wanted`]).
+    ip_fields: bool,
+    tcp_fields: bool,
     /// The next frame is decoded quietly (see [`Packet::quiet`]).
     quiet_next: bool,
 }
@@ -143,6 +146,8 @@ impl Decoder {
             tcp_options: Vec::new(),
             fields: true,
             only: None,
+            ip_fields: true,
+            tcp_fields: true,
             quiet_next: false,
         }
     }
@@ -214,6 +219,9 @@ impl Decoder {
             only[*field as usize] = true;
         }
         self.only = Some(only.into());
+        let named = |prefix: &str| fields.iter().any(|field| field.name().starts_with(prefix));
+        self.ip_fields = named("ip.");
+        self.tcp_fields = named("tcp.");
         self
     }
 
@@ -256,7 +264,16 @@ impl Decoder {
         p.fields_wanted = self.fields;
         p.quiet = std::mem::take(&mut self.quiet_next);
         p.info_wanted = !self.app.hints_only && !p.quiet;
-        p.only.clone_from(&self.only);
+        // The same set every frame: sharing it again would cost two atomic operations.
+        let same_only = match (&p.only, &self.only) {
+            (Some(kept), Some(wanted)) => std::sync::Arc::ptr_eq(kept, wanted),
+            (kept, wanted) => kept.is_none() && wanted.is_none(),
+        };
+        if !same_only {
+            p.only.clone_from(&self.only);
+        }
+        p.ip_fields_wanted = self.fields && self.ip_fields;
+        p.tcp_fields_wanted = self.fields && self.tcp_fields;
         if self.fields && self.only.is_none() {
             p.fields.reserve(72);
         }

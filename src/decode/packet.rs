@@ -220,6 +220,10 @@ pub struct Packet {
     /// When set, only the fields it marks (indexed by `Field as usize`) are stored: a
     /// display filter or `-T fields` needs a handful of the hundreds.
     pub(crate) only: Option<std::sync::Arc<[bool]>>,
+    /// Whether any `ip.*` / `tcp.*` field is kept: the IPv4 and TCP headers' dozens of
+    /// fields are skipped as a block when none is (a filter naming protocols only).
+    pub(crate) ip_fields_wanted: bool,
+    pub(crate) tcp_fields_wanted: bool,
     /// False in a first pass, which reads no Info: the TCP line is not written.
     pub(crate) info_wanted: bool,
     /// Decoded only for the state it feeds, not to be shown (a shard of a capture
@@ -249,6 +253,8 @@ impl Packet {
             notes: Vec::new(),
             fields_wanted: true,
             only: None,
+            ip_fields_wanted: true,
+            tcp_fields_wanted: true,
             info_wanted: true,
             quiet: false,
             deferred: Vec::new(),

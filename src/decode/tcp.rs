@@ -149,7 +149,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         ctx.decoder.app.forget(stream, ctx.decoder.scout.as_mut());
     }
 
-    if p.fields_wanted {
+    if p.tcp_fields_wanted {
         segment_fields(
             p,
             &segment,

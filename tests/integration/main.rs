@@ -7,6 +7,7 @@ mod common;
 mod filters;
 mod follow_export;
 mod grading;
+mod kept_fields;
 mod lessons;
 mod linktypes;
 mod malformed;
