@@ -3,6 +3,7 @@
 //! frame that completes it, with tshark's Info (`GET / HTTP/1.1 `, `HTTP/1.1 200 OK
 //! (text/html)`). Heads are parsed by httparse; bodies are kept (bounded) for export.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use super::{Dir, Out, Pending, MAX_PENDING};
@@ -234,15 +235,24 @@ impl Conversation {
 
     /// Parses a head at the start of the pending bytes.
     fn head(&mut self, dir: Dir, out: &mut Out) -> (Body, bool) {
+        // The head is read in place: its bytes are taken out of the conversation, so
+        // that the parsed head can borrow them while the conversation is updated.
         let d = dir as usize;
-        let buf = self.pending[d].bytes();
+        let mut pending = std::mem::take(&mut self.pending[d]);
+        let result = self.head_in(dir, &mut pending, out);
+        self.pending[d] = pending;
+        result
+    }
+
+    fn head_in(&mut self, dir: Dir, pending: &mut Pending, out: &mut Out) -> (Body, bool) {
+        let buf = pending.bytes();
         if !looks_like_http(buf) {
             if !buf.contains(&b'\n') && buf.len() < 64 * 1024 && plausible_start(buf) {
                 // The first line is still arriving.
                 return (Body::Head, false);
             }
             let n = buf.len();
-            self.pending[d].consume(n);
+            pending.consume(n);
             continuation(out);
             return (Body::Head, false);
         }
@@ -263,8 +273,8 @@ impl Conversation {
                     len,
                     version: response.version.unwrap_or(1),
                     code: response.code.unwrap_or(0),
-                    reason: response.reason.unwrap_or("").to_string(),
-                    headers: owned(response.headers),
+                    reason: Cow::Borrowed(response.reason.unwrap_or("")),
+                    headers: borrowed(response.headers),
                 })),
                 Ok(httparse::Status::Partial) => Ok(None),
                 Err(e) => Err(e),
@@ -274,10 +284,10 @@ impl Conversation {
             match config.parse_request(&mut request, buf) {
                 Ok(httparse::Status::Complete(len)) => Ok(Some(Parsed::Request {
                     len,
-                    method: request.method.unwrap_or("").to_string(),
-                    uri: request.path.unwrap_or("").to_string(),
+                    method: Cow::Borrowed(request.method.unwrap_or("")),
+                    uri: Cow::Borrowed(request.path.unwrap_or("")),
                     version: request.version.unwrap_or(1),
-                    headers: owned(request.headers),
+                    headers: borrowed(request.headers),
                 })),
                 Ok(httparse::Status::Partial) => Ok(None),
                 Err(e) => Err(e),
@@ -285,7 +295,12 @@ impl Conversation {
         };
         match parsed {
             Ok(None) => (Body::Head, false),
-            Ok(Some(parsed)) => self.finish_head(dir, parsed, out),
+            Ok(Some(parsed)) => {
+                let len = parsed.len();
+                let (head, framing) = self.read_head(parsed, buf, out);
+                pending.consume(len);
+                self.body_after(dir, head, framing, out)
+            }
             Err(e) => match lenient_head(buf) {
                 // httparse is strict where tshark is not (control bytes in a target,
                 // odd header names): read such a head line by line instead.
@@ -295,13 +310,16 @@ impl Conversation {
                         Proto::Http,
                         format!("HTTP head breaks RFC 9112: {e}"),
                     );
-                    self.finish_head(dir, parsed, out)
+                    let len = parsed.len();
+                    let (head, framing) = self.read_head(parsed, buf, out);
+                    pending.consume(len);
+                    self.body_after(dir, head, framing, out)
                 }
                 LenientHead::Partial => (Body::Head, false),
                 LenientHead::Invalid => {
                     out.note(Severity::Error, Proto::Http, format!("malformed HTTP head: {e}"));
                     let n = buf.len();
-                    self.pending[d].consume(n);
+                    pending.consume(n);
                     continuation(out);
                     (Body::Lost, false)
                 }
@@ -309,14 +327,14 @@ impl Conversation {
         }
     }
 
-    /// Consumes a parsed head and moves on to its body.
-    fn finish_head(&mut self, dir: Dir, parsed: Parsed, out: &mut Out) -> (Body, bool) {
-        let d = dir as usize;
-        let buf = self.pending[d].bytes();
+    /// Reads a parsed head (`buf`, the bytes it was parsed from, starts with it).
+    fn read_head(&mut self, parsed: Parsed, buf: &[u8], out: &mut Out) -> (Head, Framing) {
         let first_line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(0);
-        let first_line = trim_cr(&buf[..first_line_end]).to_vec();
-        self.pending[d].consume(parsed.len());
-        let (head, framing) = self.build(parsed, &first_line, out);
+        self.build(parsed, trim_cr(&buf[..first_line_end]), out)
+    }
+
+    /// Moves on to the body of a head read (and consumed).
+    fn body_after(&mut self, dir: Dir, head: Head, framing: Framing, out: &mut Out) -> (Body, bool) {
         match framing {
             Framing::None | Framing::Length(0) => self.complete(dir, head, out),
             Framing::Length(n) => (Body::Length { head, remaining: n }, true),
@@ -348,9 +366,9 @@ impl Conversation {
             } => {
                 keep(&mut fields, out, Field::HttpRequest, || Value::Bool(true));
                 keep(&mut fields, out, Field::HttpRequestMethod, || {
-                    Value::Str(method.clone())
+                    Value::Str(method.to_string())
                 });
-                if !STANDARD_METHODS.contains(&method.as_str()) {
+                if !STANDARD_METHODS.contains(&method.as_ref()) {
                     // Any token is a valid method (WebDAV adds PROPFIND, MKCOL...): say so.
                     out.note(
                         Severity::Note,
@@ -358,19 +376,19 @@ impl Conversation {
                         format!("{method} is not one of the eight methods RFC 9110 defines"),
                     );
                 }
-                keep(&mut fields, out, Field::HttpRequestUri, || Value::Str(uri.clone()));
+                keep(&mut fields, out, Field::HttpRequestUri, || Value::Str(uri.to_string()));
                 keep(&mut fields, out, Field::HttpRequestVersion, || {
                     Value::Str(format!("HTTP/1.{version}"))
                 });
                 let full = match header("host") {
                     Some(host) if uri.starts_with('/') || uri == "*" => format!("http://{host}{uri}"),
-                    _ => uri.clone(),
+                    _ => uri.to_string(),
                 };
                 if header("host").is_some() {
                     keep(&mut fields, out, Field::HttpRequestFullUri, || Value::Str(full.clone()));
                 }
                 self.incomplete_request_uri = Some(full.clone());
-                request = Some((method.clone(), full));
+                request = Some((method.to_string(), full));
                 if chunked {
                     Framing::Chunked
                 } else {
@@ -386,7 +404,7 @@ impl Conversation {
                 });
                 keep(&mut fields, out, Field::HttpResponseCode, || Value::U(u64::from(*code)));
                 keep(&mut fields, out, Field::HttpResponsePhrase, || {
-                    Value::Str(reason.clone())
+                    Value::Str(reason.to_string())
                 });
                 // 1xx answers precede the real one: they do not consume the request.
                 let request = if *code >= 200 {
@@ -437,7 +455,7 @@ impl Conversation {
         };
         for (name, value) in headers {
             if let Some(field) = header_field(name) {
-                keep(&mut fields, out, field, || Value::Str(value.clone()));
+                keep(&mut fields, out, field, || Value::Str(value.to_string()));
             }
             if name.eq_ignore_ascii_case("content-length") {
                 if let Ok(n) = value.trim().parse::<u64>() {
@@ -477,31 +495,36 @@ enum Framing {
     UntilClose,
 }
 
-enum Parsed {
+/// A head, borrowing its text from the bytes it was parsed from (or owning it, when a
+/// lenient reading had to repair it).
+enum Parsed<'a> {
     Request {
         len: usize,
-        method: String,
-        uri: String,
+        method: Cow<'a, str>,
+        uri: Cow<'a, str>,
         version: u8,
-        headers: Vec<(String, String)>,
+        headers: Vec<Header<'a>>,
     },
     Response {
         len: usize,
         version: u8,
         code: u16,
-        reason: String,
-        headers: Vec<(String, String)>,
+        reason: Cow<'a, str>,
+        headers: Vec<Header<'a>>,
     },
 }
 
-impl Parsed {
+/// A header's name and value.
+type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+impl Parsed<'_> {
     fn len(&self) -> usize {
         match self {
             Parsed::Request { len, .. } | Parsed::Response { len, .. } => *len,
         }
     }
 
-    fn headers(&self) -> &[(String, String)] {
+    fn headers(&self) -> &[Header<'_>] {
         match self {
             Parsed::Request { headers, .. } | Parsed::Response { headers, .. } => headers,
         }
@@ -517,14 +540,14 @@ fn plausible_start(buf: &[u8]) -> bool {
             || token.iter().all(|b| b.is_ascii_uppercase() || *b == b'-' || *b == b'_'))
 }
 
-enum LenientHead {
-    Complete(Parsed),
+enum LenientHead<'a> {
+    Complete(Parsed<'a>),
     Partial,
     Invalid,
 }
 
 /// A head read line by line, accepting what httparse refuses but tshark shows.
-fn lenient_head(buf: &[u8]) -> LenientHead {
+fn lenient_head(buf: &[u8]) -> LenientHead<'static> {
     let Some(end) = find(buf, b"\r\n\r\n")
         .map(|i| i + 4)
         .or_else(|| find(buf, b"\n\n").map(|i| i + 2))
@@ -538,9 +561,9 @@ fn lenient_head(buf: &[u8]) -> LenientHead {
     let text = String::from_utf8_lossy(&buf[..end]);
     let mut lines = text.lines();
     let first = lines.next().unwrap_or("");
-    let headers: Vec<(String, String)> = lines
+    let headers: Vec<Header> = lines
         .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
+        .map(|(name, value)| (name.trim().to_string().into(), value.trim().to_string().into()))
         .collect();
     let parts: Vec<&str> = first.splitn(3, ' ').collect();
     let version = |v: &str| v.strip_prefix("HTTP/1.").and_then(|m| m.trim().parse::<u8>().ok());
@@ -550,7 +573,7 @@ fn lenient_head(buf: &[u8]) -> LenientHead {
                 len: end,
                 version,
                 code,
-                reason: reason.to_string(),
+                reason: reason.to_string().into(),
                 headers,
             }),
             _ => LenientHead::Invalid,
@@ -558,8 +581,8 @@ fn lenient_head(buf: &[u8]) -> LenientHead {
         [method, uri, v] => match version(v) {
             Some(version) => LenientHead::Complete(Parsed::Request {
                 len: end,
-                method: method.to_string(),
-                uri: uri.to_string(),
+                method: method.to_string().into(),
+                uri: uri.to_string().into(),
                 version,
                 headers,
             }),
@@ -573,34 +596,36 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-fn owned(headers: &[httparse::Header]) -> Vec<(String, String)> {
+fn borrowed<'a>(headers: &[httparse::Header<'a>]) -> Vec<Header<'a>> {
     headers
         .iter()
         .filter(|h| !h.name.is_empty())
-        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+        .map(|h| (Cow::Borrowed(h.name), String::from_utf8_lossy(h.value)))
         .collect()
 }
 
 /// The header fields tshark names.
 fn header_field(name: &str) -> Option<Field> {
-    let field = match name.to_ascii_lowercase().as_str() {
-        "host" => Field::HttpHost,
-        "user-agent" => Field::HttpUserAgent,
-        "accept" => Field::HttpAccept,
-        "referer" => Field::HttpReferer,
-        "cookie" => Field::HttpCookie,
-        "authorization" => Field::HttpAuthorization,
-        "connection" => Field::HttpConnection,
-        "content-type" => Field::HttpContentType,
-        "content-length" => Field::HttpContentLengthHeader,
-        "transfer-encoding" => Field::HttpTransferEncoding,
-        "server" => Field::HttpServer,
-        "location" => Field::HttpLocation,
-        "date" => Field::HttpDate,
-        "set-cookie" => Field::HttpSetCookie,
-        _ => return None,
-    };
-    Some(field)
+    const NAMED: [(&str, Field); 14] = [
+        ("host", Field::HttpHost),
+        ("user-agent", Field::HttpUserAgent),
+        ("accept", Field::HttpAccept),
+        ("referer", Field::HttpReferer),
+        ("cookie", Field::HttpCookie),
+        ("authorization", Field::HttpAuthorization),
+        ("connection", Field::HttpConnection),
+        ("content-type", Field::HttpContentType),
+        ("content-length", Field::HttpContentLengthHeader),
+        ("transfer-encoding", Field::HttpTransferEncoding),
+        ("server", Field::HttpServer),
+        ("location", Field::HttpLocation),
+        ("date", Field::HttpDate),
+        ("set-cookie", Field::HttpSetCookie),
+    ];
+    NAMED
+        .iter()
+        .find(|(named, _)| named.eq_ignore_ascii_case(name))
+        .map(|&(_, field)| field)
 }
 
 /// Body bytes kept when nobody reads `http.file_data`: enough to tell GIF and JPEG.
