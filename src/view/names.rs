@@ -193,16 +193,16 @@ impl Tables {
 /// One line's address bytes (and how many there are), mask length and name; `None`
 /// for comments, blank lines and lines without a name.
 fn parse_line(line: &str) -> Option<([u8; 6], usize, Option<u8>, &str)> {
-    // Every cut is at an ASCII byte, so each piece is still a str.
+    // Every cut is at an ASCII byte, so each piece is still a str. Only the address and
+    // the short name are read: the long name after them (most of `manuf`) is skipped.
     let bytes = line.as_bytes();
-    let end = bytes.iter().position(|b| *b == b'#').unwrap_or(bytes.len());
-    let addr_end = bytes[..end].iter().position(u8::is_ascii_whitespace)?;
-    let name_start = addr_end + bytes[addr_end..end].iter().position(|b| !b.is_ascii_whitespace())?;
-    let name_end = name_start
-        + bytes[name_start..end]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(end - name_start);
+    let ends_field = |b: &u8| b.is_ascii_whitespace() || *b == b'#';
+    let addr_end = bytes.iter().position(ends_field)?;
+    let name_start = addr_end + bytes[addr_end..].iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes[name_start] == b'#' {
+        return None;
+    }
+    let name_end = name_start + bytes[name_start..].iter().position(ends_field).unwrap_or(bytes.len() - name_start);
     let name = &line[name_start..name_end];
     let addr = &bytes[..addr_end];
     let (addr, bits) = match addr.iter().position(|b| *b == b'/') {
