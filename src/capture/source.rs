@@ -11,6 +11,11 @@ pub(super) struct Source<R: Read> {
     offset: u64,
     /// The current record (header and body), reused between records.
     buf: Vec<u8>,
+    /// When not 0, the current record is instead the first `in_place` bytes of the read
+    /// buffer, read where they lie and consumed when the next record is read: most
+    /// records are whole in the read buffer, and copying each out would cost as much
+    /// as reading it.
+    in_place: usize,
     /// Bytes read ahead of the current record (the magic number at open).
     pending: Vec<u8>,
 }
@@ -31,6 +36,7 @@ impl<R: Read> Source<R> {
             name: name.to_string(),
             offset: 0,
             buf: Vec::new(),
+            in_place: 0,
             pending: Vec::new(),
         }
     }
@@ -74,15 +80,22 @@ impl<R: Read> Source<R> {
 
     /// Replaces the buffer's contents with the next `len` bytes.
     pub fn fill(&mut self, len: usize) -> Result<Fill, CaptureError> {
+        self.done_with_record();
         self.buf.clear();
         self.append(len)
     }
 
-    /// Replaces the buffer's contents with the next record when the read buffer holds
-    /// all of it: `len_of` reads the record's length from its first `header_len` bytes.
-    /// Returns false, consuming nothing, when the record is not all there (the caller
-    /// then reads it piece by piece, with the errors that explain a short file).
+    /// Consumes the current record if it was read in place.
+    fn done_with_record(&mut self) {
+        self.input.consume(std::mem::take(&mut self.in_place));
+    }
+
+    /// Makes the next record the current one, read in place, when the read buffer
+    /// holds all of it: `len_of` reads the record's length from its first `header_len`
+    /// bytes. Returns false, consuming nothing, when the record is not all there (the
+    /// caller then reads it piece by piece, with the errors that explain a short file).
     pub fn fill_buffered(&mut self, header_len: usize, len_of: impl Fn(&[u8]) -> usize) -> bool {
+        self.done_with_record();
         if !self.pending.is_empty() {
             return false;
         }
@@ -93,16 +106,24 @@ impl<R: Read> Source<R> {
         let Some(record) = buffered.get(..header_len.saturating_add(len_of(header))) else {
             return false;
         };
-        self.buf.clear();
-        self.buf.extend_from_slice(record);
         let len = record.len();
-        self.input.consume(len);
+        // An empty record cannot be told from "none in place"; it is copied (empty).
+        if len == 0 {
+            self.buf.clear();
+        }
+        self.in_place = len;
         self.offset += len as u64;
         true
     }
 
     /// Appends the next `len` bytes to the buffer.
     pub fn append(&mut self, len: usize) -> Result<Fill, CaptureError> {
+        if self.in_place > 0 {
+            // The record read in place grows: it moves to the record buffer first.
+            self.buf.clear();
+            self.buf.extend_from_slice(&self.input.buffer()[..self.in_place]);
+            self.done_with_record();
+        }
         let start = self.buf.len();
         let from_pending = self.pending.len().min(len);
         self.buf.extend(self.pending.drain(..from_pending));
@@ -134,6 +155,7 @@ impl<R: Read> Source<R> {
     /// Skips `len` bytes without buffering them; returns how many were there.
     pub fn skip(&mut self, len: u64) -> Result<u64, CaptureError> {
         debug_assert!(self.pending.is_empty());
+        self.done_with_record();
         let skipped = io::copy(&mut (&mut self.input).take(len), &mut io::sink())
             .map_err(|e| self.error_at(self.offset, &crate::io_error_text(&e)))?;
         self.offset += skipped;
@@ -141,10 +163,14 @@ impl<R: Read> Source<R> {
     }
 
     pub fn buf(&self) -> &[u8] {
-        &self.buf
+        if self.in_place > 0 {
+            &self.input.buffer()[..self.in_place]
+        } else {
+            &self.buf
+        }
     }
 
     pub fn record(&self, start: usize, len: usize) -> &[u8] {
-        &self.buf[start..start + len]
+        &self.buf()[start..start + len]
     }
 }
