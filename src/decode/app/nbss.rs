@@ -47,8 +47,16 @@ impl Conversation {
             super::buffers_full(out, Proto::Nbss);
             return;
         }
+        // The messages are read where they lie: the bytes are taken out of the
+        // conversation while its SMB2 state reads them.
+        let mut pending = std::mem::take(&mut self.pending[d]);
+        self.read_messages(d, &mut pending, out);
+        self.pending[d] = pending;
+    }
+
+    fn read_messages(&mut self, d: usize, pending: &mut Pending, out: &mut Out) {
         loop {
-            let buf = self.pending[d].bytes();
+            let buf = pending.bytes();
             if buf.len() < 4 {
                 break;
             }
@@ -56,7 +64,7 @@ impl Conversation {
             let length = (usize::from(buf[1]) << 16) | (usize::from(buf[2]) << 8) | usize::from(buf[3]);
             if message_type_name(message_type) == "Unknown" || length > MAX_MESSAGE {
                 let n = buf.len();
-                self.pending[d].consume(n);
+                pending.consume(n);
                 self.lost[d] = true;
                 out.message(Proto::Nbss, "NBSS");
                 out.info_part("NBSS Continuation Message");
@@ -70,16 +78,16 @@ impl Conversation {
             if buf.len() < 4 + length {
                 break;
             }
-            let message = buf[4..4 + length].to_vec();
-            self.pending[d].consume(4 + length);
+            let message = &buf[4..4 + length];
             out.message(Proto::Nbss, "NBSS");
             out.uint(Field::NbssType, message_type);
             out.uint(Field::NbssLength, length as u64);
             if message_type == 0 && !message.is_empty() {
-                self.session_message(&message, out);
+                self.session_message(message, out);
             } else {
                 out.info_part(message_type_name(message_type));
             }
+            pending.consume(4 + length);
         }
     }
 
