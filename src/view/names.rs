@@ -202,7 +202,11 @@ fn parse_line(line: &str) -> Option<([u8; 6], usize, Option<u8>, &str)> {
     if bytes[name_start] == b'#' {
         return None;
     }
-    let name_end = name_start + bytes[name_start..].iter().position(ends_field).unwrap_or(bytes.len() - name_start);
+    let name_end = name_start
+        + bytes[name_start..]
+            .iter()
+            .position(ends_field)
+            .unwrap_or(bytes.len() - name_start);
     let name = &line[name_start..name_end];
     let addr = &bytes[..addr_end];
     let (addr, bits) = match addr.iter().position(|b| *b == b'/') {
