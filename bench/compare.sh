@@ -3,26 +3,29 @@
 # in one run on one machine, and prints the results as Markdown (docs/PERFORMANCE.md
 # holds a copy). Needs tshark and GNU time (apt-get install tshark time).
 #
-#   bench/compare.sh [--frames N] [--gigabyte]
+#   bench/compare.sh [--frames N] [--rounds N] [--gigabyte]
 #
 # --frames N   frames in the benchmark capture (default 1,000,000, about 305 MB)
+# --rounds N   runs of every command, one round after the other (default 3)
 # --gigabyte   also check peak memory on a capture of about 1 GB (3.3 million frames)
 #
 # The capture is written by the bench-capture example into $TMPDIR (never committed)
 # and removed at the end. wirelab decodes it on every core (one shard of the
 # conversations per core, at most 8); the "(one thread)" line shows a single core.
-# wirelab runs are best of five; tshark and tcpdump run once (they are the slow side,
-# and their runs vary less than the ratio's rounding).
+# Every command, tshark and tcpdump included, runs once per round; the table gives
+# each command's best and median, and compares best with best.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 frames=1000000
+rounds=3
 gigabyte=no
 while (($#)); do
     case $1 in
         --frames) frames=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
         --gigabyte) gigabyte=yes; shift ;;
-        *) echo "usage: bench/compare.sh [--frames N] [--gigabyte]" >&2; exit 2 ;;
+        *) echo "usage: bench/compare.sh [--frames N] [--rounds N] [--gigabyte]" >&2; exit 2 ;;
     esac
 done
 for tool in tshark /usr/bin/time; do
@@ -38,31 +41,57 @@ target/release/examples/bench-capture "$file" --frames "$frames" 2>/dev/null
 bytes=$(stat -c %s "$file")
 filter='ftp || smb2 || tls.handshake'
 
-# measure LABEL RUNS CMD...: prints "LABEL<TAB>seconds<TAB>peak KiB" (the best run).
-measure() {
-    local label=$1 runs=$2 best_s='' best_kb=0 s kb
-    shift 2
-    for _ in $(seq "$runs"); do
-        /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/err" || {
-            echo "compare.sh: $label failed:" >&2; cat "$dir/err" >&2; exit 1; }
-        read -r s kb <"$dir/time"
-        if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_kb=$kb; fi
-    done
-    printf '%s\t%s\t%s\n' "$label" "$best_s" "$best_kb"
+# The commands measured, by label.
+labels=(
+    "read frames only (floor)"
+    "wirelab replay -T tsv"
+    "wirelab replay -T tsv (one thread)"
+    "wirelab replay (table)"
+    "wirelab replay -Y '$filter'"
+    "tshark -r"
+    "tshark -r -Y '$filter'"
+)
+if command -v tcpdump >/dev/null; then labels+=("tcpdump -nn -r"); fi
+
+# command_of LABEL: sets `cmd` to the label's command line.
+command_of() {
+    case $1 in
+        "read frames only (floor)") cmd=(target/release/examples/read-frames "$file") ;;
+        "wirelab replay -T tsv") cmd=("$wirelab" replay -T tsv "$file") ;;
+        "wirelab replay -T tsv (one thread)") cmd=(env WIRELAB_THREADS=1 "$wirelab" replay -T tsv "$file") ;;
+        "wirelab replay (table)") cmd=("$wirelab" replay --color never "$file") ;;
+        "wirelab replay -Y '$filter'") cmd=("$wirelab" replay -Y "$filter" "$file") ;;
+        "tshark -r") cmd=(tshark -r "$file") ;;
+        "tshark -r -Y '$filter'") cmd=(tshark -r "$file" -Y "$filter") ;;
+        "tcpdump -nn -r") cmd=(tcpdump -nn -r "$file") ;;
+    esac
 }
 
-{
-    measure "read frames only (floor)" 3 target/release/examples/read-frames "$file"
-    measure "wirelab replay -T tsv" 5 "$wirelab" replay -T tsv "$file"
-    measure "wirelab replay -T tsv (one thread)" 5 env WIRELAB_THREADS=1 "$wirelab" replay -T tsv "$file"
-    measure "wirelab replay (table)" 5 "$wirelab" replay --color never "$file"
-    measure "wirelab replay -Y '$filter'" 5 "$wirelab" replay -Y "$filter" "$file"
-    measure "tshark -r" 1 tshark -r "$file"
-    measure "tshark -r -Y '$filter'" 1 tshark -r "$file" -Y "$filter"
-    if command -v tcpdump >/dev/null; then
-        measure "tcpdump -nn -r" 1 tcpdump -nn -r "$file"
-    fi
-} >"$dir/results"
+# measure LABEL: runs the label's command once; appends "LABEL<TAB>seconds<TAB>peak KiB".
+measure() {
+    local label=$1 s kb
+    command_of "$label"
+    /usr/bin/time -f '%e %M' -o "$dir/time" "${cmd[@]}" >/dev/null 2>"$dir/err" || {
+        echo "compare.sh: $label failed:" >&2; cat "$dir/err" >&2; exit 1; }
+    read -r s kb <"$dir/time"
+    printf '%s\t%s\t%s\n' "$label" "$s" "$kb" >>"$dir/runs"
+}
+
+# Every command once per round, the rounds one after the other: a slow spell of the
+# machine (a shared VM has them) then falls on all commands alike, not on the runs of
+# one command.
+for _ in $(seq "$rounds"); do
+    for label in "${labels[@]}"; do
+        measure "$label"
+    done
+done
+
+# Per command: the best time, the median time, the highest peak RSS of its runs.
+for label in "${labels[@]}"; do
+    awk -F'\t' -v l="$label" '$1 == l { print $2, $3 }' "$dir/runs" | sort -n | awk -v l="$label" '
+        { s[NR] = $1; if ($2 > kb) kb = $2 }
+        END { printf "%s\t%s\t%s\t%s\n", l, s[1], s[int((NR + 1) / 2)], kb }'
+done >"$dir/results"
 
 get() { awk -F'\t' -v l="$1" '$1 == l { print $2 }' "$dir/results"; }
 tshark_s=$(get "tshark -r")
@@ -76,14 +105,17 @@ echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; e
     "$(free -g | awk '/Mem:/ {print $2}') GiB; $(tshark --version | head -n 1); $("$wirelab" --version)" \
     "(decoding in $shards shards)."
 echo
-echo "| command | seconds | frames/s | MB/s | peak RSS (MiB) | vs tshark |"
-echo "|---|---:|---:|---:|---:|---:|"
-while IFS=$'\t' read -r label s kb; do
+echo "Each command ran $rounds times, in rounds of every command once: its best and median time, the"
+echo "highest peak RSS of its runs; the ratio to tshark compares best with best."
+echo
+echo "| command | best s | median s | frames/s | MB/s | peak RSS (MiB) | vs tshark |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+while IFS=$'\t' read -r label s median kb; do
     base=$tshark_s
     case $label in *-Y*) base=$tshark_y ;; esac
-    awk -v l="$label" -v s="$s" -v kb="$kb" -v f="$frames" -v b="$bytes" -v base="$base" 'BEGIN {
+    awk -v l="$label" -v s="$s" -v m="$median" -v kb="$kb" -v f="$frames" -v b="$bytes" -v base="$base" 'BEGIN {
         if (s < 0.005) s = 0.005
-        printf "| `%s` | %.2f | %.0f | %.0f | %.1f | %.1fx |\n", l, s, f / s, b / s / 1e6, kb / 1024, base / s }'
+        printf "| `%s` | %.2f | %.2f | %.0f | %.0f | %.1f | %.1fx |\n", l, s, m, f / s, b / s / 1e6, kb / 1024, base / s }'
 done <"$dir/results"
 echo
 awk -v f="$floor" -v w="$(get "wirelab replay -T tsv")" 'BEGIN {
@@ -110,8 +142,10 @@ if [ "$gigabyte" = yes ]; then
     rm -f "$file"
     big=$dir/big.pcap
     target/release/examples/bench-capture "$big" --frames 3300000 2>/dev/null
-    measure "big" 1 "$wirelab" replay -T tsv "$big" >"$dir/big"
-    measure "big -Y" 1 "$wirelab" replay -Y "$filter" "$big" >>"$dir/big"
+    for args in "-T tsv" "-Y $filter"; do
+        /usr/bin/time -f '%e\t%M' -o "$dir/time" "$wirelab" replay ${args%% *} "${args#* }" "$big" >/dev/null
+        printf 'big\t%s\n' "$(cat "$dir/time")" >>"$dir/big"
+    done
     echo
     awk -F'\t' -v b="$(stat -c %s "$big")" '
         NR == 1 { printf "On a %.2f GB capture (3,300,000 frames): `replay -T tsv` peaks at %.1f MiB", b / 1e9, $3 / 1024 }
