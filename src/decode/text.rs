@@ -99,6 +99,15 @@ fn push_char(c: char, out: &mut String) {
     }
 }
 
+/// `bytes` as text, invalid sequences replaced: `String::from_utf8_lossy`, with the
+/// common case (valid, mostly ASCII text) checked by the faster `str::from_utf8`.
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Appends a number in decimal: the hot paths (Info text, packet lists) write millions
 /// of them, and `itoa` is several times cheaper than `write!`.
 pub fn push_num(out: &mut String, n: impl itoa::Integer) {
@@ -108,6 +117,24 @@ pub fn push_num(out: &mut String, n: impl itoa::Integer) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_text_is_borrowed_when_valid_and_replaced_as_std_does_when_not() {
+        for bytes in [
+            &b"USER anonymous"[..],
+            "Hüttinger →".as_bytes(),
+            b"\xff\xfeok",
+            b"cut \xe2\x86",
+            b"",
+        ] {
+            let text = lossy(bytes);
+            assert_eq!(text, String::from_utf8_lossy(bytes));
+            assert_eq!(
+                matches!(text, std::borrow::Cow::Borrowed(_)),
+                std::str::from_utf8(bytes).is_ok()
+            );
+        }
+    }
 
     #[test]
     fn escapes_like_tshark() {

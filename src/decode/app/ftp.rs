@@ -220,7 +220,7 @@ impl Control {
         let mut starts_tls = false;
         let line_end = payload.iter().position(|&b| b == b'\n').unwrap_or(payload.len());
         let line = payload[..line_end].strip_suffix(b"\r").unwrap_or(&payload[..line_end]);
-        let lossy = String::from_utf8_lossy(line);
+        let lossy = crate::decode::text::lossy(line);
         // tshark marks every segment both ways: request 1 and response 0, or the reverse.
         out.field(Field::FtpResponse, Value::Bool(!is_request));
         out.field(Field::FtpRequest, Value::Bool(is_request));

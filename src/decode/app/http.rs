@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use super::{Dir, Out, Pending, MAX_PENDING};
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
-use crate::decode::text::escape_bytes;
+use crate::decode::text::{escape_bytes, lossy};
 
 /// Headers read per message; a head with more is malformed.
 const MAX_HEADERS: usize = 128;
@@ -600,7 +600,7 @@ fn borrowed<'a>(headers: &[httparse::Header<'a>]) -> Vec<Header<'a>> {
     headers
         .iter()
         .filter(|h| !h.name.is_empty())
-        .map(|h| (Cow::Borrowed(h.name), String::from_utf8_lossy(h.value)))
+        .map(|h| (Cow::Borrowed(h.name), lossy(h.value)))
         .collect()
 }
 
