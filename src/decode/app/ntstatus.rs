@@ -69,10 +69,10 @@ const NAMES: &[(u32, &str)] = &[
 ];
 
 /// The status's name, or `0xc0001234` when it has none here.
-pub fn name(status: u32) -> String {
+pub fn name(status: u32) -> std::borrow::Cow<'static, str> {
     match NAMES.binary_search_by_key(&status, |(code, _)| *code) {
-        Ok(i) => NAMES[i].1.to_string(),
-        Err(_) => format!("0x{status:08x}"),
+        Ok(i) => NAMES[i].1.into(),
+        Err(_) => format!("0x{status:08x}").into(),
     }
 }
 

@@ -3,13 +3,12 @@
 //! file names (tracked from Create by FileId), read and write lengths. SMB1 is
 //! recognised and named.
 
-use std::collections::HashMap;
-
 use super::ntlmssp;
 use super::ntstatus::{self, STATUS_SUCCESS};
 use super::Out;
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
+use crate::decode::FastMap;
 
 const HEADER_LEN: usize = 64;
 const FLAG_RESPONSE: u32 = 0x0000_0001;
@@ -62,11 +61,13 @@ pub fn command_name(command: u16) -> &'static str {
 /// the file a pending Create asked for.
 #[derive(Debug, Default)]
 pub struct Smb2State {
-    files: HashMap<[u8; 16], String>,
+    files: FastMap<[u8; 16], String>,
     /// Requests waiting for their response, by message id: what the response needs.
-    requests: HashMap<u64, Pending>,
+    requests: FastMap<u64, Pending>,
     /// Share paths by (session, tree id).
-    trees: HashMap<(u64, u32), String>,
+    trees: FastMap<(u64, u32), String>,
+    /// The Info text of the command being read, reused from command to command.
+    text: String,
 }
 
 /// What a response is read with, remembered from its request.
@@ -78,7 +79,7 @@ enum Pending {
     GetInfo(u8, u8),
 }
 
-fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut FastMap<K, V>, key: K, value: V) {
     if map.len() >= MAX_TRACKED {
         map.clear();
     }
@@ -133,15 +134,18 @@ impl Smb2State {
                 rest
             };
             out.message(Proto::Smb2, "SMB2");
-            let text = self.command(this, out);
+            let mut text = std::mem::take(&mut self.text);
+            text.clear();
+            self.command(this, out, &mut text);
             if first {
                 // Each SMB2 message starts the Info afresh (tshark clears the column at
                 // the first command of a chain): with several in a segment, the last shows.
                 out.clear_info();
-                out.info(&text);
             } else {
-                out.info(&format!(";{text}"));
+                out.info(";");
             }
+            out.info(&text);
+            self.text = text;
             first = false;
             if next < HEADER_LEN || next >= rest.len() {
                 if next != 0 && rest.len() >= HEADER_LEN {
@@ -161,12 +165,13 @@ impl Smb2State {
         }
     }
 
-    /// Decodes one command; returns its Info text.
-    fn command(&mut self, bytes: &[u8], out: &mut Out) -> String {
+    /// Decodes one command; writes its Info text into `text`.
+    fn command(&mut self, bytes: &[u8], out: &mut Out, text: &mut String) {
         let m = Msg(bytes);
         if bytes.len() < HEADER_LEN || m.u16(4) != Some(64) {
             out.note(Severity::Error, Proto::Smb2, "SMB2 header cut short or malformed");
-            return "Malformed Packet".into();
+            text.push_str("Malformed Packet");
+            return;
         }
         let status = m.u32(8).unwrap_or(0);
         let command = m.u16(12).unwrap_or(0);
@@ -197,7 +202,6 @@ impl Smb2State {
         if command == LOGOFF && response {
             self.trees.retain(|(s, _), _| *s != session);
         }
-        let mut text = String::with_capacity(64);
         text.push_str(command_name(command));
         text.push_str(if response { " Response" } else { " Request" });
         if command == BREAK {
@@ -213,7 +217,10 @@ impl Smb2State {
                 (false, _) => "Acknowledgment",
                 (true, false) => "Response",
             };
-            text = format!("{kind} Break {what}");
+            text.clear();
+            text.push_str(kind);
+            text.push_str(" Break ");
+            text.push_str(what);
         }
         if response && status != STATUS_SUCCESS {
             text.push_str(", Error: ");
@@ -243,7 +250,6 @@ impl Smb2State {
                 out.note(Severity::Warning, Proto::Smb2, message);
             }
         }
-        text
     }
 
     /// Command-specific fields and Info text (`None` when the body is cut short).
