@@ -1,5 +1,6 @@
 //! ARP (and RARP) over Ethernet/IPv4, with tshark's Info wording.
 
+use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use super::field::{format_mac, Field, Value};
@@ -44,16 +45,19 @@ pub(crate) fn decode(data: &[u8], offset: usize, p: &mut Packet) {
     let gratuitous = spa == tpa && matches!(opcode, 1 | 2);
     let target_unknown = tha == [0; 6];
     p.add(Field::ArpIsGratuitous, Value::Bool(gratuitous));
-    p.info = match opcode {
-        1 if gratuitous && target_unknown => format!("ARP Announcement for {tpa}"),
-        1 if gratuitous => format!("Gratuitous ARP for {tpa} (Request)"),
-        1 if spa.is_unspecified() && target_unknown => format!("Who has {tpa}? (ARP Probe)"),
-        1 => format!("Who has {tpa}? Tell {spa}"),
-        2 if gratuitous => format!("Gratuitous ARP for {spa} (Reply)"),
-        2 => format!("{spa} is at {}", format_mac(&sha)),
-        3 => format!("Who is {}? Tell {}", format_mac(&tha), format_mac(&sha)),
-        4 => format!("{} is at {tpa}", format_mac(&tha)),
-        other => format!("Unknown ARP opcode 0x{other:04x}"),
+    // Written into the packet's own Info buffer, which is reused from frame to frame.
+    let info = &mut p.info;
+    info.clear();
+    let _ = match opcode {
+        1 if gratuitous && target_unknown => write!(info, "ARP Announcement for {tpa}"),
+        1 if gratuitous => write!(info, "Gratuitous ARP for {tpa} (Request)"),
+        1 if spa.is_unspecified() && target_unknown => write!(info, "Who has {tpa}? (ARP Probe)"),
+        1 => write!(info, "Who has {tpa}? Tell {spa}"),
+        2 if gratuitous => write!(info, "Gratuitous ARP for {spa} (Reply)"),
+        2 => write!(info, "{spa} is at {}", format_mac(&sha)),
+        3 => write!(info, "Who is {}? Tell {}", format_mac(&tha), format_mac(&sha)),
+        4 => write!(info, "{} is at {tpa}", format_mac(&tha)),
+        other => write!(info, "Unknown ARP opcode 0x{other:04x}"),
     };
 }
 
