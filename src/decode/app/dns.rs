@@ -402,26 +402,23 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
     }
     match flavor {
         Flavor::Dns => {
-            let op = DNS_OPCODES
-                .get(usize::from(opcode))
-                .map_or_else(|| format!("Unknown operation ({opcode})"), |s| s.to_string());
-            out.info(&format!(
-                "{op}{} 0x{:04x}",
-                if response { " response" } else { "" },
-                h.id
-            ));
+            let answer = if response { " response" } else { "" };
+            match DNS_OPCODES.get(usize::from(opcode)) {
+                Some(op) => out.info_fmt(format_args!("{op}{answer} 0x{:04x}", h.id)),
+                None => out.info_fmt(format_args!("Unknown operation ({opcode}){answer} 0x{:04x}", h.id)),
+            }
             if response && rcode != 0 {
-                out.info(&format!(" {}", dns_rcode(rcode)));
+                out.info_fmt(format_args!(" {}", dns_rcode(rcode)));
             }
         }
         Flavor::Nbns => {
-            out.info(&format!(
-                "{}{}",
-                nbns_opcode(opcode),
-                if response { " response" } else { "" }
-            ));
+            out.info(nbns_opcode(opcode));
+            if response {
+                out.info(" response");
+            }
             if response && rcode != 0 {
-                out.info(&format!(", {}", nbns_rcode(rcode)));
+                out.info(", ");
+                out.info(nbns_rcode(rcode));
             }
         }
     }

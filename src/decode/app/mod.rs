@@ -113,6 +113,12 @@ impl<'p> Out<'p> {
         self.packet.info.push_str(text);
     }
 
+    /// [`Out::info`] with formatting, written straight into the column.
+    pub fn info_fmt(&mut self, text: std::fmt::Arguments) {
+        self.finish();
+        let _ = std::fmt::Write::write_fmt(&mut self.packet.info, text);
+    }
+
     /// Appends an Info part, after ", " unless it is the first text of the frame.
     pub fn info_part(&mut self, text: &str) {
         self.finish();
