@@ -2,6 +2,7 @@
 //! RFC 1002). Names are read with compression pointers, bounded against loops.
 
 use crate::decode::FastMap;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -107,7 +108,7 @@ const DNS_OPCODES: [&str; 7] = [
     "DNS Stateful operations (DSO)",
 ];
 
-fn dns_rcode(rcode: u16) -> String {
+fn dns_rcode(rcode: u16) -> Cow<'static, str> {
     let name = match rcode {
         0 => "No error",
         1 => "Format error",
@@ -120,9 +121,9 @@ fn dns_rcode(rcode: u16) -> String {
         8 => "RRset does not exist",
         9 => "Not authoritative",
         10 => "Name out of zone",
-        _ => return format!("Unknown error ({rcode})"),
+        _ => return format!("Unknown error ({rcode})").into(),
     };
-    name.to_string()
+    name.into()
 }
 
 fn nbns_opcode(opcode: u16) -> &'static str {
@@ -153,7 +154,7 @@ fn nbns_rcode(rcode: u16) -> &'static str {
 }
 
 /// DNS record type names as tshark shows them.
-pub fn type_name(rrtype: u16) -> String {
+pub fn type_name(rrtype: u16) -> Cow<'static, str> {
     let name = match rrtype {
         1 => "A",
         2 => "NS",
@@ -207,12 +208,12 @@ pub fn type_name(rrtype: u16) -> String {
         255 => "ANY",
         256 => "URI",
         257 => "CAA",
-        _ => return format!("Unknown ({rrtype})"),
+        _ => return format!("Unknown ({rrtype})").into(),
     };
-    name.to_string()
+    name.into()
 }
 
-fn nbns_type_name(rrtype: u16) -> String {
+fn nbns_type_name(rrtype: u16) -> Cow<'static, str> {
     match rrtype {
         0x20 => "NB".into(),
         0x21 => "NBSTAT".into(),
@@ -490,14 +491,14 @@ fn records(flavor: Flavor, msg: &[u8], h: &Header, out: &mut Out) -> Result<(), 
         match flavor {
             Flavor::Dns => {
                 let text = name_text(&name);
-                out.info(&format!(" {} {text}", type_name(qtype)));
+                out.info_fmt(format_args!(" {} {text}", type_name(qtype)));
                 out.str(Field::DnsQryName, text);
                 out.uint(Field::DnsQryType, qtype);
                 out.uint(Field::DnsQryClass, qclass);
             }
             Flavor::Nbns => {
                 let text = netbios_name(&name).map_or_else(|| name_text(&name), |(t, _)| t);
-                out.info(&format!(" {} {text}", nbns_type_name(qtype)));
+                out.info_fmt(format_args!(" {} {text}", nbns_type_name(qtype)));
                 out.str(Field::NbnsName, text);
                 out.uint(Field::NbnsType, qtype);
                 out.uint(Field::NbnsClass, qclass);
