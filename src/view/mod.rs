@@ -54,7 +54,7 @@ pub fn push_address_bytes(out: &mut Vec<u8>, address: &Address, names: &MacNames
     match address {
         Address::Ipv4(ip) => {
             let (text, len) = ipv4_digits(ip.octets());
-            out.extend_from_slice(&text[..len]);
+            push_prefix(out, &text, len);
         }
         _ => {
             scratch.clear();
@@ -133,7 +133,17 @@ pub fn push_time(out: &mut String, rel_ns: i64) {
 /// [`push_time`] into bytes.
 pub fn push_time_bytes(out: &mut Vec<u8>, rel_ns: i64) {
     let (text, len) = time_digits(rel_ns);
-    out.extend_from_slice(&text[..len]);
+    push_prefix(out, &text, len);
+}
+
+/// Appends the first `len` bytes of `text`: the whole array is copied, then the tail
+/// cut off. A copy of a known size compiles to a few moves, where a copy of `len`
+/// bytes calls `memcpy` (several times a row, millions of rows).
+#[inline(always)]
+pub fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len: usize) {
+    debug_assert!(len <= N);
+    out.extend_from_slice(text);
+    out.truncate(out.len() - (N - len));
 }
 
 /// The Time column in a fixed buffer: `-`, up to 13 digits of seconds, `.`, 6 decimals.
@@ -165,6 +175,15 @@ fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_pushed_is_exactly_the_bytes_that_count() {
+        let mut out = b"kept".to_vec();
+        push_prefix(&mut out, b"12345678", 3);
+        push_prefix(&mut out, b"ab", 2);
+        push_prefix(&mut out, b"xyz", 0);
+        assert_eq!(out, b"kept123ab");
+    }
 
     #[test]
     fn ipv4_addresses_read_as_std_writes_them() {
