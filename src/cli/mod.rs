@@ -318,6 +318,13 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         if every_field {
             return Ok(decoder);
         }
+        // A filtered list writes TCP's summary line only for the packets it shows (a
+        // filter never reads Info).
+        let decoder = if filter.is_some() && matches!(args.format, Format::Table | Format::Tsv) {
+            decoder.defer_tcp_line()
+        } else {
+            decoder
+        };
         let mut wanted = filter.as_ref().map(Filter::fields).unwrap_or_default();
         if args.format == Format::Fields {
             wanted.extend(resolve_fields(&args.fields)?);

@@ -116,6 +116,8 @@ pub struct Decoder {
     tcp_fields: bool,
     /// The next frame is decoded quietly (see [`Packet::quiet`]).
     quiet_next: bool,
+    /// TCP's summary line is kept as parts (see [`Decoder::defer_tcp_line`]).
+    defer_tcp_line: bool,
 }
 
 impl Default for Decoder {
@@ -149,6 +151,7 @@ impl Decoder {
             ip_fields: true,
             tcp_fields: true,
             quiet_next: false,
+            defer_tcp_line: false,
         }
     }
 
@@ -225,6 +228,14 @@ impl Decoder {
         self
     }
 
+    /// Packets whose TCP summary line is kept as parts rather than written into `info`:
+    /// [`Packet::info_text`] writes it. For a filtered list, which shows few packets; a
+    /// filter never reads Info.
+    pub fn defer_tcp_line(mut self) -> Self {
+        self.defer_tcp_line = true;
+        self
+    }
+
     /// Packets without their fields: the columns (addresses, protocol, Info), layers and
     /// notes only. For a plain packet list, which is several times faster.
     pub fn columns_only(mut self) -> Self {
@@ -272,6 +283,7 @@ impl Decoder {
         if !same_only {
             p.only.clone_from(&self.only);
         }
+        p.defer_tcp_line = self.defer_tcp_line;
         p.ip_fields_wanted = self.fields && self.ip_fields;
         p.tcp_fields_wanted = self.fields && self.tcp_fields;
         if self.fields && self.only.is_none() {

@@ -226,6 +226,11 @@ pub struct Packet {
     pub(crate) tcp_fields_wanted: bool,
     /// False in a first pass, which reads no Info: the TCP line is not written.
     pub(crate) info_wanted: bool,
+    /// TCP's summary line, kept as its parts instead of written into `info` (see
+    /// [`Packet::info_text`]): a filtered list writes it only for the packets it shows.
+    pub(crate) tcp_line: Option<super::tcp::TcpLine>,
+    /// Keep TCP's summary line as parts rather than write it (`Decoder::defer_tcp_line`).
+    pub(crate) defer_tcp_line: bool,
     /// Decoded only for the state it feeds, not to be shown (a shard of a capture
     /// decodes what another prints: see `decode::shards`); it has no Info.
     pub quiet: bool,
@@ -256,6 +261,8 @@ impl Packet {
             ip_fields_wanted: true,
             tcp_fields_wanted: true,
             info_wanted: true,
+            tcp_line: None,
+            defer_tcp_line: false,
             quiet: false,
             deferred: Vec::new(),
         }
@@ -286,10 +293,25 @@ impl Packet {
         self.dst = Address::None;
         self.protocol = "";
         self.info.clear();
+        if let Some(line) = &mut self.tcp_line {
+            line.unused();
+        }
         self.layers.clear();
         self.fields.clear();
         self.notes.clear();
         self.deferred.clear();
+    }
+
+    /// The Info column: `info`, and TCP's summary line if it was kept as parts.
+    pub fn info_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.tcp_line {
+            Some(line) if line.is_used() => {
+                let mut text = self.info.clone();
+                line.write(&mut text);
+                std::borrow::Cow::Owned(text)
+            }
+            _ => std::borrow::Cow::Borrowed(&self.info),
+        }
     }
 
     /// Completes the labels that waited, each with what `decided` says about it, as a

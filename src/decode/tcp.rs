@@ -189,9 +189,19 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     };
     // The rest of the TCP line is written only if no application message replaces it
     // (a third of all frames in a typical capture would write it for nothing).
-    let urgent = hdr.urgent_pointer();
-    let write_line = |out: &mut String| line(out, &analysis, src_port, dst_port, flags, seglen, urgent, &options);
-    let info_wanted = p.info_wanted;
+    let head = LineHead {
+        src: src_port,
+        dst: dst_port,
+        flags,
+        seglen,
+        urgent: hdr.urgent_pointer(),
+        rel_seq: analysis.rel_seq,
+        rel_ack: analysis.rel_ack,
+        window: analysis.window,
+        ack_base: analysis.ack_base,
+    };
+    let write_line = |out: &mut String| line(out, &head, &options);
+    let (info_wanted, defer_line) = (p.info_wanted, p.defer_tcp_line);
     let mut out = Out::new(p, tags_len, offset + header_len);
     if info_wanted {
         out.set_pending_line(&write_line);
@@ -200,7 +210,16 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         .decoder
         .app
         .tcp_segment(&app_segment, &mut out, ctx.decoder.scout.as_mut());
-    out.finish();
+    // Still wanted after the analyzers: written now, or kept as parts for a filtered
+    // list to write if it shows the packet.
+    if defer_line && out.take_pending_line() {
+        let kept = p.tcp_line.get_or_insert_with(TcpLine::default);
+        kept.used = true;
+        kept.head = head;
+        kept.options.clone_from(&options);
+    } else {
+        out.finish();
+    }
     if ctx.decoder.lean && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream) {
         ctx.decoder.tcp.stop_reassembly(analysis.stream);
     }
@@ -447,16 +466,57 @@ fn tags(out: &mut String, a: &Analysis) -> usize {
 
 /// Writes the rest of the TCP Info text: `SRC → DST [FLAGS] Seq=N Ack=N Win=N Len=N options`.
 #[allow(clippy::too_many_arguments)]
-fn line(
-    out: &mut String,
-    a: &Analysis,
+/// What TCP's summary line says: the numbers of one segment and its analysis.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LineHead {
     src: u16,
     dst: u16,
     flags: u16,
     seglen: u32,
     urgent: u16,
-    options: &[TcpOption],
-) {
+    rel_seq: u32,
+    rel_ack: u32,
+    window: u32,
+    /// The receiver's sequence base, to make SACK edges relative.
+    ack_base: u32,
+}
+
+/// TCP's summary line kept as its parts (`Packet::info_text` writes it). It stays in
+/// the packet from frame to frame, so that its list of options is allocated once.
+#[derive(Debug, Clone, Default)]
+pub struct TcpLine {
+    /// Whether the current frame has one (the parts are the last frame's otherwise).
+    used: bool,
+    head: LineHead,
+    options: Vec<TcpOption>,
+}
+
+impl TcpLine {
+    pub(crate) fn unused(&mut self) {
+        self.used = false;
+    }
+
+    pub(crate) fn is_used(&self) -> bool {
+        self.used
+    }
+
+    pub(crate) fn write(&self, out: &mut String) {
+        line(out, &self.head, &self.options);
+    }
+}
+
+fn line(out: &mut String, head: &LineHead, options: &[TcpOption]) {
+    let LineHead {
+        src,
+        dst,
+        flags,
+        seglen,
+        urgent,
+        rel_seq,
+        rel_ack,
+        window,
+        ack_base,
+    } = *head;
     push_num(out, src);
     out.push_str(" → ");
     push_num(out, dst);
@@ -475,13 +535,13 @@ fn line(
         out.push_str("<None>");
     }
     out.push_str("] Seq=");
-    push_num(out, a.rel_seq);
+    push_num(out, rel_seq);
     if flags & 0x10 != 0 {
         out.push_str(" Ack=");
-        push_num(out, a.rel_ack);
+        push_num(out, rel_ack);
     }
     out.push_str(" Win=");
-    push_num(out, a.window);
+    push_num(out, window);
     if flags & 0x20 != 0 {
         out.push_str(" Urg=");
         push_num(out, urgent);
@@ -502,9 +562,9 @@ fn line(
             TcpOption::Sack(blocks) => {
                 for (left, right) in blocks {
                     out.push_str(" SLE=");
-                    push_num(out, left.wrapping_sub(a.ack_base));
+                    push_num(out, left.wrapping_sub(ack_base));
                     out.push_str(" SRE=");
-                    push_num(out, right.wrapping_sub(a.ack_base));
+                    push_num(out, right.wrapping_sub(ack_base));
                 }
             }
             TcpOption::Timestamps(tsval, tsecr) => {

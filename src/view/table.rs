@@ -173,8 +173,9 @@ impl PacketFormat for Table {
     }
 
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
+        let info = p.info_text();
         let flagged = p.notes.iter().any(|n| n.severity >= Severity::Warning)
-            || p.info.starts_with("[TCP ") && !p.info.starts_with("[TCP Window Update]");
+            || info.starts_with("[TCP ") && !info.starts_with("[TCP Window Update]");
         let (mut number, mut length) = (itoa::Buffer::new(), itoa::Buffer::new());
         let (number, length) = (number.format(p.number), length.format(p.orig_len));
         let [mut time, mut src, mut dst] = std::mem::take(&mut self.cells);
@@ -186,7 +187,7 @@ impl PacketFormat for Table {
         dst.clear();
         push_address(&mut dst, &p.dst, &self.names);
         let cells = [number, &time, &src, &dst, p.protocol, length];
-        self.line(&mut row, cells, &p.info, protocol_color(p.protocol), flagged);
+        self.line(&mut row, cells, &info, protocol_color(p.protocol), flagged);
         out.extend_from_slice(row.as_bytes());
         self.cells = [time, src, dst];
         self.row = row;

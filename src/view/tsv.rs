@@ -22,7 +22,8 @@ impl Tsv {
 impl PacketFormat for Tsv {
     /// Written straight into `out`: a line per frame, millions of them.
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
-        out.reserve(96 + p.info.len());
+        let info = p.info_text();
+        out.reserve(96 + info.len());
         out.extend_from_slice(itoa::Buffer::new().format(p.number).as_bytes());
         out.push(b'\t');
         push_time_bytes(out, p.rel_ns);
@@ -35,7 +36,7 @@ impl PacketFormat for Tsv {
         out.push(b'\t');
         out.extend_from_slice(itoa::Buffer::new().format(p.orig_len).as_bytes());
         out.push(b'\t');
-        out.extend_from_slice(p.info.as_bytes());
+        out.extend_from_slice(info.as_bytes());
         out.push(b'\n');
     }
 }

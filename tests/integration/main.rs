@@ -17,4 +17,5 @@ mod regressions;
 mod repl;
 mod shards;
 mod streams;
+mod tcp_line;
 mod tshark_diff;

@@ -65,6 +65,12 @@ impl<'p> Out<'p> {
         self.pending_line = Some(write);
     }
 
+    /// Whether the transport's Info text is still pending (no application message
+    /// replaced it): it is then left to the caller, not written.
+    pub(crate) fn take_pending_line(&mut self) -> bool {
+        self.pending_line.take().is_some()
+    }
+
     /// Writes the transport's Info text if it is still pending and would be kept:
     /// before anything is added to Info, and when the analyzers are done.
     pub(crate) fn finish(&mut self) {
