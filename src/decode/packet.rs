@@ -274,6 +274,7 @@ impl Packet {
     }
 
     /// Makes this packet the start of another frame's decode, keeping its buffers.
+    #[inline]
     pub(crate) fn reset(
         &mut self,
         number: u64,

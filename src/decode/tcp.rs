@@ -505,6 +505,7 @@ impl TcpLine {
     }
 }
 
+#[inline]
 fn line(out: &mut String, head: &LineHead, options: &[TcpOption]) {
     let LineHead {
         src,
