@@ -293,7 +293,6 @@ const OTHER_UDP_PORTS: [u16; 20] = [
     67, 68, 69, 123, 138, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 5353, 5355, 17500,
 ];
 
-/// How tshark's port tables map a TCP port (its defaults in 4.0).
 /// Does a TCP conversation on this port feed state that other conversations read
 /// (FTP's announced data channels, DNS transactions matched by id)? Decoding a capture
 /// in shards (`decode::shards`), every shard decodes such conversations.
@@ -310,6 +309,7 @@ pub(crate) fn udp_port_shares_state(port: u16) -> bool {
     matches!(port, 53 | 137)
 }
 
+/// How tshark's port tables map a TCP port (its defaults in 4.0).
 fn tcp_port_protocol(port: u16) -> Option<PortProtocol> {
     match port {
         80 | 631 | 1900 | 2710 | 2869 | 3128 | 3132 | 3689 | 5985 | 8080 | 8088 | 11371 => Some(PortProtocol::Http),
