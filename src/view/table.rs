@@ -2,7 +2,7 @@
 
 use colored::{Color, Colorize};
 
-use super::{fit, push_address, push_time, MacNames, PacketFormat};
+use super::{fit, push_address, push_address_bytes, push_time, push_time_bytes, MacNames, PacketFormat};
 use crate::decode::{Packet, Severity};
 
 pub struct Table {
@@ -14,6 +14,8 @@ pub struct Table {
     /// after row (a long list allocates nothing per row).
     row: String,
     cells: [String; 3],
+    /// Room for a MAC address's vendor name in the plain rows.
+    scratch: String,
 }
 
 impl Table {
@@ -24,6 +26,7 @@ impl Table {
             width: None,
             row: String::with_capacity(160),
             cells: Default::default(),
+            scratch: String::new(),
         }
     }
 
@@ -107,6 +110,69 @@ impl Table {
     }
 }
 
+impl Table {
+    /// A row without colour or width limit (a list written to a file or a pipe),
+    /// straight into `out`: the same text as [`Table::line`] gives, without building the
+    /// cells first, for lists of millions of rows.
+    fn plain_row(&mut self, p: &Packet, info: &str, out: &mut Vec<u8>) {
+        let [number, time, src, dst, protocol, length] = WIDTHS;
+        out.reserve(96 + info.len());
+        pad_left_bytes(out, number, |out| {
+            out.extend_from_slice(itoa::Buffer::new().format(p.number).as_bytes())
+        });
+        out.push(b' ');
+        pad_left_bytes(out, time, |out| push_time_bytes(out, p.rel_ns));
+        out.push(b' ');
+        pad_right_bytes(out, src, |out| {
+            push_address_bytes(out, &p.src, &self.names, &mut self.scratch)
+        });
+        out.push(b' ');
+        pad_right_bytes(out, dst, |out| {
+            push_address_bytes(out, &p.dst, &self.names, &mut self.scratch)
+        });
+        out.push(b' ');
+        pad_right_bytes(out, protocol, |out| out.extend_from_slice(p.protocol.as_bytes()));
+        out.push(b' ');
+        pad_left_bytes(out, length, |out| {
+            out.extend_from_slice(itoa::Buffer::new().format(p.orig_len).as_bytes())
+        });
+        out.push(b' ');
+        out.extend_from_slice(info.as_bytes());
+        out.push(b'\n');
+    }
+}
+
+/// Appends what `write` writes, right-aligned in `width` columns: written first, then
+/// moved right by the padding it needs.
+fn pad_left_bytes(out: &mut Vec<u8>, width: usize, write: impl FnOnce(&mut Vec<u8>)) {
+    let start = out.len();
+    write(out);
+    let n = width.saturating_sub(columns_of(&out[start..]));
+    if n > 0 {
+        let end = out.len();
+        out.resize(end + n, b' ');
+        out.copy_within(start..end, start + n);
+        out[start..start + n].fill(b' ');
+    }
+}
+
+/// Appends what `write` writes, left-aligned in `width` columns.
+fn pad_right_bytes(out: &mut Vec<u8>, width: usize, write: impl FnOnce(&mut Vec<u8>)) {
+    let start = out.len();
+    write(out);
+    let n = width.saturating_sub(columns_of(&out[start..]));
+    out.resize(out.len() + n, b' ');
+}
+
+/// Columns UTF-8 text takes: one per character ([`width_of`] for bytes).
+fn columns_of(text: &[u8]) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+    }
+}
+
 /// Appends `text` right-aligned in `width` columns (as `{:>width$}`).
 fn pad_left(out: &mut String, text: &str, width: usize) {
     pad(out, width.saturating_sub(width_of(text)));
@@ -174,6 +240,9 @@ impl PacketFormat for Table {
 
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
         let info = p.info_text();
+        if !self.color && self.width.is_none() {
+            return self.plain_row(p, &info, out);
+        }
         let flagged = p.notes.iter().any(|n| n.severity >= Severity::Warning)
             || info.starts_with("[TCP ") && !info.starts_with("[TCP Window Update]");
         let (mut number, mut length) = (itoa::Buffer::new(), itoa::Buffer::new());
