@@ -8,7 +8,9 @@ use super::ntstatus::{self, STATUS_SUCCESS};
 use super::Out;
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
+use crate::decode::text::push_num;
 use crate::decode::FastMap;
+use std::fmt::Write as _;
 
 const HEADER_LEN: usize = 64;
 const FLAG_RESPONSE: u32 = 0x0000_0001;
@@ -233,9 +235,12 @@ impl Smb2State {
             || response && status != STATUS_SUCCESS && status != ntstatus::STATUS_MORE_PROCESSING_REQUIRED;
         let pending = if response { self.requests.remove(&msg_id) } else { None };
         if !error_body {
-            if let Some(detail) = self.details(&m, command, response, msg_id, pending, out) {
-                text.push_str(&detail);
-            } else if bytes.len() > HEADER_LEN {
+            let before = text.len();
+            let read = self.details(&m, (command, response, msg_id), pending, out, text);
+            if read.is_none() {
+                text.truncate(before);
+            }
+            if read.is_none() && bytes.len() > HEADER_LEN {
                 // The body's fixed part is StructureSize bytes (its low bit flags a
                 // variable part): when that is all there, an offset pointed outside.
                 let fixed = usize::from(m.u16(HEADER_LEN).unwrap_or(0) & !1);
@@ -252,41 +257,25 @@ impl Smb2State {
         }
     }
 
-    /// Command-specific fields and Info text (`None` when the body is cut short).
+    /// Command-specific fields, and Info text appended to `text` (`None` when the body
+    /// is cut short: what was appended is then for the caller to drop).
     fn details(
         &mut self,
         m: &Msg,
-        command: u16,
-        response: bool,
-        msg_id: u64,
+        (command, response, msg_id): (u16, bool, u64),
         pending: Option<Pending>,
         out: &mut Out,
-    ) -> Option<String> {
+        text: &mut String,
+    ) -> Option<()> {
         let b = HEADER_LEN;
-        // " File: name" for a FileId a Create named; nothing for one it did not (the
-        // related-operation id of a compound, or an open from before the capture).
-        let file_of = |state: &Smb2State, at: usize| -> Option<String> {
-            let id = m.file_id(at)?;
-            Some(
-                state
-                    .files
-                    .get(&id)
-                    .map(|name| format!(" File: {name}"))
-                    .unwrap_or_default(),
-            )
-        };
         match (command, response) {
             (NEGOTIATE, false) => {
                 let count = usize::from(m.u16(b + 2)?);
                 for i in 0..count.min(64) {
                     out.uint(Field::Smb2Dialect, m.u16(b + 36 + 2 * i)?);
                 }
-                Some(String::new())
             }
-            (NEGOTIATE, true) => {
-                out.uint(Field::Smb2Dialect, m.u16(b + 4)?);
-                Some(String::new())
-            }
+            (NEGOTIATE, true) => out.uint(Field::Smb2Dialect, m.u16(b + 4)?),
             (SESSION_SETUP, _) => {
                 let (offset, len) = if response {
                     (m.u16(b + 4)?, m.u16(b + 6)?)
@@ -296,25 +285,26 @@ impl Smb2State {
                 let blob =
                     m.0.get(usize::from(offset)..usize::from(offset) + usize::from(len))
                         .unwrap_or(&[]);
-                Some(match ntlmssp::find(blob).and_then(|msg| ntlmssp::decode(msg, out)) {
-                    Some(text) => format!(", {text}"),
-                    None => String::new(),
-                })
+                if let Some(ntlmssp) = ntlmssp::find(blob).and_then(|msg| ntlmssp::decode(msg, out)) {
+                    text.push_str(", ");
+                    text.push_str(&ntlmssp);
+                }
             }
-            (LOGOFF, _) => Some(String::new()),
             (TREE_CONNECT, false) => {
                 let (offset, len) = (usize::from(m.u16(b + 4)?), usize::from(m.u16(b + 6)?));
                 let path = m.utf16(offset, len)?;
-                out.str(Field::Smb2Tree, path.clone());
-                bounded_insert(&mut self.requests, msg_id, Pending::TreeConnect(path.clone()));
-                Some(format!(" Tree: {path}"))
+                out.str(Field::Smb2Tree, path.as_str());
+                text.push_str(" Tree: ");
+                text.push_str(&path);
+                bounded_insert(&mut self.requests, msg_id, Pending::TreeConnect(path));
             }
             (CREATE, false) => {
                 let (offset, len) = (usize::from(m.u16(b + 44)?), usize::from(m.u16(b + 46)?));
                 let name = if len == 0 { String::new() } else { m.utf16(offset, len)? };
                 out.str(Field::Smb2Filename, name.as_str());
-                bounded_insert(&mut self.requests, msg_id, Pending::Create(name.clone()));
-                Some(format!(" File: {name}"))
+                text.push_str(" File: ");
+                text.push_str(&name);
+                bounded_insert(&mut self.requests, msg_id, Pending::Create(name));
             }
             (CREATE, true) => {
                 let id = m.file_id(b + 64)?;
@@ -322,30 +312,37 @@ impl Smb2State {
                     Some(Pending::Create(name)) => name,
                     _ => String::new(),
                 };
-                bounded_insert(&mut self.files, id, name.clone());
-                Some(format!(" File: {name}"))
+                text.push_str(" File: ");
+                text.push_str(&name);
+                bounded_insert(&mut self.files, id, name);
             }
-            (CLOSE, false) => file_of(self, b + 8),
+            (CLOSE, false) | (CHANGE_NOTIFY, false) => self.push_file(m, b + 8, text)?,
             (READ, false) | (WRITE, false) => {
                 let (len, offset) = (m.u32(b + 4)?, m.u64(b + 8)?);
-                let file = file_of(self, b + 16)?;
                 let field = if command == READ {
                     Field::Smb2ReadLength
                 } else {
                     Field::Smb2WriteLength
                 };
+                text.push_str(" Len:");
+                push_num(text, len);
+                text.push_str(" Off:");
+                push_num(text, offset);
+                self.push_file(m, b + 16, text)?;
                 out.uint(field, len);
                 out.uint(Field::Smb2FileOffset, offset);
-                Some(format!(" Len:{len} Off:{offset}{file}"))
             }
             (QUERY_DIRECTORY, false) => {
                 let level = m.u8(b + 2)?;
-                let file = file_of(self, b + 8)?;
+                self.push_file(m, b + 8, text)?;
                 let (offset, len) = (usize::from(m.u16(b + 24)?), usize::from(m.u16(b + 26)?));
                 let pattern = m.utf16(offset, len).unwrap_or_default();
-                out.str(Field::Smb2FindPattern, pattern.as_str());
+                text.push(' ');
+                push_find_level_name(text, level);
+                text.push_str(" Pattern: ");
+                text.push_str(&pattern);
+                out.str(Field::Smb2FindPattern, pattern);
                 bounded_insert(&mut self.requests, msg_id, Pending::Find(level));
-                Some(format!("{file} {} Pattern: {pattern}", find_level_name(level)))
             }
             (QUERY_DIRECTORY, true) => {
                 if let Some(Pending::Find(level)) = pending {
@@ -355,17 +352,17 @@ impl Smb2State {
                         out.str(Field::Smb2Filename, name);
                     }
                 }
-                Some(String::new())
             }
             (QUERY_INFO, false) | (SET_INFO, false) => {
                 let (class, level) = (m.u8(b + 2)?, m.u8(b + 3)?);
                 let fid_at = if command == QUERY_INFO { b + 24 } else { b + 16 };
-                let file = file_of(self, fid_at)?;
+                text.push(' ');
+                push_info_level_name(text, class, level);
+                self.push_file(m, fid_at, text)?;
                 out.uint(Field::Smb2Class, class);
                 if command == QUERY_INFO {
                     bounded_insert(&mut self.requests, msg_id, Pending::GetInfo(class, level));
                 }
-                Some(format!(" {}{file}", info_level_name(class, level)))
             }
             (QUERY_INFO, true) => {
                 if let Some(Pending::GetInfo(class, level)) = pending {
@@ -377,26 +374,38 @@ impl Smb2State {
                         out.str(Field::Smb2Filename, m.utf16(offset + 100, len)?);
                     }
                 }
-                Some(String::new())
             }
             (IOCTL, false) => {
                 let function = m.u32(b + 4)?;
                 out.uint(Field::Smb2IoctlFunction, function);
-                let fsctl = fsctl_name(function);
+                text.push(' ');
+                push_fsctl_name(text, function);
                 if function == 0x0006_0194 {
                     // The DFS referral input: max level (2 bytes), then the path, NUL-terminated.
                     let input = usize::try_from(m.u32(b + 24)?).ok()?;
                     let count = usize::try_from(m.u32(b + 28)?).ok()?;
                     let path = m.utf16(input + 2, count.saturating_sub(2))?;
-                    let path = path.trim_end_matches('\0').to_string();
-                    return Some(format!(" {fsctl}, File: {path}"));
+                    text.push_str(", File: ");
+                    text.push_str(path.trim_end_matches('\0'));
+                } else {
+                    self.push_file(m, b + 8, text)?;
                 }
-                let file = file_of(self, b + 8)?;
-                Some(format!(" {fsctl}{file}"))
             }
-            (CHANGE_NOTIFY, false) => file_of(self, b + 8),
-            _ => Some(String::new()),
+            _ => {}
         }
+        Some(())
+    }
+
+    /// Appends " File: name" for the FileId at `at` if a Create named it; nothing for
+    /// one it did not (the related-operation id of a compound, or an open from before
+    /// the capture). `None` when the id is cut short.
+    fn push_file(&self, m: &Msg, at: usize, text: &mut String) -> Option<()> {
+        let id = m.file_id(at)?;
+        if let Some(name) = self.files.get(&id) {
+            text.push_str(" File: ");
+            text.push_str(name);
+        }
+        Some(())
     }
 }
 
@@ -428,20 +437,24 @@ fn directory_names(listing: &[u8], level: u8) -> Vec<String> {
     names
 }
 
-fn find_level_name(level: u8) -> String {
-    let name = match level {
+fn push_find_level_name(text: &mut String, level: u8) {
+    text.push_str(match level {
         0x01 => "SMB2_FIND_DIRECTORY_INFO",
         0x02 => "SMB2_FIND_FULL_DIRECTORY_INFO",
         0x03 => "SMB2_FIND_BOTH_DIRECTORY_INFO",
         0x0c => "SMB2_FIND_NAME_INFO",
         0x25 => "SMB2_FIND_ID_BOTH_DIRECTORY_INFO",
         0x26 => "SMB2_FIND_ID_FULL_DIRECTORY_INFO",
-        other => return format!("Unknown (0x{other:02x})"),
-    };
-    name.into()
+        other => return push_unknown(text, other),
+    });
 }
 
-fn info_level_name(class: u8, level: u8) -> String {
+/// `Unknown (0x2a)`.
+fn push_unknown(text: &mut String, code: u8) {
+    let _ = write!(text, "Unknown (0x{code:02x})");
+}
+
+fn push_info_level_name(text: &mut String, class: u8, level: u8) {
     let (class_name, level_name) = match class {
         1 => (
             "FILE_INFO",
@@ -489,21 +502,18 @@ fn info_level_name(class: u8, level: u8) -> String {
         4 => ("QUOTA_INFO", ""),
         _ => ("", ""),
     };
-    let class_text = if class_name.is_empty() {
-        format!("Unknown (0x{class:02x})")
-    } else {
-        class_name.to_string()
-    };
-    let level_text = if level_name.is_empty() {
-        format!("Unknown (0x{level:02x})")
-    } else {
-        level_name.to_string()
-    };
-    format!("{class_text}/{level_text}")
+    for (name, code, separator) in [(class_name, class, "/"), (level_name, level, "")] {
+        if name.is_empty() {
+            push_unknown(text, code);
+        } else {
+            text.push_str(name);
+        }
+        text.push_str(separator);
+    }
 }
 
-fn fsctl_name(function: u32) -> String {
-    let name = match function {
+fn push_fsctl_name(text: &mut String, function: u32) {
+    text.push_str(match function {
         0x0006_0194 => "FSCTL_DFS_GET_REFERRALS",
         0x0006_01b0 => "FSCTL_DFS_GET_REFERRALS_EX",
         0x0011_c017 => "FSCTL_PIPE_TRANSCEIVE",
@@ -517,9 +527,11 @@ fn fsctl_name(function: u32) -> String {
         0x0009_00a8 => "FSCTL_GET_REPARSE_POINT",
         0x0009_00c0 => "FSCTL_CREATE_OR_GET_OBJECT_ID",
         0x0009_00c4 => "FSCTL_SET_SPARSE",
-        other => return format!("0x{other:08x}"),
-    };
-    name.into()
+        other => {
+            let _ = write!(text, "0x{other:08x}");
+            return;
+        }
+    });
 }
 
 /// SMB1 commands tshark names most often.
