@@ -16,7 +16,7 @@ pub mod tsv;
 
 use std::fmt::Write as _;
 
-use crate::decode::{Address, Packet};
+use crate::decode::{Address, FastMap, Packet};
 pub use names::MacNames;
 
 /// One way of printing a stream of packets.
@@ -49,19 +49,44 @@ pub fn push_address(out: &mut String, address: &Address, names: &MacNames) {
 }
 
 /// [`push_address`] into bytes: the line formats build whole rows as bytes, without
-/// an intermediate string.
-pub fn push_address_bytes(out: &mut Vec<u8>, address: &Address, names: &MacNames, scratch: &mut String) {
+/// an intermediate string. MAC addresses are named once per `seen` (a lookup in the
+/// vendor tables takes a thousand instructions; a list names the same few again and
+/// again).
+pub fn push_address_bytes(out: &mut Vec<u8>, address: &Address, names: &MacNames, seen: &mut SeenNames) {
     match address {
         Address::Ipv4(ip) => {
             let (text, len) = ipv4_digits(ip.octets());
             push_prefix(out, &text, len);
         }
+        Address::Ether(mac) => {
+            if seen.names.len() >= SeenNames::MAX {
+                seen.names.clear();
+            }
+            let name = seen
+                .names
+                .entry(*mac)
+                .or_insert_with(|| names.name(mac).into_boxed_str());
+            out.extend_from_slice(name.as_bytes());
+        }
         _ => {
-            scratch.clear();
-            push_address(scratch, address, names);
-            out.extend_from_slice(scratch.as_bytes());
+            seen.scratch.clear();
+            push_address(&mut seen.scratch, address, names);
+            out.extend_from_slice(seen.scratch.as_bytes());
         }
     }
+}
+
+/// The column text of the MAC addresses a list has shown, and room for other addresses'
+/// text: kept by a line format from row to row.
+#[derive(Default)]
+pub struct SeenNames {
+    names: FastMap<[u8; 6], Box<str>>,
+    scratch: String,
+}
+
+impl SeenNames {
+    /// Names kept at most: past it they are forgotten and looked up again.
+    const MAX: usize = 4096;
 }
 
 /// Dotted-quad text in a fixed buffer, from a table of the 256 octets: two addresses
@@ -175,6 +200,24 @@ fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mac_names_come_from_the_tables_whether_remembered_or_forgotten() {
+        let names = MacNames::from_texts("00:50:56\tVMware\tVMware, Inc.\n", "");
+        let mut seen = SeenNames::default();
+        let vmware = Address::Ether([0x00, 0x50, 0x56, 1, 2, 3]);
+        let mut out = Vec::new();
+        push_address_bytes(&mut out, &vmware, &names, &mut seen);
+        push_address_bytes(&mut out, &vmware, &names, &mut seen);
+        // More addresses than are remembered: the first is forgotten, then named again.
+        for i in 0..SeenNames::MAX as u32 + 1 {
+            let [a, b, c, d] = i.to_be_bytes();
+            push_address_bytes(&mut Vec::new(), &Address::Ether([2, 0, a, b, c, d]), &names, &mut seen);
+        }
+        assert!(seen.names.len() <= SeenNames::MAX);
+        push_address_bytes(&mut out, &vmware, &names, &mut seen);
+        assert_eq!(String::from_utf8(out).unwrap(), "VMware_01:02:03".repeat(3));
+    }
 
     #[test]
     fn a_prefix_pushed_is_exactly_the_bytes_that_count() {

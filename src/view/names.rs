@@ -92,7 +92,7 @@ impl MacNames {
 
     /// Names from the two files' text.
     #[cfg(test)]
-    fn from_texts(manuf: &str, wka: &str) -> Self {
+    pub(crate) fn from_texts(manuf: &str, wka: &str) -> Self {
         let tables = Tables {
             manuf: Manuf::new(manuf.to_string()),
             wka: Names::from_text(wka),

@@ -2,7 +2,7 @@
 
 use colored::{Color, Colorize};
 
-use super::{fit, push_address, push_address_bytes, push_time, push_time_bytes, MacNames, PacketFormat};
+use super::{fit, push_address, push_address_bytes, push_time, push_time_bytes, MacNames, PacketFormat, SeenNames};
 use crate::decode::{Packet, Severity};
 
 pub struct Table {
@@ -14,8 +14,8 @@ pub struct Table {
     /// after row (a long list allocates nothing per row).
     row: String,
     cells: [String; 3],
-    /// Room for a MAC address's vendor name in the plain rows.
-    scratch: String,
+    /// Address names already written in the plain rows.
+    seen: SeenNames,
 }
 
 impl Table {
@@ -26,7 +26,7 @@ impl Table {
             width: None,
             row: String::with_capacity(160),
             cells: Default::default(),
-            scratch: String::new(),
+            seen: SeenNames::default(),
         }
     }
 
@@ -124,11 +124,11 @@ impl Table {
         pad_left_bytes(out, time, |out| push_time_bytes(out, p.rel_ns));
         out.push(b' ');
         pad_right_bytes(out, src, |out| {
-            push_address_bytes(out, &p.src, &self.names, &mut self.scratch)
+            push_address_bytes(out, &p.src, &self.names, &mut self.seen)
         });
         out.push(b' ');
         pad_right_bytes(out, dst, |out| {
-            push_address_bytes(out, &p.dst, &self.names, &mut self.scratch)
+            push_address_bytes(out, &p.dst, &self.names, &mut self.seen)
         });
         out.push(b' ');
         pad_right_bytes(out, protocol, |out| out.extend_from_slice(p.protocol.as_bytes()));

@@ -1,20 +1,20 @@
 //! `--format tsv`: exactly the seven list columns, tab-separated, one line per frame, no
 //! header. Tabs inside Info cannot occur: Info text is escaped (`\t`).
 
-use super::{push_address_bytes, push_time_bytes, MacNames, PacketFormat};
+use super::{push_address_bytes, push_time_bytes, MacNames, PacketFormat, SeenNames};
 use crate::decode::Packet;
 
 pub struct Tsv {
     names: MacNames,
-    /// Room for a MAC address's vendor name, reused from packet to packet.
-    scratch: String,
+    /// Address names already written.
+    seen: SeenNames,
 }
 
 impl Tsv {
     pub fn new(names: MacNames) -> Self {
         Tsv {
             names,
-            scratch: String::new(),
+            seen: SeenNames::default(),
         }
     }
 }
@@ -28,9 +28,9 @@ impl PacketFormat for Tsv {
         out.push(b'\t');
         push_time_bytes(out, p.rel_ns);
         out.push(b'\t');
-        push_address_bytes(out, &p.src, &self.names, &mut self.scratch);
+        push_address_bytes(out, &p.src, &self.names, &mut self.seen);
         out.push(b'\t');
-        push_address_bytes(out, &p.dst, &self.names, &mut self.scratch);
+        push_address_bytes(out, &p.dst, &self.names, &mut self.seen);
         out.push(b'\t');
         out.extend_from_slice(p.protocol.as_bytes());
         out.push(b'\t');
