@@ -64,10 +64,25 @@ pub fn escape_str(s: &str, out: &mut String) {
 
 /// How many bytes at the start of `bytes` are printable ASCII (space to `~`).
 fn printable_ascii_run(bytes: &[u8]) -> usize {
-    bytes
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Eight bytes at a time while none is below a space or above `~` (the "hasless" and
+    // "hasmore" word tests: exact about whether such a byte is in the word, not where).
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+        let above_tilde = word.wrapping_add(ONES) | word;
+        if (below_space | above_tilde) & HIGH_BITS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let rest = &bytes[at..];
+    at + rest
         .iter()
         .position(|b| !(b' '..=b'~').contains(b))
-        .unwrap_or(bytes.len())
+        .unwrap_or(rest.len())
 }
 
 /// A new escaped string.
@@ -148,6 +163,32 @@ mod tests {
         assert_eq!(escaped(b"\xe2\x82"), "\u{fffd}");
         assert_eq!(escaped(b"\xbf\xbf"), "\u{fffd}\u{fffd}");
         assert_eq!(escaped("\u{9b}31m".as_bytes()), "\\302\\23331m");
+    }
+
+    #[test]
+    fn printable_runs_end_at_the_first_byte_that_is_not() {
+        // Every byte value, at every offset of a 20-byte run of printable text.
+        for byte in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = [b'a'; 20];
+                bytes[at] = byte;
+                let expected = if (b' '..=b'~').contains(&byte) { 20 } else { at };
+                assert_eq!(printable_ascii_run(&bytes), expected, "{byte:#04x} at {at}");
+            }
+        }
+        // Two odd bytes, whose carries and borrows could hide each other in a word.
+        let naive = |b: &[u8]| b.iter().position(|b| !(b' '..=b'~').contains(b)).unwrap_or(b.len());
+        let odd = [0x00, 0x01, 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0xa0, 0xfe, 0xff];
+        for (first, second) in odd.iter().flat_map(|a| odd.iter().map(move |b| (*a, *b))) {
+            for (i, j) in (0..17).flat_map(|i| (0..17).map(move |j| (i, j))) {
+                let mut bytes = [b'~'; 17];
+                bytes[i] = first;
+                bytes[j] = second;
+                assert_eq!(printable_ascii_run(&bytes), naive(&bytes), "{bytes:?}");
+            }
+        }
+        assert_eq!(printable_ascii_run(b""), 0);
+        assert_eq!(printable_ascii_run(b" ~ ~ ~ ~ ~"), 10);
     }
 
     #[test]
