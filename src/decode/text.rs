@@ -123,6 +123,17 @@ pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Appends an IPv4 address in dotted decimal (as its `Display`, which costs several
+/// times more).
+pub fn push_ipv4(out: &mut String, addr: std::net::Ipv4Addr) {
+    let [a, b, c, d] = addr.octets();
+    push_num(out, a);
+    for octet in [b, c, d] {
+        out.push('.');
+        push_num(out, octet);
+    }
+}
+
 /// Appends a number in decimal: the hot paths (Info text, packet lists) write millions
 /// of them, and `itoa` is several times cheaper than `write!`.
 pub fn push_num(out: &mut String, n: impl itoa::Integer) {
@@ -189,6 +200,16 @@ mod tests {
         }
         assert_eq!(printable_ascii_run(b""), 0);
         assert_eq!(printable_ascii_run(b" ~ ~ ~ ~ ~"), 10);
+    }
+
+    #[test]
+    fn ipv4_addresses_read_as_their_display() {
+        for addr in [[0, 0, 0, 0], [10, 0, 0, 9], [192, 168, 100, 255], [255; 4]] {
+            let addr = std::net::Ipv4Addr::from(addr);
+            let mut out = String::from("at ");
+            push_ipv4(&mut out, addr);
+            assert_eq!(out, format!("at {addr}"));
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use super::{Dir, Out, Pending};
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
-use crate::decode::text::escape_bytes;
+use crate::decode::text::{escape_bytes, push_ipv4};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Flavor {
@@ -259,14 +259,42 @@ fn netbios_suffix_name(suffix: u8) -> &'static str {
 #[derive(Debug)]
 struct Damage(&'static str);
 
-/// Reads a (possibly compressed) domain name at `at`; returns the name and the offset
-/// after it in the original position.
+/// A domain name as read off the wire, labels joined by dots: at most 255 bytes, so kept
+/// in place (a message holds several, and a capture millions of messages).
+#[derive(Clone, Copy)]
+struct Name {
+    bytes: [u8; 256],
+    len: usize,
+}
+
+impl Name {
+    const EMPTY: Name = Name {
+        bytes: [0; 256],
+        len: 0,
+    };
+
+    fn of(text: &[u8]) -> Name {
+        let mut name = Name::EMPTY;
+        name.bytes[..text.len()].copy_from_slice(text);
+        name.len = text.len();
+        name
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// [`read_name`], with a note when the name's pointers loop (tshark only shows the
 /// replacement text; a student should be told what it means).
-fn read_name_noted(msg: &[u8], at: usize, out: &mut Out) -> Result<(Vec<u8>, usize), Damage> {
+fn read_name_noted(msg: &[u8], at: usize, out: &mut Out) -> Result<(Name, usize), Damage> {
     let (name, next) = read_name(msg, at)?;
     const NOTE: &str = "a name's compression pointers go round in a loop";
-    if name == LOOPED_NAME && !out.packet.notes.iter().any(|n| n.message == NOTE) {
+    if *name == *LOOPED_NAME && !out.packet.notes.iter().any(|n| n.message == NOTE) {
         out.note(Severity::Warning, Proto::Dns, NOTE);
     }
     Ok((name, next))
@@ -275,8 +303,10 @@ fn read_name_noted(msg: &[u8], at: usize, out: &mut Out) -> Result<(Vec<u8>, usi
 /// What tshark calls a name whose compression pointers go round in a loop.
 const LOOPED_NAME: &[u8] = b"<Name contains a pointer that loops>";
 
-fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
-    let mut name = Vec::new();
+/// Reads a (possibly compressed) domain name at `at`; returns the name and the offset
+/// after it in the original position.
+fn read_name(msg: &[u8], mut at: usize) -> Result<(Name, usize), Damage> {
+    let mut name = Name::EMPTY;
     let mut end = None;
     let mut jumps = 0;
     loop {
@@ -287,13 +317,14 @@ fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
                     return Ok((name, end.unwrap_or(at + 1)));
                 }
                 let label = msg.get(at + 1..at + 1 + len).ok_or(Damage("label runs past the end"))?;
-                if !name.is_empty() {
-                    name.push(b'.');
-                }
-                name.extend_from_slice(label);
-                if name.len() > 255 {
+                let dot = usize::from(name.len > 0);
+                let grown = name.len + dot + len;
+                if grown > 255 {
                     return Err(Damage("name longer than 255 bytes"));
                 }
+                name.bytes[name.len] = b'.';
+                name.bytes[name.len + dot..grown].copy_from_slice(label);
+                name.len = grown;
                 at += 1 + len;
             }
             0xc0 => {
@@ -302,7 +333,7 @@ fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
                 jumps += 1;
                 if jumps > 64 {
                     // As tshark: the name is replaced, the record goes on after it.
-                    return Ok((LOOPED_NAME.to_vec(), end.unwrap_or(at + 2)));
+                    return Ok((Name::of(LOOPED_NAME), end.unwrap_or(at + 2)));
                 }
                 at = ((len & 0x3f) << 8) | low;
             }
@@ -312,12 +343,18 @@ fn read_name(msg: &[u8], mut at: usize) -> Result<(Vec<u8>, usize), Damage> {
 }
 
 fn name_text(name: &[u8]) -> String {
-    if name.is_empty() {
-        return "<Root>".into();
-    }
     let mut s = String::new();
-    escape_bytes(name, &mut s);
+    push_name_text(&mut s, name);
     s
+}
+
+/// A name as Info and the fields show it: escaped, `<Root>` when empty.
+fn push_name_text(out: &mut String, name: &[u8]) {
+    if name.is_empty() {
+        out.push_str("<Root>");
+    } else {
+        escape_bytes(name, out);
+    }
 }
 
 /// RFC 1002 first-level decoding: 32 letters A-P to 16 bytes; the 16th is the suffix.
@@ -490,9 +527,15 @@ fn records(flavor: Flavor, msg: &[u8], h: &Header, out: &mut Out) -> Result<(), 
         at = next + 4;
         match flavor {
             Flavor::Dns => {
-                let text = name_text(&name);
-                out.info_fmt(format_args!(" {} {text}", type_name(qtype)));
-                out.str(Field::DnsQryName, text);
+                out.info_with(|info| {
+                    info.push(' ');
+                    info.push_str(&type_name(qtype));
+                    info.push(' ');
+                    push_name_text(info, &name);
+                });
+                if out.wants(Field::DnsQryName) {
+                    out.str(Field::DnsQryName, name_text(&name));
+                }
                 out.uint(Field::DnsQryType, qtype);
                 out.uint(Field::DnsQryClass, qclass);
             }
@@ -529,11 +572,13 @@ fn resource(flavor: Flavor, msg: &[u8], at: usize, answer: bool, out: &mut Out) 
     match flavor {
         Flavor::Dns => dns_resource(msg, &name, rrtype, class, ttl, rdata_at, rdata, out)?,
         Flavor::Nbns => {
-            let text = match netbios_name(&name) {
-                Some((t, suffix)) => format!("{t} ({})", netbios_suffix_name(suffix)),
-                None => name_text(&name),
-            };
-            out.str(Field::NbnsName, text);
+            if out.wants(Field::NbnsName) {
+                let text = match netbios_name(&name) {
+                    Some((t, suffix)) => format!("{t} ({})", netbios_suffix_name(suffix)),
+                    None => name_text(&name),
+                };
+                out.str(Field::NbnsName, text);
+            }
             out.uint(Field::NbnsType, rrtype);
             out.uint(Field::NbnsClass, class);
             out.uint(Field::NbnsTtl, ttl);
@@ -543,7 +588,8 @@ fn resource(flavor: Flavor, msg: &[u8], at: usize, answer: bool, out: &mut Out) 
                     let addr = Ipv4Addr::new(entry[2], entry[3], entry[4], entry[5]);
                     out.uint(Field::NbnsNbFlags, u16::from_be_bytes([entry[0], entry[1]]));
                     out.field(Field::NbnsAddr, Value::Ipv4(addr));
-                    let _ = write!(info, " {addr}");
+                    info.push(' ');
+                    push_ipv4(&mut info, addr);
                 }
             }
             if answer {
@@ -565,7 +611,9 @@ fn dns_resource(
     rdata: &[u8],
     out: &mut Out,
 ) -> Result<(), Damage> {
-    out.str(Field::DnsRespName, name_text(name));
+    if out.wants(Field::DnsRespName) {
+        out.str(Field::DnsRespName, name_text(name));
+    }
     out.uint(Field::DnsRespType, rrtype);
     if rrtype == 41 {
         // OPT: the class and TTL fields carry the EDNS payload size and flags.
@@ -575,18 +623,23 @@ fn dns_resource(
         out.uint(Field::DnsRespTtl, ttl);
     }
     out.uint(Field::DnsRespLen, rdata.len() as u64);
-    let mut info = format!(" {}", type_name(rrtype));
+    let mut info = String::with_capacity(64);
+    info.push(' ');
+    info.push_str(&type_name(rrtype));
     let target = |out: &mut Out, field: Field, info: &mut String| -> Result<(), Damage> {
         let (target, _) = read_name_noted(msg, rdata_at, out)?;
-        let text = name_text(&target);
-        let _ = write!(info, " {text}");
-        out.str(field, text);
+        info.push(' ');
+        push_name_text(info, &target);
+        if out.wants(field) {
+            out.str(field, name_text(&target));
+        }
         Ok(())
     };
     match rrtype {
         1 if rdata.len() == 4 => {
             let addr = Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]);
-            let _ = write!(info, " {addr}");
+            info.push(' ');
+            push_ipv4(&mut info, addr);
             out.field(Field::DnsA, Value::Ipv4(addr));
         }
         28 if rdata.len() == 16 => {
@@ -608,7 +661,8 @@ fn dns_resource(
         }
         // tshark names the owner again for a NULL record.
         10 => {
-            let _ = write!(info, " {}", name_text(name));
+            info.push(' ');
+            push_name_text(&mut info, name);
         }
         33 if rdata.len() >= 7 => {
             let be16 = |i: usize| u16::from_be_bytes([rdata[i], rdata[i + 1]]);
@@ -631,11 +685,20 @@ mod tests {
         let mut msg = vec![0u8; 12];
         msg.extend_from_slice(b"\x03www\x07example\x03com\x00");
         msg.extend_from_slice(&[0xc0, 16]);
-        assert_eq!(read_name(&msg, 12).unwrap(), (b"www.example.com".to_vec(), 29));
-        assert_eq!(read_name(&msg, 29).unwrap(), (b"example.com".to_vec(), 31));
+        let read = |at| read_name(&msg, at).map(|(name, next)| (name.to_vec(), next)).unwrap();
+        assert_eq!(read(12), (b"www.example.com".to_vec(), 29));
+        assert_eq!(read(29), (b"example.com".to_vec(), 31));
         // A pointer to itself is a loop, not a hang.
         let looped = [0xc0u8, 0];
-        assert_eq!(read_name(&looped, 0).unwrap().0, LOOPED_NAME);
+        assert_eq!(*read_name(&looped, 0).unwrap().0, *LOOPED_NAME);
+        // 255 bytes is the longest name: 128 one-byte labels and their dots.
+        let mut long = b"\x01a".repeat(129);
+        long.push(0);
+        assert!(read_name(&long, 2).is_ok_and(|(name, _)| name.len() == 255));
+        assert!(read_name(&long, 0).is_err());
+        let mut longer = b"\x01a".repeat(127);
+        longer.extend(b"\x02ab\x00");
+        assert!(read_name(&longer, 0).is_err());
         assert!(read_name(&[5, b'a'], 0).is_err());
     }
 

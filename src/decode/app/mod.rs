@@ -125,6 +125,12 @@ impl<'p> Out<'p> {
         let _ = std::fmt::Write::write_fmt(&mut self.packet.info, text);
     }
 
+    /// [`Out::info`] written by `write` straight into the column.
+    pub fn info_with(&mut self, write: impl FnOnce(&mut String)) {
+        self.finish();
+        write(&mut self.packet.info);
+    }
+
     /// Appends an Info part, after ", " unless it is the first text of the frame.
     pub fn info_part(&mut self, text: &str) {
         self.finish();
