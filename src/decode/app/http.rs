@@ -349,15 +349,16 @@ impl Conversation {
         info.push(' ');
         let mut fields = Vec::new();
         let headers = parsed.headers();
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        };
-        let content_length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
-        let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-        let media = header("content-type").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let framing_headers = FramingHeaders::of(headers);
+        let content_length = framing_headers
+            .content_length
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let chunked = framing_headers
+            .transfer_encoding
+            .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+        let media = framing_headers
+            .content_type
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
         let mut tunnel_port = None;
         let mut request = None;
         let framing = match &parsed {
@@ -380,11 +381,11 @@ impl Conversation {
                 keep(&mut fields, out, Field::HttpRequestVersion, || {
                     Value::Str(format!("HTTP/1.{version}"))
                 });
-                let full = match header("host") {
+                let full = match framing_headers.host {
                     Some(host) if uri.starts_with('/') || uri == "*" => format!("http://{host}{uri}"),
                     _ => uri.to_string(),
                 };
-                if header("host").is_some() {
+                if framing_headers.host.is_some() {
                     keep(&mut fields, out, Field::HttpRequestFullUri, || Value::Str(full.clone()));
                 }
                 self.incomplete_request_uri = Some(full.clone());
@@ -478,6 +479,33 @@ impl Conversation {
             request,
         };
         (head, framing)
+    }
+}
+
+/// The headers a head's reading depends on (the first of each name, as tshark reads
+/// them), found in one pass over the headers.
+#[derive(Default)]
+struct FramingHeaders<'h> {
+    content_length: Option<&'h str>,
+    transfer_encoding: Option<&'h str>,
+    content_type: Option<&'h str>,
+    host: Option<&'h str>,
+}
+
+impl<'h> FramingHeaders<'h> {
+    fn of(headers: &'h [Header<'_>]) -> Self {
+        let mut found = FramingHeaders::default();
+        for (name, value) in headers {
+            let slot = match name.len() {
+                4 if name.eq_ignore_ascii_case("host") => &mut found.host,
+                12 if name.eq_ignore_ascii_case("content-type") => &mut found.content_type,
+                14 if name.eq_ignore_ascii_case("content-length") => &mut found.content_length,
+                17 if name.eq_ignore_ascii_case("transfer-encoding") => &mut found.transfer_encoding,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        found
     }
 }
 
@@ -714,7 +742,11 @@ fn emit(head: Head, ssdp: bool, out: &mut Out) {
             out.info_part(&head.info);
             if head.body_len > 0 {
                 if let Some(text) = media_info {
-                    out.info(&format!(" ({text})"));
+                    out.info_with(|info| {
+                        info.push_str(" (");
+                        info.push_str(text);
+                        info.push(')');
+                    });
                 }
             }
         }
@@ -736,19 +768,19 @@ fn emit(head: Head, ssdp: bool, out: &mut Out) {
 
 /// The Protocol column and the Info suffix tshark shows for a body's media type (the
 /// JSON and XML dissectors rename the column; image dissectors name the format).
-fn media_column(media: Option<&str>, body: &[u8]) -> (&'static str, Option<String>) {
+fn media_column<'m>(media: Option<&'m str>, body: &[u8]) -> (&'static str, Option<&'m str>) {
     let Some(media) = media.filter(|m| !m.is_empty()) else {
         return ("HTTP", None);
     };
     match media {
-        "application/json" => ("HTTP/JSON", Some(media.to_string())),
+        "application/json" => ("HTTP/JSON", Some(media)),
         // The XML dissector names no media type in Info.
         m if m == "text/xml" || m == "application/xml" || m.ends_with("+xml") => ("HTTP/XML", None),
-        "image/png" => ("HTTP", Some("PNG".into())),
-        "image/gif" if body.starts_with(b"GIF89a") => ("HTTP", Some("GIF89a".into())),
-        "image/gif" if body.starts_with(b"GIF87a") => ("HTTP", Some("GIF87a".into())),
-        "image/jpeg" if body.get(6..10) == Some(b"JFIF") => ("HTTP", Some("JPEG JFIF image".into())),
-        _ => ("HTTP", Some(media.to_string())),
+        "image/png" => ("HTTP", Some("PNG")),
+        "image/gif" if body.starts_with(b"GIF89a") => ("HTTP", Some("GIF89a")),
+        "image/gif" if body.starts_with(b"GIF87a") => ("HTTP", Some("GIF87a")),
+        "image/jpeg" if body.get(6..10) == Some(b"JFIF") => ("HTTP", Some("JPEG JFIF image")),
+        _ => ("HTTP", Some(media)),
     }
 }
 
