@@ -68,6 +68,12 @@ impl Proto {
         Proto::Browser,
     ];
 
+    /// The protocol's bit in a set of protocols (there are fewer than 32).
+    fn bit(self) -> u32 {
+        const _: () = assert!(Proto::ALL.len() <= 32);
+        1 << self as u32
+    }
+
     /// The display-filter name (`tcp`, `ip`, ...), as in frame.protocols.
     pub fn filter_name(self) -> &'static str {
         match self {
@@ -212,6 +218,10 @@ pub struct Packet {
     /// The Info column, already escaped for printing.
     pub info: String,
     pub layers: Vec<Layer>,
+    /// A bit for each protocol a layer has been pushed for: a superset of `layers` (an
+    /// analyzer may drop the Data layer), which answers most of a filter's protocol
+    /// tests without a scan.
+    layers_seen: u32,
     pub fields: Vec<(Field, Value)>,
     pub notes: Vec<Note>,
     /// False when only the columns are wanted (a plain packet list, a first pass):
@@ -254,6 +264,7 @@ impl Packet {
             // (the fields when they are wanted: see `Decoder::decode_into`).
             info: String::with_capacity(96),
             layers: Vec::with_capacity(8),
+            layers_seen: 0,
             fields: Vec::new(),
             notes: Vec::new(),
             fields_wanted: true,
@@ -298,6 +309,7 @@ impl Packet {
             line.unused();
         }
         self.layers.clear();
+        self.layers_seen = 0;
         self.fields.clear();
         self.notes.clear();
         self.deferred.clear();
@@ -391,6 +403,7 @@ impl Packet {
 
     pub(crate) fn push_layer(&mut self, proto: Proto, offset: usize) {
         self.layers.push(Layer { proto, offset });
+        self.layers_seen |= proto.bit();
     }
 
     pub(crate) fn note(&mut self, severity: Severity, proto: Proto, message: impl Into<String>) {
@@ -420,7 +433,7 @@ impl Packet {
     }
 
     pub fn has_proto(&self, proto: Proto) -> bool {
-        self.layers.iter().any(|l| l.proto == proto)
+        self.layers_seen & proto.bit() != 0 && self.layers.iter().any(|l| l.proto == proto)
     }
 
     /// `eth:ethertype:ip:tcp`-style list, as frame.protocols (without tshark's
@@ -439,6 +452,25 @@ impl Packet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protocols_are_found_among_the_layers_left() {
+        let mut p = Packet::blank();
+        p.push_layer(Proto::Eth, 0);
+        p.push_layer(Proto::Ip, 14);
+        p.push_layer(Proto::Data, 34);
+        assert!(p.has_proto(Proto::Ip) && p.has_proto(Proto::Data));
+        assert!(!p.has_proto(Proto::Tcp));
+        // An analyzer that takes the payload drops the Data layer.
+        p.layers.retain(|l| l.proto != Proto::Data);
+        assert!(!p.has_proto(Proto::Data));
+        p.reset(2, 0, 0, 60, 60, LinkType::Ethernet);
+        assert!(!p.has_proto(Proto::Eth));
+        for &proto in Proto::ALL {
+            p.push_layer(proto, 0);
+            assert!(p.has_proto(proto), "{proto:?}");
+        }
+    }
 
     #[test]
     fn a_tls_column_settles_on_the_sessions_version_or_stays() {
