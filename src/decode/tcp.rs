@@ -521,21 +521,22 @@ fn line(out: &mut String, head: &LineHead, options: &[TcpOption]) {
     push_num(out, src);
     out.push_str(" → ");
     push_num(out, dst);
-    out.push_str(" [");
-    let mut first = true;
-    for (i, name) in FLAG_NAMES.iter().enumerate() {
-        if flags & (1 << i) != 0 {
-            if !first {
-                out.push_str(", ");
-            }
-            out.push_str(name);
-            first = false;
+    // The combinations nearly every segment has, as one piece of text each.
+    let text = match flags {
+        0x010 => " [ACK] Seq=",
+        0x018 => " [PSH, ACK] Seq=",
+        0x002 => " [SYN] Seq=",
+        0x012 => " [SYN, ACK] Seq=",
+        0x011 => " [FIN, ACK] Seq=",
+        0x019 => " [FIN, PSH, ACK] Seq=",
+        0x014 => " [RST, ACK] Seq=",
+        0x004 => " [RST] Seq=",
+        _ => {
+            push_flag_names(out, flags);
+            "] Seq="
         }
-    }
-    if first {
-        out.push_str("<None>");
-    }
-    out.push_str("] Seq=");
+    };
+    out.push_str(text);
     push_num(out, rel_seq);
     if flags & 0x10 != 0 {
         out.push_str(" Ack=");
@@ -579,9 +580,59 @@ fn line(out: &mut String, head: &LineHead, options: &[TcpOption]) {
     }
 }
 
+/// ` [` and the names of the flags set, `<None>` when none is.
+fn push_flag_names(out: &mut String, flags: u16) {
+    out.push_str(" [");
+    let mut first = true;
+    for (i, name) in FLAG_NAMES.iter().enumerate() {
+        if flags & (1 << i) != 0 {
+            if !first {
+                out.push_str(", ");
+            }
+            out.push_str(name);
+            first = false;
+        }
+    }
+    if first {
+        out.push_str("<None>");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_combination_of_flags_is_named_in_order() {
+        let head = |flags| LineHead {
+            src: 1,
+            dst: 2,
+            flags,
+            seglen: 0,
+            urgent: 0,
+            rel_seq: 0,
+            rel_ack: 0,
+            window: 0,
+            ack_base: 0,
+        };
+        for flags in 0..0x200u16 {
+            let mut text = String::new();
+            line(&mut text, &head(flags), &[]);
+            let names: Vec<&str> = (0..9)
+                .filter(|i| flags & (1 << i) != 0)
+                .map(|i| FLAG_NAMES[i])
+                .collect();
+            let expected = if names.is_empty() {
+                "<None>".to_string()
+            } else {
+                names.join(", ")
+            };
+            assert!(
+                text.starts_with(&format!("1 → 2 [{expected}] Seq=0 ")),
+                "{flags:#05x}: {text}"
+            );
+        }
+    }
 
     #[test]
     fn options_parse_in_order_and_stop_on_damage() {
