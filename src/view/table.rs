@@ -243,6 +243,13 @@ impl PacketFormat for Table {
         if !self.color && self.width.is_none() {
             return self.plain_row(p, &info, out);
         }
+        self.cell_row(p, &info, out);
+    }
+}
+
+impl Table {
+    /// A row built from its cells by [`Table::line`]: with colours, or fitted to a width.
+    fn cell_row(&mut self, p: &Packet, info: &str, out: &mut Vec<u8>) {
         let flagged = p.notes.iter().any(|n| n.severity >= Severity::Warning)
             || info.starts_with("[TCP ") && !info.starts_with("[TCP Window Update]");
         let (mut number, mut length) = (itoa::Buffer::new(), itoa::Buffer::new());
@@ -256,7 +263,7 @@ impl PacketFormat for Table {
         dst.clear();
         push_address(&mut dst, &p.dst, &self.names);
         let cells = [number, &time, &src, &dst, p.protocol, length];
-        self.line(&mut row, cells, &info, protocol_color(p.protocol), flagged);
+        self.line(&mut row, cells, info, protocol_color(p.protocol), flagged);
         out.extend_from_slice(row.as_bytes());
         self.cells = [time, src, dst];
         self.row = row;
@@ -279,6 +286,37 @@ mod tests {
             table.packet(&decoder.decode(&frame), &mut out);
         }
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn plain_rows_are_the_rows_built_from_cells() {
+        let names = MacNames::from_texts("00:50:56\tVMwäre\tVMware, Inc.\n", "");
+        let mut table = Table::new(names, false);
+        let mut packets = Vec::new();
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/captures/investigation.pcapng")).unwrap();
+        let mut reader = CaptureReader::new(std::io::Cursor::new(bytes), "investigation.pcapng").unwrap();
+        let mut decoder = Decoder::default();
+        while let Some(frame) = reader.next_frame().unwrap() {
+            packets.push(decoder.decode(&frame));
+        }
+        // Cells wider than their columns, a non-ASCII name, empty addresses.
+        let mut odd = Packet::blank();
+        odd.number = 12_345_678;
+        odd.rel_ns = 123_456_789_000_000_000;
+        odd.src = crate::decode::Address::Ether([0x00, 0x50, 0x56, 1, 2, 3]);
+        odd.protocol = "HTTP/JSON";
+        odd.orig_len = 1_234_567;
+        odd.info = "naïve → ok".into();
+        packets.push(odd);
+        for p in &packets {
+            let (mut plain, mut from_cells) = (Vec::new(), Vec::new());
+            table.plain_row(p, &p.info_text(), &mut plain);
+            table.cell_row(p, &p.info_text(), &mut from_cells);
+            assert_eq!(
+                String::from_utf8(plain).unwrap(),
+                String::from_utf8(from_cells).unwrap()
+            );
+        }
     }
 
     #[test]
