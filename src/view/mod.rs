@@ -59,14 +59,16 @@ pub fn push_address_bytes(out: &mut Vec<u8>, address: &Address, names: &MacNames
             push_prefix(out, &text, len);
         }
         Address::Ether(mac) => {
+            if let Some(name) = seen.names.get(mac) {
+                out.extend_from_slice(name.as_bytes());
+                return;
+            }
             if seen.names.len() >= SeenNames::MAX {
                 seen.names.clear();
             }
-            let name = seen
-                .names
-                .entry(*mac)
-                .or_insert_with(|| names.name(mac).into_boxed_str());
+            let name = names.name(mac);
             out.extend_from_slice(name.as_bytes());
+            seen.names.insert(*mac, name.into_boxed_str());
         }
         _ => {
             seen.scratch.clear();
@@ -209,6 +211,16 @@ mod tests {
         let mut out = Vec::new();
         push_address_bytes(&mut out, &vmware, &names, &mut seen);
         push_address_bytes(&mut out, &vmware, &names, &mut seen);
+        // A full memory still answers for what it holds, without forgetting.
+        let other = |i: u32| {
+            let [a, b, c, d] = i.to_be_bytes();
+            Address::Ether([2, 0, a, b, c, d])
+        };
+        for i in 1..SeenNames::MAX as u32 {
+            push_address_bytes(&mut Vec::new(), &other(i), &names, &mut seen);
+        }
+        push_address_bytes(&mut Vec::new(), &vmware, &names, &mut seen);
+        assert_eq!(seen.names.len(), SeenNames::MAX);
         // More addresses than are remembered: the first is forgotten, then named again.
         for i in 0..SeenNames::MAX as u32 + 1 {
             let [a, b, c, d] = i.to_be_bytes();
