@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
-use super::field::{format_mac, Field, Value};
+use super::field::{push_mac, Field, Value};
 use super::packet::{Packet, Proto};
+use super::text::push_ipv4;
 use super::truncated;
 
 pub(crate) fn decode(data: &[u8], offset: usize, p: &mut Packet) {
@@ -45,20 +46,40 @@ pub(crate) fn decode(data: &[u8], offset: usize, p: &mut Packet) {
     let gratuitous = spa == tpa && matches!(opcode, 1 | 2);
     let target_unknown = tha == [0; 6];
     p.add(Field::ArpIsGratuitous, Value::Bool(gratuitous));
-    // Written into the packet's own Info buffer, which is reused from frame to frame.
+    // Written into the packet's own Info buffer, which is reused from frame to frame,
+    // without `write!` (its formatting of addresses cost more than the rest of ARP).
     let info = &mut p.info;
     info.clear();
-    let _ = match opcode {
-        1 if gratuitous && target_unknown => write!(info, "ARP Announcement for {tpa}"),
-        1 if gratuitous => write!(info, "Gratuitous ARP for {tpa} (Request)"),
-        1 if spa.is_unspecified() && target_unknown => write!(info, "Who has {tpa}? (ARP Probe)"),
-        1 => write!(info, "Who has {tpa}? Tell {spa}"),
-        2 if gratuitous => write!(info, "Gratuitous ARP for {spa} (Reply)"),
-        2 => write!(info, "{spa} is at {}", format_mac(&sha)),
-        3 => write!(info, "Who is {}? Tell {}", format_mac(&tha), format_mac(&sha)),
-        4 => write!(info, "{} is at {tpa}", format_mac(&tha)),
-        other => write!(info, "Unknown ARP opcode 0x{other:04x}"),
+    let mut say = |parts: &[Part]| {
+        for part in parts {
+            match part {
+                Part::Text(text) => info.push_str(text),
+                Part::Ip(ip) => push_ipv4(info, *ip),
+                Part::Mac(mac) => push_mac(info, mac),
+            }
+        }
     };
+    use Part::{Ip, Mac, Text};
+    match opcode {
+        1 if gratuitous && target_unknown => say(&[Text("ARP Announcement for "), Ip(tpa)]),
+        1 if gratuitous => say(&[Text("Gratuitous ARP for "), Ip(tpa), Text(" (Request)")]),
+        1 if spa.is_unspecified() && target_unknown => say(&[Text("Who has "), Ip(tpa), Text("? (ARP Probe)")]),
+        1 => say(&[Text("Who has "), Ip(tpa), Text("? Tell "), Ip(spa)]),
+        2 if gratuitous => say(&[Text("Gratuitous ARP for "), Ip(spa), Text(" (Reply)")]),
+        2 => say(&[Ip(spa), Text(" is at "), Mac(sha)]),
+        3 => say(&[Text("Who is "), Mac(tha), Text("? Tell "), Mac(sha)]),
+        4 => say(&[Mac(tha), Text(" is at "), Ip(tpa)]),
+        other => {
+            let _ = write!(info, "Unknown ARP opcode 0x{other:04x}");
+        }
+    }
+}
+
+/// A piece of ARP's Info text.
+enum Part {
+    Text(&'static str),
+    Ip(Ipv4Addr),
+    Mac([u8; 6]),
 }
 
 #[cfg(test)]
@@ -107,6 +128,16 @@ mod tests {
             arp(1, [0, 0, 0, 0], [10, 0, 0, 9]).info,
             "Who has 10.0.0.9? (ARP Probe)"
         );
+        let target = [0x00, 0x0c, 0x29, 0xab, 0x0d, 0xef];
+        assert_eq!(
+            arp_to(3, [10, 0, 0, 1], target, [10, 0, 0, 2]).info,
+            "Who is 00:0c:29:ab:0d:ef? Tell 00:50:56:c0:00:01"
+        );
+        assert_eq!(
+            arp_to(4, [10, 0, 0, 1], target, [10, 0, 0, 2]).info,
+            "00:0c:29:ab:0d:ef is at 10.0.0.2"
+        );
+        assert_eq!(arp(9, [10, 0, 0, 1], [10, 0, 0, 2]).info, "Unknown ARP opcode 0x0009");
     }
 
     #[test]

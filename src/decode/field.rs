@@ -434,7 +434,7 @@ impl Value {
             (Value::Ipv6(a), _) => {
                 let _ = write!(out, "{a}");
             }
-            (Value::Ether(m), _) => out.push_str(&format_mac(m)),
+            (Value::Ether(m), _) => push_mac(out, m),
             (Value::Str(s), _) => escape_bytes(s.as_bytes(), out),
             (Value::Bytes(b), Kind::Str) => escape_bytes(b, out),
             (Value::Bytes(b), _) => {
@@ -457,16 +457,20 @@ impl Value {
 
 /// `aa:bb:cc:dd:ee:ff`
 pub fn format_mac(m: &[u8; 6]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut text = String::with_capacity(17);
-    for (i, byte) in m.iter().enumerate() {
-        if i > 0 {
-            text.push(':');
-        }
-        text.push(char::from(HEX[usize::from(byte >> 4)]));
-        text.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
+    push_mac(&mut text, m);
     text
+}
+
+/// Appends [`format_mac`]'s text.
+pub fn push_mac(out: &mut String, m: &[u8; 6]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b':'; 17];
+    for (i, byte) in m.iter().enumerate() {
+        text[3 * i] = HEX[usize::from(byte >> 4)];
+        text[3 * i + 1] = HEX[usize::from(byte & 0xf)];
+    }
+    out.push_str(std::str::from_utf8(&text).expect("hex digits and colons"));
 }
 
 /// Seconds with nine decimals, as tshark prints time fields.

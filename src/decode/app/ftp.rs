@@ -16,8 +16,41 @@ use crate::decode::text::{escape_bytes, escape_str, push_num};
 
 type Endpoint = (IpAddr, u16);
 
-/// Commands that move data over a data connection.
-const TRANSFER_COMMANDS: [&str; 7] = ["RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD"];
+/// The commands the control connection's state depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Command {
+    /// RETR, STOR, STOU, APPE, LIST, NLST, MLSD: they move data over a data connection.
+    Transfer,
+    Port,
+    Eprt,
+    Cwd,
+    Cdup,
+    Other,
+}
+
+impl Command {
+    /// Recognised whatever its case, from one upper-cased copy of its three or four
+    /// letters: there is a request in every other segment of a control connection.
+    fn of(name: &str) -> Self {
+        match *name.as_bytes() {
+            [a, b, c] if [a, b, c].eq_ignore_ascii_case(b"CWD") => Command::Cwd,
+            [a, b, c, d] => match [a, b, c, d].map(|x| x.to_ascii_uppercase()) {
+                [b'R', b'E', b'T', b'R']
+                | [b'S', b'T', b'O', b'R']
+                | [b'S', b'T', b'O', b'U']
+                | [b'A', b'P', b'P', b'E']
+                | [b'L', b'I', b'S', b'T']
+                | [b'N', b'L', b'S', b'T']
+                | [b'M', b'L', b'S', b'D'] => Command::Transfer,
+                [b'P', b'O', b'R', b'T'] => Command::Port,
+                [b'E', b'P', b'R', b'T'] => Command::Eprt,
+                [b'C', b'D', b'U', b'P'] => Command::Cdup,
+                _ => Command::Other,
+            },
+            _ => Command::Other,
+        }
+    }
+}
 
 /// Data channels remembered (announced or open); the oldest are forgotten.
 const MAX_CHANNELS: usize = 4096;
@@ -267,10 +300,8 @@ impl Control {
         expected: &mut Expectations,
         out: &mut Out,
     ) {
-        // Compared without upper-casing into a new string: there is a request in every
-        // other segment of a control connection.
-        let is = |name: &str| command.eq_ignore_ascii_case(name);
-        if TRANSFER_COMMANDS.iter().any(|name| is(name)) {
+        let kind = Command::of(command);
+        if kind == Command::Transfer {
             expected.set_transfer(server.0, client.0, || {
                 let upper = command.to_ascii_uppercase();
                 match arg {
@@ -286,7 +317,7 @@ impl Control {
         if let Some(setup_frame) = expected.set_command(server.0, client.0, whole, out.frame(), &self.cwd) {
             out.uint(Field::FtpSetupFrame, setup_frame);
         }
-        if is("PORT") {
+        if kind == Command::Port {
             if let Some(arg) = arg {
                 let fields = [Field::FtpActiveCip, Field::FtpActivePort, Field::FtpActiveNat];
                 if let Err(why) = announce(arg, "PORT", fields, (client.0, server.0), expected, out) {
@@ -294,7 +325,7 @@ impl Control {
                     out.note(Severity::Warning, Proto::Ftp, note);
                 }
             }
-        } else if is("EPRT") {
+        } else if kind == Command::Eprt {
             // tshark 4.0 reads EPRT's fields but sets up no data channel from it.
             if let Some((ip, port)) = arg.and_then(parse_eprt) {
                 match ip {
@@ -305,9 +336,9 @@ impl Control {
             } else {
                 out.note(Severity::Warning, Proto::Ftp, "EPRT argument is invalid");
             }
-        } else if is("CWD") {
+        } else if kind == Command::Cwd {
             self.pending_cwd = arg.map(|a| join_path(self.cwd.as_deref(), a));
-        } else if is("CDUP") {
+        } else if kind == Command::Cdup {
             self.pending_cwd = Some(join_path(self.cwd.as_deref(), ".."));
         }
     }
@@ -467,12 +498,14 @@ fn announce(
 /// Six comma-separated numbers: an IPv4 address and a port (p1*256+p2). A number above
 /// 255 makes the tuple invalid; no port is invented for it.
 pub fn parse_six(text: &str) -> Result<(Ipv4Addr, u16), String> {
-    let numbers: Vec<&str> = text.trim().split(',').map(str::trim).collect();
-    if numbers.len() != 6 {
-        return Err(format!("{} numbers where six are needed", numbers.len()));
+    // Split twice rather than collected: the count is checked before any number.
+    let numbers = || text.trim().split(',').map(str::trim);
+    let count = numbers().count();
+    if count != 6 {
+        return Err(format!("{count} numbers where six are needed"));
     }
     let mut bytes = [0u8; 6];
-    for (slot, n) in bytes.iter_mut().zip(&numbers) {
+    for (slot, n) in bytes.iter_mut().zip(numbers()) {
         let value: u32 = n.parse().map_err(|_| format!("'{n}' is not a number"))?;
         *slot = u8::try_from(value).map_err(|_| format!("{value} is above 255"))?;
     }
@@ -533,6 +566,36 @@ fn join_path(cwd: Option<&str>, arg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_are_recognised_whatever_their_case() {
+        for name in ["RETR", "stor", "Stou", "aPPE", "LIST", "nlst", "MLSD"] {
+            assert_eq!(Command::of(name), Command::Transfer, "{name}");
+        }
+        let named = [
+            ("PORT", Command::Port),
+            ("eprt", Command::Eprt),
+            ("cWd", Command::Cwd),
+            ("CDUP", Command::Cdup),
+        ];
+        for (name, kind) in named {
+            assert_eq!(Command::of(name), kind, "{name}");
+        }
+        for name in [
+            "",
+            "CW",
+            "CWD\0",
+            "XCWD",
+            "RETRX",
+            "PAS",
+            "PASV",
+            "USER",
+            "R\u{e9}TR",
+            "\u{130}",
+        ] {
+            assert_eq!(Command::of(name), Command::Other, "{name:?}");
+        }
+    }
 
     #[test]
     fn six_number_tuples_are_validated() {

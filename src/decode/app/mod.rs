@@ -435,9 +435,12 @@ impl AppLayer {
     }
 
     fn analyze(&mut self, seg: &TcpSegment, out: &mut Out) -> bool {
-        let conv = self.tcp.entry(seg.stream).or_insert(TcpConversation {
+        // Made only when new: a conversation made and dropped for every segment costs a
+        // call to its destructor.
+        let first_frame = out.frame();
+        let conv = self.tcp.entry(seg.stream).or_insert_with(|| TcpConversation {
             server: None,
-            first_frame: out.frame(),
+            first_frame,
             analyzer: Analyzer::Undecided,
             tls_posted: false,
         });
