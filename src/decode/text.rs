@@ -140,9 +140,31 @@ pub fn push_num(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
+/// UTF-16LE text (SMB2 and NTLMSSP names): an odd last byte is dropped and invalid code
+/// units are shown as U+FFFD, as `String::from_utf16_lossy` does, but decoded straight
+/// into the string, with room for an ASCII name made at once.
+pub fn utf16le_lossy(bytes: &[u8]) -> String {
+    let units = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    text.extend(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_names() {
+        assert_eq!(utf16le_lossy(&[b'j', 0, b'd', 0, b'o', 0, b'e', 0]), "jdoe");
+        // As `String::from_utf16_lossy` reads them: a surrogate pair, a lone surrogate,
+        // an odd last byte.
+        let units = [0x63, 0xd83d, 0xde00, 0xdc00, 0x00e9, 0xd800];
+        let mut bytes: Vec<u8> = units.iter().flat_map(|u: &u16| u.to_le_bytes()).collect();
+        bytes.push(b'x');
+        assert_eq!(utf16le_lossy(&bytes), String::from_utf16_lossy(&units));
+        assert_eq!(utf16le_lossy(&bytes), "c\u{1f600}\u{fffd}\u{e9}\u{fffd}");
+    }
 
     #[test]
     fn lossy_text_is_borrowed_when_valid_and_replaced_as_std_does_when_not() {

@@ -4,6 +4,7 @@
 use super::Out;
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
+use crate::decode::text::utf16le_lossy;
 
 const SIGNATURE: &[u8; 8] = b"NTLMSSP\0";
 const NEGOTIATE_UNICODE: u32 = 0x0000_0001;
@@ -50,7 +51,7 @@ pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
                 let offset = le32(field_at + 4)? as usize;
                 let bytes = msg.get(offset..offset.checked_add(len)?)?;
                 Some(if unicode {
-                    utf16le(bytes)
+                    utf16le_lossy(bytes)
                 } else {
                     String::from_utf8_lossy(bytes).into_owned()
                 })
@@ -75,14 +76,6 @@ pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
     }
 }
 
-fn utf16le(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    String::from_utf16_lossy(&units)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,10 +86,5 @@ mod tests {
         blob.extend_from_slice(b"NTLMSSP\0\x01\0\0\0");
         assert_eq!(&find(&blob).unwrap()[..8], SIGNATURE);
         assert!(find(b"no ntlm here").is_none());
-    }
-
-    #[test]
-    fn utf16_names() {
-        assert_eq!(utf16le(&[b'j', 0, b'd', 0, b'o', 0, b'e', 0]), "jdoe");
     }
 }

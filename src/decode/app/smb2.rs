@@ -109,12 +109,9 @@ impl Msg<'_> {
     }
     /// UTF-16LE text at an offset from the header's start.
     fn utf16(&self, offset: usize, len: usize) -> Option<String> {
-        let bytes = self.0.get(offset..offset.checked_add(len)?)?;
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        Some(String::from_utf16_lossy(&units))
+        Some(crate::decode::text::utf16le_lossy(
+            self.0.get(offset..offset.checked_add(len)?)?,
+        ))
     }
 }
 
