@@ -303,17 +303,12 @@ impl Control {
         let kind = Command::of(command);
         if kind == Command::Transfer {
             expected.set_transfer(server.0, client.0, || {
-                let upper = command.to_ascii_uppercase();
-                match arg {
-                    Some(arg) => format!("{upper} {arg}"),
-                    None => upper,
-                }
+                let mut transfer = command_line(command, arg);
+                transfer[..command.len()].make_ascii_uppercase();
+                transfer
             });
         }
-        let whole = || match arg {
-            Some(arg) => format!("{command} {arg}"),
-            None => command.to_string(),
-        };
+        let whole = || command_line(command, arg);
         if let Some(setup_frame) = expected.set_command(server.0, client.0, whole, out.frame(), &self.cwd) {
             out.uint(Field::FtpSetupFrame, setup_frame);
         }
@@ -448,6 +443,18 @@ impl DataChannel {
     }
 }
 
+/// A command and its argument as one line (built by hand: `format!` costs ten times as
+/// much, for a string made at most once per request).
+fn command_line(command: &str, arg: Option<&str>) -> String {
+    let mut line = String::with_capacity(command.len() + arg.map_or(0, |a| a.len() + 1));
+    line.push_str(command);
+    if let Some(arg) = arg {
+        line.push(' ');
+        line.push_str(arg);
+    }
+    line
+}
+
 fn split_once_space(line: &str) -> (&str, Option<&str>) {
     match line.split_once(' ') {
         Some((command, arg)) => (command, Some(arg)),
@@ -498,6 +505,14 @@ fn announce(
 /// Six comma-separated numbers: an IPv4 address and a port (p1*256+p2). A number above
 /// 255 makes the tuple invalid; no port is invented for it.
 pub fn parse_six(text: &str) -> Result<(Ipv4Addr, u16), String> {
+    match plain_six(text.as_bytes()) {
+        Some(six) => Ok(six),
+        None => six_numbers(text),
+    }
+}
+
+/// [`parse_six`] of any text: spaces around the numbers are allowed.
+fn six_numbers(text: &str) -> Result<(Ipv4Addr, u16), String> {
     // Split twice rather than collected: the count is checked before any number.
     let numbers = || text.trim().split(',').map(str::trim);
     let count = numbers().count();
@@ -510,6 +525,29 @@ pub fn parse_six(text: &str) -> Result<(Ipv4Addr, u16), String> {
         *slot = u8::try_from(value).map_err(|_| format!("{value} is above 255"))?;
     }
     Ok((
+        Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]),
+        u16::from(bytes[4]) * 256 + u16::from(bytes[5]),
+    ))
+}
+
+/// [`parse_six`] of the usual text, six numbers of one to three digits below 256 between
+/// commas and nothing else, read byte by byte; `None` for anything else, which the
+/// general reading takes (and explains when it is invalid).
+fn plain_six(text: &[u8]) -> Option<(Ipv4Addr, u16)> {
+    let mut bytes = [0u8; 6];
+    let mut pieces = text.split(|&b| b == b',');
+    for slot in &mut bytes {
+        let digits = pieces.next()?;
+        if digits.is_empty() || digits.len() > 3 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let value = digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        *slot = u8::try_from(value).ok()?;
+    }
+    if pieces.next().is_some() {
+        return None;
+    }
+    Some((
         Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]),
         u16::from(bytes[4]) * 256 + u16::from(bytes[5]),
     ))
@@ -608,6 +646,46 @@ mod tests {
             .contains("287 is above 255"));
         assert!(parse_six("1,2,3,4,5").is_err());
         assert!(parse_six("a,2,3,4,5,6").is_err());
+    }
+
+    /// The byte-by-byte reading of the usual text agrees with the general one, and
+    /// leaves to it whatever it does not read.
+    #[test]
+    fn plain_tuples_read_as_any_tuple() {
+        let pieces = [
+            "0",
+            "7",
+            "255",
+            "256",
+            "007",
+            "1000",
+            "",
+            "+5",
+            " 1",
+            "1 ",
+            "a",
+            "\u{a0}9",
+            "4294967296",
+        ];
+        let mut read = 0;
+        for n in 0..pieces.len().pow(3) {
+            let (a, b, c) = (pieces[n % 13], pieces[n / 13 % 13], pieces[n / 169]);
+            for text in [
+                format!("{a},{b},{c},1,2,3"),
+                format!("10,{a},20,{b},30,{c}"),
+                format!("{a},{b},{c}"),
+                format!("1,2,3,4,5,6,{a}"),
+                format!(" {a},1,2,3,{b},{c} "),
+            ] {
+                let general = six_numbers(&text);
+                assert_eq!(parse_six(&text), general, "{text:?}");
+                if let Some(plain) = plain_six(text.as_bytes()) {
+                    assert_eq!(Ok(plain), general, "{text:?}");
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 100, "{read}");
         assert_eq!(
             tuple_text("Entering Passive Mode (10,20,30,10,117,151)."),
             "10,20,30,10,117,151"
