@@ -432,6 +432,14 @@ impl Packet {
         }
     }
 
+    /// Removes the layers of `proto`, if any: most frames have none, and the bit says so
+    /// without a pass over the layers.
+    pub(crate) fn drop_layers(&mut self, proto: Proto) {
+        if self.layers_seen & proto.bit() != 0 {
+            self.layers.retain(|l| l.proto != proto);
+        }
+    }
+
     pub fn has_proto(&self, proto: Proto) -> bool {
         self.layers_seen & proto.bit() != 0 && self.layers.iter().any(|l| l.proto == proto)
     }
@@ -462,7 +470,7 @@ mod tests {
         assert!(p.has_proto(Proto::Ip) && p.has_proto(Proto::Data));
         assert!(!p.has_proto(Proto::Tcp));
         // An analyzer that takes the payload drops the Data layer.
-        p.layers.retain(|l| l.proto != Proto::Data);
+        p.drop_layers(Proto::Data);
         assert!(!p.has_proto(Proto::Data));
         p.reset(2, 0, 0, 60, 60, LinkType::Ethernet);
         assert!(!p.has_proto(Proto::Eth));

@@ -90,7 +90,7 @@ impl<'p> Out<'p> {
         if self.messages == 0 {
             self.pending_line = None;
             self.packet.info.truncate(self.keep);
-            self.packet.layers.retain(|l| l.proto != Proto::Data);
+            self.packet.drop_layers(Proto::Data);
         }
         if self.packet.layers.last().map(|l| l.proto) != Some(proto) {
             self.packet.push_layer(proto, self.offset);
@@ -542,7 +542,7 @@ impl AppLayer {
         if claimed && out.messages() == 0 && !seg.delivered.is_empty() {
             out.finish();
             out.packet.info.push_str(" [TCP segment of a reassembled PDU]");
-            out.packet.layers.retain(|l| l.proto != Proto::Data);
+            out.packet.drop_layers(Proto::Data);
         }
         claimed
     }
