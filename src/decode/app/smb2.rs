@@ -8,7 +8,7 @@ use super::ntstatus::{self, STATUS_SUCCESS};
 use super::Out;
 use crate::decode::field::{Field, Value};
 use crate::decode::packet::{Proto, Severity};
-use crate::decode::text::push_num;
+use crate::decode::text::{push_num, utf16le_lossy};
 use crate::decode::FastMap;
 use std::fmt::Write as _;
 
@@ -109,7 +109,7 @@ impl Msg<'_> {
     }
     /// UTF-16LE text at an offset from the header's start.
     fn utf16(&self, offset: usize, len: usize) -> Option<String> {
-        Some(crate::decode::text::utf16le_lossy(
+        Some(utf16le_lossy(
             self.0.get(offset..offset.checked_add(len)?)?,
         ))
     }
@@ -345,8 +345,11 @@ impl Smb2State {
                 if let Some(Pending::Find(level)) = pending {
                     let (offset, len) = (usize::from(m.u16(b + 2)?), m.u32(b + 4)? as usize);
                     let listing = m.0.get(offset..offset.checked_add(len)?)?;
-                    for name in directory_names(listing, level) {
-                        out.str(Field::Smb2Filename, name);
+                    // The names are fields only (a listing may hold thousands).
+                    if out.wants(Field::Smb2Filename) {
+                        for name in directory_names(listing, level) {
+                            out.str(Field::Smb2Filename, name);
+                        }
                     }
                 }
             }
@@ -368,7 +371,10 @@ impl Smb2State {
                         // FileAllInformation ends with the file's name.
                         let offset = usize::from(m.u16(b + 2)?);
                         let len = m.u32(offset + 96)? as usize;
-                        out.str(Field::Smb2Filename, m.utf16(offset + 100, len)?);
+                        let name = m.0.get(offset + 100..(offset + 100).checked_add(len)?)?;
+                        if out.wants(Field::Smb2Filename) {
+                            out.str(Field::Smb2Filename, utf16le_lossy(name));
+                        }
                     }
                 }
             }
