@@ -382,7 +382,13 @@ impl Conversation {
                     Value::Str(format!("HTTP/1.{version}"))
                 });
                 let full = match framing_headers.host {
-                    Some(host) if uri.starts_with('/') || uri == "*" => format!("http://{host}{uri}"),
+                    Some(host) if uri.starts_with('/') || uri == "*" => {
+                        let mut full = String::with_capacity(7 + host.len() + uri.len());
+                        full.push_str("http://");
+                        full.push_str(host);
+                        full.push_str(uri);
+                        full
+                    }
                     _ => uri.to_string(),
                 };
                 if framing_headers.host.is_some() {
@@ -454,7 +460,9 @@ impl Conversation {
                 }
             }
         };
-        for (name, value) in headers {
+        // Header fields are looked up by name only for packets that keep fields (a
+        // packet list keeps none).
+        for (name, value) in headers.iter().filter(|_| out.wants_fields()) {
             if let Some(field) = header_field(name) {
                 keep(&mut fields, out, field, || Value::Str(value.to_string()));
             }

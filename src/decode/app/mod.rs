@@ -179,6 +179,11 @@ impl<'p> Out<'p> {
         }
     }
 
+    /// Are any fields kept? (None for a plain packet list.)
+    pub fn wants_fields(&self) -> bool {
+        self.packet.fields_wanted
+    }
+
     /// Would a value of `field` be kept? (Skip building what nobody reads.)
     pub fn wants(&self, field: Field) -> bool {
         self.packet.keeps(field)
