@@ -13,6 +13,10 @@ use crate::decode::text::{escape_bytes, lossy};
 
 /// Headers read per message; a head with more is malformed.
 const MAX_HEADERS: usize = 128;
+
+/// Headers parsed at first: a head with more is parsed again with room for [`MAX_HEADERS`].
+const FEW_HEADERS: usize = 24;
+
 /// Body bytes kept per message for export (the rest is counted, not kept).
 pub const MAX_BODY_KEPT: usize = 1 << 20;
 /// Requests remembered while their responses are outstanding (pipelining).
@@ -256,43 +260,7 @@ impl Conversation {
             continuation(out);
             return (Body::Head, false);
         }
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut config = httparse::ParserConfig::default();
-        config
-            .allow_spaces_after_header_name_in_responses(true)
-            .allow_obsolete_multiline_headers_in_responses(true)
-            .allow_multiple_spaces_in_request_line_delimiters(true)
-            .allow_multiple_spaces_in_response_status_delimiters(true)
-            .ignore_invalid_headers_in_responses(true)
-            .ignore_invalid_headers_in_requests(true);
-        let is_response = buf.starts_with(b"HTTP/");
-        let parsed = if is_response {
-            let mut response = httparse::Response::new(&mut headers);
-            match config.parse_response(&mut response, buf) {
-                Ok(httparse::Status::Complete(len)) => Ok(Some(Parsed::Response {
-                    len,
-                    version: response.version.unwrap_or(1),
-                    code: response.code.unwrap_or(0),
-                    reason: Cow::Borrowed(response.reason.unwrap_or("")),
-                    headers: borrowed(response.headers),
-                })),
-                Ok(httparse::Status::Partial) => Ok(None),
-                Err(e) => Err(e),
-            }
-        } else {
-            let mut request = httparse::Request::new(&mut headers);
-            match config.parse_request(&mut request, buf) {
-                Ok(httparse::Status::Complete(len)) => Ok(Some(Parsed::Request {
-                    len,
-                    method: Cow::Borrowed(request.method.unwrap_or("")),
-                    uri: Cow::Borrowed(request.path.unwrap_or("")),
-                    version: request.version.unwrap_or(1),
-                    headers: borrowed(request.headers),
-                })),
-                Ok(httparse::Status::Partial) => Ok(None),
-                Err(e) => Err(e),
-            }
-        };
+        let parsed = parse_any_head(buf);
         match parsed {
             Ok(None) => (Body::Head, false),
             Ok(Some(parsed)) => {
@@ -632,6 +600,53 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Parses a request or response head: `None` while it is incomplete.
+fn parse_any_head(buf: &[u8]) -> Result<Option<Parsed<'_>>, httparse::Error> {
+    // Most heads have a few headers: room for them is cleared first, and room for the
+    // most only when they do not fit (clearing 128 takes longer than the parsing).
+    match parse_head(buf, &mut [httparse::EMPTY_HEADER; FEW_HEADERS]) {
+        Err(httparse::Error::TooManyHeaders) => parse_head(buf, &mut [httparse::EMPTY_HEADER; MAX_HEADERS]),
+        other => other,
+    }
+}
+
+/// [`parse_any_head`] with room for `headers.len()` headers.
+fn parse_head<'b>(buf: &'b [u8], headers: &mut [httparse::Header<'b>]) -> Result<Option<Parsed<'b>>, httparse::Error> {
+    let mut config = httparse::ParserConfig::default();
+    config
+        .allow_spaces_after_header_name_in_responses(true)
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .allow_multiple_spaces_in_request_line_delimiters(true)
+        .allow_multiple_spaces_in_response_status_delimiters(true)
+        .ignore_invalid_headers_in_responses(true)
+        .ignore_invalid_headers_in_requests(true);
+    if buf.starts_with(b"HTTP/") {
+        let mut response = httparse::Response::new(headers);
+        Ok(match config.parse_response(&mut response, buf)? {
+            httparse::Status::Complete(len) => Some(Parsed::Response {
+                len,
+                version: response.version.unwrap_or(1),
+                code: response.code.unwrap_or(0),
+                reason: Cow::Borrowed(response.reason.unwrap_or("")),
+                headers: borrowed(response.headers),
+            }),
+            httparse::Status::Partial => None,
+        })
+    } else {
+        let mut request = httparse::Request::new(headers);
+        Ok(match config.parse_request(&mut request, buf)? {
+            httparse::Status::Complete(len) => Some(Parsed::Request {
+                len,
+                method: Cow::Borrowed(request.method.unwrap_or("")),
+                uri: Cow::Borrowed(request.path.unwrap_or("")),
+                version: request.version.unwrap_or(1),
+                headers: borrowed(request.headers),
+            }),
+            httparse::Status::Partial => None,
+        })
+    }
+}
+
 fn borrowed<'a>(headers: &[httparse::Header<'a>]) -> Vec<Header<'a>> {
     headers
         .iter()
@@ -818,6 +833,46 @@ fn continuation(out: &mut Out) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Heads with up to 128 headers read alike whether or not they fit the first room
+    /// made for them; more are too many either way.
+    #[test]
+    fn heads_read_alike_with_few_or_many_headers() {
+        let summary = |parsed: Result<Option<Parsed>, httparse::Error>| match parsed {
+            Ok(Some(head)) => format!("{} {:?}", head.len(), head.headers()),
+            Ok(None) => "partial".to_string(),
+            Err(e) => e.to_string(),
+        };
+        for n in [
+            0,
+            1,
+            FEW_HEADERS - 1,
+            FEW_HEADERS,
+            FEW_HEADERS + 1,
+            60,
+            MAX_HEADERS,
+            MAX_HEADERS + 1,
+        ] {
+            for start in ["GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\n"] {
+                let mut head = start.to_string();
+                for i in 0..n {
+                    head.push_str(&format!("X-Header-{i}: {i}\r\n"));
+                }
+                head.push_str("\r\n");
+                let once = parse_head(head.as_bytes(), &mut [httparse::EMPTY_HEADER; MAX_HEADERS]);
+                let expected = summary(once);
+                assert_eq!(summary(parse_any_head(head.as_bytes())), expected, "{n} headers");
+                assert_eq!(expected.starts_with(char::is_numeric), n <= MAX_HEADERS, "{expected}");
+                // Cut short: still incomplete (or, past the most, too many already).
+                let cut = &head.as_bytes()[..head.len() - 2];
+                let expected = summary(parse_head(cut, &mut [httparse::EMPTY_HEADER; MAX_HEADERS]));
+                assert_eq!(summary(parse_any_head(cut)), expected, "{n} headers, cut");
+                if n <= MAX_HEADERS {
+                    assert_eq!(expected, "partial");
+                }
+            }
+        }
+    }
 
     #[test]
     fn heuristic_accepts_request_and_status_lines_only() {

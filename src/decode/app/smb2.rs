@@ -109,9 +109,7 @@ impl Msg<'_> {
     }
     /// UTF-16LE text at an offset from the header's start.
     fn utf16(&self, offset: usize, len: usize) -> Option<String> {
-        Some(utf16le_lossy(
-            self.0.get(offset..offset.checked_add(len)?)?,
-        ))
+        Some(utf16le_lossy(self.0.get(offset..offset.checked_add(len)?)?))
     }
 }
 
