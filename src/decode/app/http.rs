@@ -430,13 +430,15 @@ impl Conversation {
         };
         // Header fields are looked up by name only for packets that keep fields (a
         // packet list keeps none).
-        for (name, value) in headers.iter().filter(|_| out.wants_fields()) {
-            if let Some(field) = header_field(name) {
-                keep(&mut fields, out, field, || Value::Str(value.to_string()));
-            }
-            if name.eq_ignore_ascii_case("content-length") {
-                if let Ok(n) = value.trim().parse::<u64>() {
-                    keep(&mut fields, out, Field::HttpContentLength, || Value::U(n));
+        if out.wants_fields() {
+            for (name, value) in headers {
+                if let Some(field) = header_field(name) {
+                    keep(&mut fields, out, field, || Value::Str(value.to_string()));
+                }
+                if name.eq_ignore_ascii_case("content-length") {
+                    if let Ok(n) = value.trim().parse::<u64>() {
+                        keep(&mut fields, out, Field::HttpContentLength, || Value::U(n));
+                    }
                 }
             }
         }
