@@ -174,7 +174,7 @@ pub fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len: usize
 }
 
 /// The Time column in a fixed buffer: `-`, up to 13 digits of seconds, `.`, 6 decimals.
-fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
+pub(super) fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
     let mut text = [0u8; 24];
     let mut len = 0;
     if rel_ns < 0 {

@@ -2,7 +2,9 @@
 
 use colored::{Color, Colorize};
 
-use super::{fit, push_address, push_address_bytes, push_time, push_time_bytes, MacNames, PacketFormat, SeenNames};
+use super::{
+    fit, push_address, push_address_bytes, push_prefix, push_time, time_digits, MacNames, PacketFormat, SeenNames,
+};
 use crate::decode::{Packet, Severity};
 
 pub struct Table {
@@ -116,52 +118,45 @@ impl Table {
     /// cells first, for lists of millions of rows.
     fn plain_row(&mut self, p: &Packet, info: &str, out: &mut Vec<u8>) {
         let [number, time, src, dst, protocol, length] = WIDTHS;
-        out.reserve(96 + info.len());
-        pad_left_bytes(out, number, |out| {
-            out.extend_from_slice(itoa::Buffer::new().format(p.number).as_bytes())
-        });
+        out.reserve(112 + info.len());
+        let mut digits = itoa::Buffer::new();
+        push_right_aligned(out, digits.format(p.number).as_bytes(), number);
         out.push(b' ');
-        pad_left_bytes(out, time, |out| push_time_bytes(out, p.rel_ns));
+        let (text, len) = time_digits(p.rel_ns);
+        push_spaces(out, time.saturating_sub(len));
+        push_prefix(out, &text, len);
         out.push(b' ');
-        pad_right_bytes(out, src, |out| {
-            push_address_bytes(out, &p.src, &self.names, &mut self.seen)
-        });
+        for (address, width) in [(&p.src, src), (&p.dst, dst)] {
+            let start = out.len();
+            push_address_bytes(out, address, &self.names, &mut self.seen);
+            push_spaces(out, width.saturating_sub(columns_of(&out[start..])));
+            out.push(b' ');
+        }
+        out.extend_from_slice(p.protocol.as_bytes());
+        push_spaces(out, protocol.saturating_sub(columns_of(p.protocol.as_bytes())));
         out.push(b' ');
-        pad_right_bytes(out, dst, |out| {
-            push_address_bytes(out, &p.dst, &self.names, &mut self.seen)
-        });
-        out.push(b' ');
-        pad_right_bytes(out, protocol, |out| out.extend_from_slice(p.protocol.as_bytes()));
-        out.push(b' ');
-        pad_left_bytes(out, length, |out| {
-            out.extend_from_slice(itoa::Buffer::new().format(p.orig_len).as_bytes())
-        });
+        push_right_aligned(out, digits.format(p.orig_len).as_bytes(), length);
         out.push(b' ');
         out.extend_from_slice(info.as_bytes());
         out.push(b'\n');
     }
 }
 
-/// Appends what `write` writes, right-aligned in `width` columns: written first, then
-/// moved right by the padding it needs.
-fn pad_left_bytes(out: &mut Vec<u8>, width: usize, write: impl FnOnce(&mut Vec<u8>)) {
-    let start = out.len();
-    write(out);
-    let n = width.saturating_sub(columns_of(&out[start..]));
-    if n > 0 {
-        let end = out.len();
-        out.resize(end + n, b' ');
-        out.copy_within(start..end, start + n);
-        out[start..start + n].fill(b' ');
-    }
+/// Appends ASCII `text` right-aligned in `width` columns.
+fn push_right_aligned(out: &mut Vec<u8>, text: &[u8], width: usize) {
+    push_spaces(out, width.saturating_sub(text.len()));
+    out.extend_from_slice(text);
 }
 
-/// Appends what `write` writes, left-aligned in `width` columns.
-fn pad_right_bytes(out: &mut Vec<u8>, width: usize, write: impl FnOnce(&mut Vec<u8>)) {
-    let start = out.len();
-    write(out);
-    let n = width.saturating_sub(columns_of(&out[start..]));
-    out.resize(out.len() + n, b' ');
+/// Appends `n` spaces: a copy of fixed size cut short, which compiles to a few moves
+/// (a column's padding, several times in every row of a long list).
+fn push_spaces(out: &mut Vec<u8>, n: usize) {
+    const SPACES: [u8; 32] = [b' '; 32];
+    if n <= SPACES.len() {
+        push_prefix(out, &SPACES, n);
+    } else {
+        out.resize(out.len() + n, b' ');
+    }
 }
 
 /// Columns UTF-8 text takes: one per character ([`width_of`] for bytes).
