@@ -135,10 +135,77 @@ pub fn push_ipv4(out: &mut String, addr: std::net::Ipv4Addr) {
 }
 
 /// Appends a number in decimal: the hot paths (Info text, packet lists) write millions
-/// of them, and `itoa` is several times cheaper than `write!`.
-pub fn push_num(out: &mut String, n: impl itoa::Integer) {
-    out.push_str(itoa::Buffer::new().format(n));
+/// of them (a TCP line has six to eight).
+pub fn push_num(out: &mut String, n: impl Into<u64>) {
+    let n: u64 = n.into();
+    if n >= MAX_SHORT {
+        out.push_str(itoa::Buffer::new().format(n));
+        return;
+    }
+    let (digits, start) = short_decimal(n);
+    // SAFETY: only ASCII digits are appended, and the cut falls between two of them,
+    // so the string stays UTF-8.
+    let bytes = unsafe { out.as_mut_vec() };
+    append_digits(bytes, &digits, start);
 }
+
+/// [`push_num`] into bytes.
+pub fn push_num_bytes(out: &mut Vec<u8>, n: impl Into<u64>) {
+    let n: u64 = n.into();
+    if n >= MAX_SHORT {
+        out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        return;
+    }
+    let (digits, start) = short_decimal(n);
+    append_digits(out, &digits, start);
+}
+
+/// How many decimal digits `n` has (1 for 0).
+pub fn decimal_len(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+/// Numbers below this have at most 16 digits: [`short_decimal`] writes them.
+pub const MAX_SHORT: u64 = 10_000_000_000_000_000;
+
+/// Appends the digits `digits[start..16]` with a copy of 16 bytes cut short after: a
+/// copy of fixed size compiles to a few moves, where one of any length calls `memcpy`.
+#[inline(always)]
+fn append_digits(out: &mut Vec<u8>, digits: &[u8; 32], start: usize) {
+    out.extend_from_slice(&digits[start..start + 16]);
+    out.truncate(out.len() - start);
+}
+
+/// `n` (below [`MAX_SHORT`]) in decimal, ending at index 16 of a buffer of ASCII zeros:
+/// its digits are `[start..16]`.
+#[inline(always)]
+pub fn short_decimal(mut n: u64) -> ([u8; 32], usize) {
+    let mut digits = [b'0'; 32];
+    let mut start = 16;
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        start -= 2;
+        digits[start..start + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        start -= 2;
+        digits[start..start + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        start -= 1;
+        digits[start] = b'0' + n as u8;
+    }
+    (digits, start)
+}
+
+/// "00" to "99": two digits at a time.
+pub const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
 /// UTF-16LE text (SMB2 and NTLMSSP names): an odd last byte is dropped and invalid code
 /// units are shown as U+FFFD, as `String::from_utf16_lossy` does, but decoded straight
@@ -222,6 +289,25 @@ mod tests {
         }
         assert_eq!(printable_ascii_run(b""), 0);
         assert_eq!(printable_ascii_run(b" ~ ~ ~ ~ ~"), 10);
+    }
+
+    #[test]
+    fn numbers_read_as_their_display_at_every_length() {
+        let mut numbers = vec![0, u64::MAX, MAX_SHORT - 1, MAX_SHORT];
+        for digits in 1..20 {
+            let power = 10u64.pow(digits);
+            numbers.extend([power - 1, power, power + 1, power / 2 + 37]);
+        }
+        for n in numbers {
+            // After text that is not ASCII: the cut must keep it whole.
+            let mut text = String::from("é→");
+            push_num(&mut text, n);
+            assert_eq!(text, format!("é→{n}"));
+            let mut bytes = b"x".to_vec();
+            push_num_bytes(&mut bytes, n);
+            assert_eq!(bytes, format!("x{n}").into_bytes());
+            assert_eq!(decimal_len(n), n.to_string().len(), "{n}");
+        }
     }
 
     #[test]

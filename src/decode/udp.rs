@@ -103,7 +103,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     p.info.push_str(" → ");
     push_num(&mut p.info, dst);
     p.info.push_str(" Len=");
-    push_num(&mut p.info, length - 8);
+    push_num(&mut p.info, (length - 8) as u64);
     if length > net.payload_len {
         p.note(
             Severity::Error,

@@ -16,6 +16,7 @@ pub mod tsv;
 
 use std::fmt::Write as _;
 
+use crate::decode::text::{short_decimal, DIGIT_PAIRS};
 use crate::decode::{Address, FastMap, Packet};
 pub use names::MacNames;
 
@@ -105,14 +106,6 @@ fn ipv4_digits(octets: [u8; 4]) -> ([u8; 16], usize) {
     (text, len - 1)
 }
 
-/// "00" to "99": two digits at a time.
-const PAIRS: &[u8; 200] = b"\
-0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
-
 /// Each octet's decimal digits followed by a dot, and how many of those bytes count.
 static OCTETS: [([u8; 4], usize); 256] = {
     let mut table = [([0u8; 4], 0usize); 256];
@@ -173,7 +166,7 @@ pub fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len: usize
     out.truncate(out.len() - (N - len));
 }
 
-/// The Time column in a fixed buffer: `-`, up to 13 digits of seconds, `.`, 6 decimals.
+/// The Time column in a fixed buffer: `-`, up to 10 digits of seconds, `.`, 6 decimals.
 pub(super) fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
     let mut text = [0u8; 24];
     let mut len = 0;
@@ -183,10 +176,10 @@ pub(super) fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
     }
     // Round to microseconds, as tshark's default time precision.
     let micros = (rel_ns.unsigned_abs() + 500) / 1000;
-    let mut seconds = itoa::Buffer::new();
-    let seconds = seconds.format(micros / 1_000_000).as_bytes();
-    text[len..len + seconds.len()].copy_from_slice(seconds);
-    len += seconds.len();
+    // At most 10 digits (i64 nanoseconds), copied as 16 bytes and cut short.
+    let (seconds, start) = short_decimal(micros / 1_000_000);
+    text[len..len + 16].copy_from_slice(&seconds[start..start + 16]);
+    len += 16 - start;
     text[len] = b'.';
     // The six decimals as three pairs of digits.
     let fraction = (micros % 1_000_000) as usize;
@@ -194,7 +187,7 @@ pub(super) fn time_digits(rel_ns: i64) -> ([u8; 24], usize) {
         .into_iter()
         .enumerate()
     {
-        text[len + 1 + 2 * i..len + 3 + 2 * i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+        text[len + 1 + 2 * i..len + 3 + 2 * i].copy_from_slice(&DIGIT_PAIRS[2 * pair..2 * pair + 2]);
     }
     (text, len + 7)
 }

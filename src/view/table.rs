@@ -5,6 +5,7 @@ use colored::{Color, Colorize};
 use super::{
     fit, push_address, push_address_bytes, push_prefix, push_time, time_digits, MacNames, PacketFormat, SeenNames,
 };
+use crate::decode::text::{decimal_len, push_num_bytes};
 use crate::decode::{Packet, Severity};
 
 pub struct Table {
@@ -119,8 +120,7 @@ impl Table {
     fn plain_row(&mut self, p: &Packet, info: &str, out: &mut Vec<u8>) {
         let [number, time, src, dst, protocol, length] = WIDTHS;
         out.reserve(112 + info.len());
-        let mut digits = itoa::Buffer::new();
-        push_right_aligned(out, digits.format(p.number).as_bytes(), number);
+        push_right_aligned(out, p.number, number);
         out.push(b' ');
         let (text, len) = time_digits(p.rel_ns);
         push_spaces(out, time.saturating_sub(len));
@@ -135,17 +135,17 @@ impl Table {
         out.extend_from_slice(p.protocol.as_bytes());
         push_spaces(out, protocol.saturating_sub(columns_of(p.protocol.as_bytes())));
         out.push(b' ');
-        push_right_aligned(out, digits.format(p.orig_len).as_bytes(), length);
+        push_right_aligned(out, p.orig_len.into(), length);
         out.push(b' ');
         out.extend_from_slice(info.as_bytes());
         out.push(b'\n');
     }
 }
 
-/// Appends ASCII `text` right-aligned in `width` columns.
-fn push_right_aligned(out: &mut Vec<u8>, text: &[u8], width: usize) {
-    push_spaces(out, width.saturating_sub(text.len()));
-    out.extend_from_slice(text);
+/// Appends `n` in decimal, right-aligned in `width` columns.
+fn push_right_aligned(out: &mut Vec<u8>, n: u64, width: usize) {
+    push_spaces(out, width.saturating_sub(decimal_len(n)));
+    push_num_bytes(out, n);
 }
 
 /// Appends `n` spaces: a copy of fixed size cut short, which compiles to a few moves

@@ -2,6 +2,7 @@
 //! header. Tabs inside Info cannot occur: Info text is escaped (`\t`).
 
 use super::{push_address_bytes, push_time_bytes, MacNames, PacketFormat, SeenNames};
+use crate::decode::text::push_num_bytes;
 use crate::decode::Packet;
 
 pub struct Tsv {
@@ -24,7 +25,7 @@ impl PacketFormat for Tsv {
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
         let info = p.info_text();
         out.reserve(96 + info.len());
-        out.extend_from_slice(itoa::Buffer::new().format(p.number).as_bytes());
+        push_num_bytes(out, p.number);
         out.push(b'\t');
         push_time_bytes(out, p.rel_ns);
         out.push(b'\t');
@@ -34,7 +35,7 @@ impl PacketFormat for Tsv {
         out.push(b'\t');
         out.extend_from_slice(p.protocol.as_bytes());
         out.push(b'\t');
-        out.extend_from_slice(itoa::Buffer::new().format(p.orig_len).as_bytes());
+        push_num_bytes(out, p.orig_len);
         out.push(b'\t');
         out.extend_from_slice(info.as_bytes());
         out.push(b'\n');

@@ -427,7 +427,7 @@ impl DataChannel {
         // `FTP Data: N bytes (PASV) (RETR name)`, written straight into the column.
         out.info_part_with(|column| {
             column.push_str("FTP Data: ");
-            push_num(column, payload.len());
+            push_num(column, payload.len() as u64);
             column.push_str(" bytes");
             if let Some(info) = info {
                 column.push_str(" (");
