@@ -182,7 +182,16 @@ fn append_digits(out: &mut Vec<u8>, digits: &[u8; 32], start: usize) {
 pub fn short_decimal(mut n: u64) -> ([u8; 32], usize) {
     let mut digits = [b'0'; 32];
     let mut start = 16;
-    while n >= 100 {
+    // Four digits a division while there are more than four (as `itoa` does).
+    while n >= 10_000 {
+        let four = (n % 10_000) as usize;
+        n /= 10_000;
+        let (high, low) = (four / 100 * 2, four % 100 * 2);
+        start -= 4;
+        digits[start..start + 2].copy_from_slice(&DIGIT_PAIRS[high..high + 2]);
+        digits[start + 2..start + 4].copy_from_slice(&DIGIT_PAIRS[low..low + 2]);
+    }
+    if n >= 100 {
         let pair = (n % 100) as usize * 2;
         n /= 100;
         start -= 2;
