@@ -21,9 +21,8 @@
 //! its share (`Decoder::share_budgets`): together they hold what one decoder would, and a
 //! capture that fills them gives up a stream at another point than in one piece.
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::app::{tcp_port_shares_state, udp_port_shares_state};
 use crate::capture::{Frame, LinkType};
@@ -187,45 +186,29 @@ pub struct Shard {
     index: usize,
     count: usize,
     limit: u64,
-    /// Frames decoded here but printed by another shard, oldest first.
+    /// The frame decoded here but printed by another shard, if the last one read is.
     silent: Arc<Silent>,
 }
 
-/// The frames a shard decodes without printing them. (The reader that lists them and
-/// the loop that asks run on the same thread; the lock is for the types' sake.)
+/// The frame a shard decodes without printing it: the reader's selection marks it, and
+/// the decoding loop, on the same thread, asks right after the reader has handed it
+/// out, before it reads another frame. One slot is all it takes: frame numbers only
+/// grow, so a mark left behind (a frame read past the limit) answers for no later
+/// frame.
 #[derive(Debug)]
 struct Silent {
-    frames: Mutex<VecDeque<u64>>,
-    /// The first of them (`u64::MAX` when there is none): most packets are printed, and
-    /// this answers for them without the lock.
-    first: AtomicU64,
+    /// The number of the last frame marked (0: none; frames count from 1).
+    last: AtomicU64,
 }
 
 impl Silent {
     fn push(&self, frame: u64) {
-        let mut frames = self.frames.lock().expect("not poisoned");
-        if frames.is_empty() {
-            self.first.store(frame, Ordering::Relaxed);
-        }
-        frames.push_back(frame);
+        self.last.store(frame, Ordering::Relaxed);
     }
 
-    /// Is `frame` silent? Asked in frame order: the frames before it are dropped.
+    /// Is `frame`, the frame just handed out, silent?
     fn take(&self, frame: u64) -> bool {
-        if frame < self.first.load(Ordering::Relaxed) {
-            return false;
-        }
-        let mut frames = self.frames.lock().expect("not poisoned");
-        while frames.front().is_some_and(|&n| n < frame) {
-            frames.pop_front();
-        }
-        let silent = frames.front() == Some(&frame);
-        if silent {
-            frames.pop_front();
-        }
-        self.first
-            .store(frames.front().copied().unwrap_or(u64::MAX), Ordering::Relaxed);
-        silent
+        self.last.load(Ordering::Relaxed) == frame
     }
 }
 
@@ -237,8 +220,7 @@ impl Shard {
             count,
             limit,
             silent: Arc::new(Silent {
-                frames: Mutex::default(),
-                first: AtomicU64::new(u64::MAX),
+                last: AtomicU64::new(0),
             }),
         }
     }
@@ -398,15 +380,23 @@ mod tests {
                 data: bytes,
             })
             .collect();
-        let (mut theirs, mut ours) = (other.frames(), mine.frames());
-        let decoded_there: Vec<u64> = frames.iter().filter(|f| theirs(f)).map(|f| f.number).collect();
-        let decoded_here: Vec<u64> = frames.iter().filter(|f| ours(f)).map(|f| f.number).collect();
+        // As a reader and its decoding loop ask: which frames to decode, and for each
+        // one handed out, whether it is printed elsewhere.
+        let decoded = |shard: &Shard| -> Vec<(u64, bool)> {
+            let (mut select, mut quiet) = (shard.frames(), shard.quiet());
+            // Lazily: each frame is asked about right after it is selected.
+            frames
+                .iter()
+                .filter(|f| select(f))
+                .map(|f| (f.number, quiet(f.number)))
+                .collect()
+        };
         // Frame 5 is past the limit: both see it, to stop there.
-        assert_eq!(decoded_there, [2, 3, 5]);
-        assert_eq!(decoded_here, [1, 2, 3, 4, 5]);
-        let (mut quiet_there, mut quiet_here) = (other.quiet(), mine.quiet());
-        assert_eq!(decoded_there.iter().filter(|&&n| !quiet_there(n)).count(), 1);
-        assert!(decoded_here.iter().all(|&n| !quiet_here(n)));
+        assert_eq!(decoded(&other), [(2, true), (3, true), (5, false)]);
+        assert_eq!(
+            decoded(&mine),
+            [(1, false), (2, false), (3, false), (4, false), (5, false)]
+        );
         let mut unprinted = other.frames_unprinted();
         assert_eq!(frames.iter().filter(|f| unprinted(f)).count(), 3);
     }
