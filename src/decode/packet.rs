@@ -69,7 +69,7 @@ impl Proto {
     ];
 
     /// The protocol's bit in a set of protocols (there are fewer than 32).
-    fn bit(self) -> u32 {
+    pub(crate) fn bit(self) -> u32 {
         const _: () = assert!(Proto::ALL.len() <= 32);
         1 << self as u32
     }
@@ -442,6 +442,12 @@ impl Packet {
 
     pub fn has_proto(&self, proto: Proto) -> bool {
         self.layers_seen & proto.bit() != 0 && self.layers.iter().any(|l| l.proto == proto)
+    }
+
+    /// False when the packet has none of the layers in `protos` (bits of [`Proto::bit`])
+    /// and no field: a filter that only tests for those fails at once.
+    pub(crate) fn may_have_any(&self, protos: u32) -> bool {
+        self.layers_seen & protos != 0 || !self.fields.is_empty()
     }
 
     /// `eth:ethertype:ip:tcp`-style list, as frame.protocols (without tshark's

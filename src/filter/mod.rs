@@ -47,6 +47,11 @@ impl std::error::Error for FilterError {}
 pub struct Filter {
     text: String,
     expr: Expr,
+    /// For a filter that only asks whether protocols or fields are present, joined by
+    /// `or` (`ftp || smb2 || tls.handshake`): the protocols' bits. Most packets of a
+    /// filtered list fail such a filter, and a packet with none of those layers and no
+    /// field fails it without a walk of the expression.
+    presence: Option<u32>,
 }
 
 impl Filter {
@@ -55,12 +60,16 @@ impl Filter {
         let expr = parser::parse(&tokens, text.chars().count())?;
         Ok(Filter {
             text: text.to_string(),
+            presence: presence_bits(&expr),
             expr,
         })
     }
 
     /// Does the packet pass the filter?
     pub fn matches(&self, packet: &Packet) -> bool {
+        if self.presence.is_some_and(|protos| !packet.may_have_any(protos)) {
+            return false;
+        }
         eval::matches(&self.expr, packet)
     }
 
@@ -86,5 +95,75 @@ impl Filter {
             }
         }
         fields
+    }
+}
+
+/// The layers a disjunction of presence tests (`Proto` and `Exists`, joined by `or`)
+/// asks for; `None` for any other expression.
+fn presence_bits(expr: &Expr) -> Option<u32> {
+    match expr {
+        Expr::Or(a, b) => Some(presence_bits(a)? | presence_bits(b)?),
+        Expr::Proto(proto) => Some(proto.bit()),
+        // A field is present only among the packet's fields.
+        Expr::Exists(_) => Some(0),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::CaptureReader;
+    use crate::decode::Decoder;
+
+    #[test]
+    fn only_disjunctions_of_presence_tests_are_answered_by_presence() {
+        let bits = |text: &str| presence_bits(&Filter::parse(text).expect("parses").expr);
+        assert!(bits("ftp || smb2 || tls.handshake").is_some_and(|b| b != 0));
+        assert_eq!(bits("tls.handshake or tcp.flags.syn"), Some(0));
+        for other in ["!ftp", "ftp && smb2", "tcp.port == 21 || ftp", "ftp || not dns"] {
+            assert_eq!(bits(other), None, "{other}");
+        }
+    }
+
+    /// Packets decoded as a filtered list decodes them (only the filter's fields kept):
+    /// the quick rejection never turns away a packet the expression lets through, and
+    /// rejects most of those it does not.
+    #[test]
+    fn presence_filters_pass_the_packets_their_expression_passes() {
+        let filters = [
+            "ftp || smb2 || tls.handshake",
+            "dns || icmp || arp",
+            "http.request || tcp.analysis.retransmission",
+            "ftp-data or nbns or tls",
+        ];
+        let (mut packets, mut rejected) = (0, 0);
+        for text in filters {
+            let filter = Filter::parse(text).expect("parses");
+            assert!(filter.presence.is_some(), "{text}");
+            let captures = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/captures")).expect("captures");
+            for entry in captures {
+                let path = entry.expect("entry").path();
+                if !path.extension().is_some_and(|e| e == "pcap" || e == "pcapng") {
+                    continue;
+                }
+                let mut reader = CaptureReader::open(&path).expect("bundled capture");
+                let mut decoder = Decoder::new().only_fields(&filter.fields());
+                while let Some(frame) = reader.next_frame().expect("bundled capture reads") {
+                    let packet = decoder.decode(&frame);
+                    let walked = eval::matches(&filter.expr, &packet);
+                    assert_eq!(
+                        filter.matches(&packet),
+                        walked,
+                        "{text}: {} #{}",
+                        path.display(),
+                        frame.number
+                    );
+                    packets += 1;
+                    rejected += usize::from(!packet.may_have_any(filter.presence.unwrap_or(0)));
+                }
+            }
+        }
+        assert!(rejected > packets / 4, "{rejected} of {packets}");
     }
 }
