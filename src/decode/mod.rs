@@ -111,9 +111,10 @@ pub struct Decoder {
     tcp_options: Vec<tcp::TcpOption>,
     fields: bool,
     only: Option<std::sync::Arc<[bool]>>,
-    /// Some `ip.*` / `tcp.*` field is kept (see [`Packet::ip_fields_wanted`]).
+    /// Some `ip.*` / `tcp.*` / `http.*` field is kept (see [`Packet::ip_fields_wanted`]).
     ip_fields: bool,
     tcp_fields: bool,
+    http_fields: bool,
     /// The next frame is decoded quietly (see [`Packet::quiet`]).
     quiet_next: bool,
     /// TCP's summary line is kept as parts (see [`Decoder::defer_tcp_line`]).
@@ -150,6 +151,7 @@ impl Decoder {
             only: None,
             ip_fields: true,
             tcp_fields: true,
+            http_fields: true,
             quiet_next: false,
             defer_tcp_line: false,
         }
@@ -225,6 +227,7 @@ impl Decoder {
         let named = |prefix: &str| fields.iter().any(|field| field.name().starts_with(prefix));
         self.ip_fields = named("ip.");
         self.tcp_fields = named("tcp.");
+        self.http_fields = named("http.");
         self
     }
 
@@ -286,6 +289,7 @@ impl Decoder {
         p.defer_tcp_line = self.defer_tcp_line;
         p.ip_fields_wanted = self.fields && self.ip_fields;
         p.tcp_fields_wanted = self.fields && self.tcp_fields;
+        p.http_fields_wanted = self.fields && self.http_fields;
         if self.fields && self.only.is_none() {
             p.fields.reserve(72);
         }

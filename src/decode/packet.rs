@@ -230,10 +230,12 @@ pub struct Packet {
     /// When set, only the fields it marks (indexed by `Field as usize`) are stored: a
     /// display filter or `-T fields` needs a handful of the hundreds.
     pub(crate) only: Option<std::sync::Arc<[bool]>>,
-    /// Whether any `ip.*` / `tcp.*` field is kept: the IPv4 and TCP headers' dozens of
-    /// fields are skipped as a block when none is (a filter naming protocols only).
+    /// Whether any `ip.*` / `tcp.*` / `http.*` field is kept: the IPv4 and TCP headers'
+    /// dozens of fields, and HTTP's header fields, are skipped as a block when none is
+    /// (a filter naming protocols only).
     pub(crate) ip_fields_wanted: bool,
     pub(crate) tcp_fields_wanted: bool,
+    pub(crate) http_fields_wanted: bool,
     /// False in a first pass, which reads no Info: the TCP line is not written.
     pub(crate) info_wanted: bool,
     /// TCP's summary line, kept as its parts instead of written into `info` (see
@@ -271,6 +273,7 @@ impl Packet {
             only: None,
             ip_fields_wanted: true,
             tcp_fields_wanted: true,
+            http_fields_wanted: true,
             info_wanted: true,
             tcp_line: None,
             defer_tcp_line: false,

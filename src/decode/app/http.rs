@@ -428,9 +428,9 @@ impl Conversation {
                 }
             }
         };
-        // Header fields are looked up by name only for packets that keep fields (a
-        // packet list keeps none).
-        if out.wants_fields() {
+        // Header fields are looked up by name only for packets that keep HTTP's fields
+        // (a packet list keeps none, a filter on other protocols none of HTTP's).
+        if out.wants_http_fields() {
             for (name, value) in headers {
                 if let Some(field) = header_field(name) {
                     keep(&mut fields, out, field, || Value::Str(value.to_string()));

@@ -179,9 +179,9 @@ impl<'p> Out<'p> {
         }
     }
 
-    /// Are any fields kept? (None for a plain packet list.)
-    pub fn wants_fields(&self) -> bool {
-        self.packet.fields_wanted
+    /// Is any `http.*` field kept? (HTTP's headers are looked up as fields only then.)
+    pub fn wants_http_fields(&self) -> bool {
+        self.packet.fields_wanted && self.packet.http_fields_wanted
     }
 
     /// Would a value of `field` be kept? (Skip building what nobody reads.)
