@@ -3,7 +3,7 @@
 
 use etherparse::TcpHeaderSlice;
 
-use super::app::{Out, TcpSegment};
+use super::app::{Out, TcpSegment, PDU_SEGMENT};
 use super::field::{Field, Value};
 use super::ip::NetInfo;
 use super::link::data_layer;
@@ -212,9 +212,11 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         .tcp_segment(&app_segment, &mut out, ctx.decoder.scout.as_mut());
     // Still wanted after the analyzers: written now, or kept as parts for a filtered
     // list to write if it shows the packet.
-    if defer_line && out.take_pending_line() {
+    let pending = if defer_line { out.take_pending_line() } else { None };
+    if let Some(pdu_segment) = pending {
         let kept = p.tcp_line.get_or_insert_with(TcpLine::default);
         kept.used = true;
+        kept.pdu_segment = pdu_segment;
         kept.head = head;
         kept.options.clone_from(&options);
     } else {
@@ -489,6 +491,8 @@ pub struct TcpLine {
     used: bool,
     head: LineHead,
     options: Vec<TcpOption>,
+    /// The line ends with [`PDU_SEGMENT`].
+    pdu_segment: bool,
 }
 
 impl TcpLine {
@@ -502,6 +506,9 @@ impl TcpLine {
 
     pub(crate) fn write(&self, out: &mut String) {
         line(out, &self.head, &self.options);
+        if self.pdu_segment {
+            out.push_str(PDU_SEGMENT);
+        }
     }
 }
 

@@ -46,7 +46,12 @@ pub struct Out<'p> {
     /// The transport's Info text after the tags, written only when it is kept: the
     /// first application message replaces it unwritten.
     pending_line: Option<&'p dyn Fn(&mut String)>,
+    /// The pending line ends with [`PDU_SEGMENT`] when written.
+    pdu_segment: bool,
 }
+
+/// What follows the TCP line of a segment an analyzer took that completes no message.
+pub(crate) const PDU_SEGMENT: &str = " [TCP segment of a reassembled PDU]";
 
 impl<'p> Out<'p> {
     pub(crate) fn new(packet: &'p mut Packet, keep: usize, offset: usize) -> Self {
@@ -56,6 +61,7 @@ impl<'p> Out<'p> {
             offset,
             messages: 0,
             pending_line: None,
+            pdu_segment: false,
         }
     }
 
@@ -66,9 +72,10 @@ impl<'p> Out<'p> {
     }
 
     /// Whether the transport's Info text is still pending (no application message
-    /// replaced it): it is then left to the caller, not written.
-    pub(crate) fn take_pending_line(&mut self) -> bool {
-        self.pending_line.take().is_some()
+    /// replaced it): it is then left to the caller, not written. `Some(true)` when it
+    /// ends with [`PDU_SEGMENT`].
+    pub(crate) fn take_pending_line(&mut self) -> Option<bool> {
+        self.pending_line.take().map(|_| self.pdu_segment)
     }
 
     /// Writes the transport's Info text if it is still pending and would be kept:
@@ -76,6 +83,21 @@ impl<'p> Out<'p> {
     pub(crate) fn finish(&mut self) {
         if let Some(write) = self.pending_line.take() {
             write(&mut self.packet.info);
+            if self.pdu_segment {
+                self.packet.info.push_str(PDU_SEGMENT);
+            }
+        }
+    }
+
+    /// Ends the transport's Info with [`PDU_SEGMENT`]: written now, or marked on the
+    /// pending line when a filtered list writes that line only for the packets it
+    /// shows (a quarter of the frames of a capture of file transfers end so).
+    fn segment_of_pdu(&mut self) {
+        if self.pending_line.is_some() && self.packet.defer_tcp_line {
+            self.pdu_segment = true;
+        } else {
+            self.finish();
+            self.packet.info.push_str(PDU_SEGMENT);
         }
     }
 
@@ -545,8 +567,7 @@ impl AppLayer {
             }
         };
         if claimed && out.messages() == 0 && !seg.delivered.is_empty() {
-            out.finish();
-            out.packet.info.push_str(" [TCP segment of a reassembled PDU]");
+            out.segment_of_pdu();
             out.packet.drop_layers(Proto::Data);
         }
         claimed
