@@ -319,6 +319,7 @@ impl Packet {
     }
 
     /// The Info column: `info`, and TCP's summary line if it was kept as parts.
+    #[inline]
     pub fn info_text(&self) -> std::borrow::Cow<'_, str> {
         match &self.tcp_line {
             Some(line) if line.is_used() => {
