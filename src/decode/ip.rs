@@ -182,14 +182,16 @@ pub(crate) fn ipv6_at(ctx: &mut Ctx, data: &[u8], offset: usize, p: &mut Packet,
     p.push_layer(Proto::Ipv6, offset);
     let (src, dst) = (hdr.source_addr(), hdr.destination_addr());
     let payload_len = usize::from(hdr.payload_length());
-    p.add_u(Field::IpVersion, 6u8);
-    p.add_u(Field::Ipv6Plen, payload_len as u64);
-    p.add_u(Field::Ipv6Nxt, hdr.next_header().0);
-    p.add_u(Field::Ipv6Hlim, hdr.hop_limit());
-    p.add(Field::Ipv6Src, Value::Ipv6(src));
-    p.add(Field::Ipv6Addr, Value::Ipv6(src));
-    p.add(Field::Ipv6Dst, Value::Ipv6(dst));
-    p.add(Field::Ipv6Addr, Value::Ipv6(dst));
+    if p.fields_wanted {
+        p.add_u(Field::IpVersion, 6u8);
+        p.add_u(Field::Ipv6Plen, payload_len as u64);
+        p.add_u(Field::Ipv6Nxt, hdr.next_header().0);
+        p.add_u(Field::Ipv6Hlim, hdr.hop_limit());
+        p.add(Field::Ipv6Src, Value::Ipv6(src));
+        p.add(Field::Ipv6Addr, Value::Ipv6(src));
+        p.add(Field::Ipv6Dst, Value::Ipv6(dst));
+        p.add(Field::Ipv6Addr, Value::Ipv6(dst));
+    }
     if !inner {
         p.src = Address::Ipv6(src);
         p.dst = Address::Ipv6(dst);

@@ -58,10 +58,12 @@ fn ethernet(ctx: &mut Ctx, data: &[u8], p: &mut Packet) {
     };
     p.push_layer(Proto::Eth, 0);
     let (dst, src) = (eth.destination(), eth.source());
-    p.add(Field::EthDst, Value::Ether(dst));
-    p.add(Field::EthAddr, Value::Ether(dst));
-    p.add(Field::EthSrc, Value::Ether(src));
-    p.add(Field::EthAddr, Value::Ether(src));
+    if p.fields_wanted {
+        p.add(Field::EthDst, Value::Ether(dst));
+        p.add(Field::EthAddr, Value::Ether(dst));
+        p.add(Field::EthSrc, Value::Ether(src));
+        p.add(Field::EthAddr, Value::Ether(src));
+    }
     p.src = Address::Ether(src);
     p.dst = Address::Ether(dst);
     let ethertype = eth.ether_type().0;

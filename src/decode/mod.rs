@@ -294,14 +294,17 @@ impl Decoder {
             p.fields.reserve(72);
         }
         p.push_layer(Proto::Frame, 0);
-        if let Some(interface) = frame.interface {
-            p.add_u(Field::FrameInterfaceId, interface);
+        // Each field is asked for on its own; a packet list keeps none of them.
+        if p.fields_wanted {
+            if let Some(interface) = frame.interface {
+                p.add_u(Field::FrameInterfaceId, interface);
+            }
+            p.add_u(Field::FrameNumber, frame.number);
+            p.add(Field::FrameTimeEpoch, Value::Time(frame.ts_ns));
+            p.add(Field::FrameTimeRelative, Value::Time(p.rel_ns));
+            p.add_u(Field::FrameLen, frame.orig_len);
+            p.add_u(Field::FrameCapLen, frame.cap_len());
         }
-        p.add_u(Field::FrameNumber, frame.number);
-        p.add(Field::FrameTimeEpoch, Value::Time(frame.ts_ns));
-        p.add(Field::FrameTimeRelative, Value::Time(p.rel_ns));
-        p.add_u(Field::FrameLen, frame.orig_len);
-        p.add_u(Field::FrameCapLen, frame.cap_len());
         if frame.cap_len() < frame.orig_len {
             p.note(
                 Severity::Warning,

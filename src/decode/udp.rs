@@ -77,12 +77,14 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     };
     p.push_layer(Proto::Udp, offset);
     let (src, dst, length) = (hdr.source_port(), hdr.destination_port(), usize::from(hdr.length()));
-    p.add_u(Field::UdpSrcport, src);
-    p.add_u(Field::UdpDstport, dst);
-    p.add_u(Field::UdpPort, src);
-    p.add_u(Field::UdpPort, dst);
-    p.add_u(Field::UdpLength, length as u64);
-    p.add_u(Field::UdpChecksum, hdr.checksum());
+    if p.fields_wanted {
+        p.add_u(Field::UdpSrcport, src);
+        p.add_u(Field::UdpDstport, dst);
+        p.add_u(Field::UdpPort, src);
+        p.add_u(Field::UdpPort, dst);
+        p.add_u(Field::UdpLength, length as u64);
+        p.add_u(Field::UdpChecksum, hdr.checksum());
+    }
     let stream = ctx.decoder.udp.stream((net.src, src), (net.dst, dst), p.ts_ns);
     p.add_u(Field::UdpStream, stream);
     if net.inner {
