@@ -166,7 +166,7 @@ pub fn decimal_len(n: u64) -> usize {
 }
 
 /// Numbers below this have at most 16 digits: [`short_decimal`] writes them.
-pub const MAX_SHORT: u64 = 10_000_000_000_000_000;
+const MAX_SHORT: u64 = 10_000_000_000_000_000;
 
 /// Appends the digits `digits[start..16]` with a copy of 16 bytes cut short after: a
 /// copy of fixed size compiles to a few moves, where one of any length calls `memcpy`.
