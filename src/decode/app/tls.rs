@@ -225,7 +225,19 @@ impl Conversation {
     }
 
     fn column(&self, record_version: u16) -> &'static str {
-        version_column(self.hinted_version.or(self.version).unwrap_or(record_version))
+        version_column(self.labelling_version().unwrap_or(record_version))
+    }
+
+    /// The version a record is labelled with: after a Server Hello, the version the
+    /// latest one named (a hostile stream may hold several); before, the one a first
+    /// pass found, if there was one. A single pass labels alike: its records before
+    /// the Server Hello wait for the version the first one names.
+    fn labelling_version(&self) -> Option<u16> {
+        if self.server_hello_seen {
+            self.version
+        } else {
+            self.hinted_version.or(self.version)
+        }
     }
 
     fn record(&mut self, dir: Dir, record: &[u8], out: &mut Out) {
@@ -250,7 +262,7 @@ impl Conversation {
             None
         };
         self.label(out, record_version);
-        let tls13 = is_tls13(self.hinted_version.or(self.version));
+        let tls13 = is_tls13(self.labelling_version());
         if tls13 && content_type == APPLICATION_DATA {
             // TLS 1.3 hides the real type inside the encryption: the outer one is opaque.
             out.uint(Field::TlsRecordOpaqueType, content_type);
@@ -655,6 +667,44 @@ mod stream_tests {
         let mut conv = Conversation::with_hint(Some(0x0304));
         let p = feed(&mut conv, Dir::ToServer, &record(HANDSHAKE, &[1, 0, 0, 0]));
         assert_eq!(p.protocol, "TLSv1.3");
+    }
+
+    /// A stream with two Server Hellos naming different versions (made by a fuzzer):
+    /// after each, its records take the version it named, whether or not a first pass
+    /// gave the version of the first (a single pass and two passes label alike).
+    #[test]
+    fn a_later_server_hello_labels_the_records_after_it_in_both_passes() {
+        let server_hello = |minor: u8| {
+            let mut message = vec![2, 0, 0, 38, 3, minor];
+            message.extend([0u8; 32]);
+            message.extend([0, 0x00, 0x2f, 0]);
+            record(HANDSHAKE, &message)
+        };
+        for (mut conv, pass) in [
+            (Conversation::with_hint(Some(0x0303)), "second pass"),
+            (Conversation::default(), "single pass"),
+        ] {
+            assert_eq!(
+                feed(&mut conv, Dir::ToServer, &record(HANDSHAKE, &[1, 0, 0, 0])).protocol,
+                "TLSv1.2",
+                "{pass}"
+            );
+            assert_eq!(
+                feed(&mut conv, Dir::ToClient, &server_hello(3)).protocol,
+                "TLSv1.2",
+                "{pass}"
+            );
+            assert_eq!(
+                feed(&mut conv, Dir::ToClient, &server_hello(2)).protocol,
+                "TLSv1.1",
+                "{pass}"
+            );
+            assert_eq!(
+                feed(&mut conv, Dir::ToClient, &record(23, b"data")).protocol,
+                "TLSv1.1",
+                "{pass}"
+            );
+        }
     }
 }
 
