@@ -350,6 +350,8 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         format.header(&mut buf);
     }
     let mut detail_shown = false;
+    // Packets up to this frame are already listed (by shards that stopped there).
+    let mut listed_through = 0;
     // A large capture is decoded in shards, on every core (see decode::shards).
     let shards = sharded::shard_count(args, filter.as_ref());
     if shards > 1 {
@@ -373,6 +375,8 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             sharded::Sharded::Listed { frames, end } => return finish_list(frames, end, &mut out, &buf),
             // The first frame cannot be read: decoded in one piece, for its error.
             sharded::Sharded::Unread => {}
+            // The rest is listed from one piece.
+            sharded::Sharded::Unfinished { through } => listed_through = through,
         }
     }
     let reader = CaptureReader::open(&args.file)?;
@@ -397,7 +401,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
         else {
             break;
         };
-        if filter.as_ref().is_some_and(|f| !f.matches(packet)) {
+        if packet.number <= listed_through || filter.as_ref().is_some_and(|f| !f.matches(packet)) {
             continue;
         }
         match args.detail {

@@ -70,6 +70,10 @@ pub(crate) enum Sharded {
     Closed,
     /// The capture's first frame cannot be read: decode it in one piece, for its error.
     Unread,
+    /// The list is written up to frame `through`; the rest is to be decoded in one
+    /// piece (a shard decoded an FTP data channel announced for another shard's hosts:
+    /// see `decode::shards`).
+    Unfinished { through: u64 },
 }
 
 /// One batch of a shard's lines: the text, where each frame's line ends, and the frame
@@ -129,16 +133,19 @@ pub(crate) fn replay(
         if linktype == LinkType::Ethernet {
             names.warm();
         }
-        let written = merge(&mut streams, out, || progress.set(bytes_read.load(Ordering::Relaxed)))?;
-        // Dropping the receivers stops the shards if the output was closed.
+        let merged = merge(&mut streams, out, || progress.set(bytes_read.load(Ordering::Relaxed)))?;
+        // Dropping the receivers stops the shards that are still decoding.
         drop(streams);
         let mut outcome = Sharded::Closed;
         for (index, worker) in workers.into_iter().enumerate() {
             let listed = worker.join().expect("a shard panicked")?;
-            // Every shard read the same frames: the first one speaks for all.
-            if index == 0 && written.is_some() {
-                outcome = listed;
-            }
+            outcome = match (&merged, listed) {
+                (Merged::Closed, _) => Sharded::Closed,
+                (Merged::Stopped { through }, _) => Sharded::Unfinished { through: *through },
+                // Every shard read the same frames: the first one speaks for all.
+                (Merged::Whole, Some(listed)) if index == 0 => listed,
+                (Merged::Whole, _) => outcome,
+            };
         }
         Ok(outcome)
     })
@@ -163,7 +170,7 @@ impl Job<'_> {
         mut format: Box<dyn PacketFormat>,
         lines: mpsc::SyncSender<Lines>,
         returned: mpsc::Receiver<Lines>,
-    ) -> anyhow::Result<Sharded> {
+    ) -> anyhow::Result<Option<Sharded>> {
         let reader = CaptureReader::open(self.file)?.select(self.shard.frames());
         let (path, first_pass_frames) = (self.file.to_path_buf(), self.shard.clone());
         let options = single_pass::Options {
@@ -178,11 +185,26 @@ impl Job<'_> {
             })),
             ..single_pass::Options::default()
         };
-        let decoder = decoder.timed_from(self.first_ts).share_budgets(self.shards);
+        let decoder = decoder
+            .timed_from(self.first_ts)
+            .share_budgets(self.shards)
+            .reporting_crossings();
         let mut packets = SinglePass::new(reader, decoder, options);
         let mut batch = Lines::default();
-        let mut handed = 0u64;
-        while let Some(packet) = packets.next() {
+        let (mut handed, mut last) = (0u64, 0u64);
+        loop {
+            // Every packet handed out so far lies before a crossing just decoded, and was
+            // decoded with all it depends on: the list stops after the last of them.
+            let crossings = packets.decoder_mut().take_crossings();
+            if crossings.iter().any(|crossing| !self.shard.owns(crossing.hosts)) {
+                batch.through = last;
+                let _ = lines.send(batch);
+                return Ok(None);
+            }
+            let Some(packet) = packets.next() else {
+                break;
+            };
+            last = packet.number;
             if packet.quiet {
                 continue;
             }
@@ -204,13 +226,13 @@ impl Job<'_> {
         }
         batch.through = u64::MAX;
         let _ = lines.send(batch);
-        Ok(Sharded::Listed {
+        Ok(Some(Sharded::Listed {
             frames: packets.frames_scanned().min(self.limit),
             end: packets.end().unwrap_or(End {
                 damage: None,
                 more_after_limit: false,
             }),
-        })
+        }))
     }
 }
 
@@ -223,6 +245,8 @@ struct Stream {
     /// The next line of `batch`, and where its text starts.
     next: usize,
     start: usize,
+    /// The shard stopped before the end (`batch.through` is as far as it came).
+    stopped: bool,
 }
 
 impl Stream {
@@ -233,6 +257,7 @@ impl Stream {
             batch: Lines::default(),
             next: 0,
             start: 0,
+            stopped: false,
         }
     }
 
@@ -246,9 +271,14 @@ impl Stream {
         self.head().is_some_and(|head| head > frame) || self.batch.through >= frame
     }
 
-    /// Waits for the next batch (false when the shard has finished).
+    /// Has the shard sent all it will?
+    fn done(&self) -> bool {
+        self.batch.through == u64::MAX || self.stopped
+    }
+
+    /// Waits for the next batch (false when the shard has sent all it will).
     fn receive(&mut self) -> bool {
-        if self.batch.through == u64::MAX && self.head().is_none() {
+        if self.done() && self.head().is_none() {
             return false;
         }
         match self.received.recv() {
@@ -263,31 +293,55 @@ impl Stream {
                 true
             }
             Err(_) => {
-                self.batch.through = u64::MAX;
+                // No last batch: the shard stopped early (see `Sharded::Crossed`), or
+                // failed, which its thread reports.
+                self.stopped = true;
                 false
             }
         }
     }
 }
 
-/// Writes the shards' lines in frame order; `None` when the output was closed.
-fn merge(streams: &mut [Stream], out: &mut dyn Write, mut on_batch: impl FnMut()) -> anyhow::Result<Option<()>> {
+/// How the merging ended.
+enum Merged {
+    /// Every line of every shard written.
+    Whole,
+    /// The output was closed.
+    Closed,
+    /// A shard stopped early: every line up to frame `through` is written.
+    Stopped { through: u64 },
+}
+
+/// Writes the shards' lines in frame order.
+fn merge(streams: &mut [Stream], out: &mut dyn Write, mut on_batch: impl FnMut()) -> anyhow::Result<Merged> {
     loop {
+        // A shard that stopped early bounds what can be written.
+        let limit = streams
+            .iter()
+            .filter(|s| s.stopped)
+            .map(|s| s.batch.through)
+            .min()
+            .unwrap_or(u64::MAX);
         // The earliest line waiting, and whether every other shard is past it.
-        let Some((index, frame)) = streams
+        let earliest = streams
             .iter()
             .enumerate()
             .filter_map(|(i, s)| s.head().map(|frame| (i, frame)))
             .min_by_key(|&(_, frame)| frame)
-        else {
-            // Nothing waiting: wait for a shard that has not finished.
-            match streams.iter_mut().find(|s| s.batch.through != u64::MAX) {
+            .filter(|&(_, frame)| frame <= limit);
+        let Some((index, frame)) = earliest else {
+            // Nothing to write: wait for a shard that has more to send.
+            match streams
+                .iter_mut()
+                .find(|s| !s.done() && s.head().is_none() && s.batch.through < limit)
+            {
                 Some(stream) => {
                     stream.receive();
                     on_batch();
                     continue;
                 }
-                None => return Ok(Some(())),
+                None if limit == u64::MAX => return Ok(Merged::Whole),
+                None => return Ok(Merged::Stopped { through: limit }),
             }
         };
         if let Some(behind) = streams.iter_mut().find(|s| !s.through(frame)) {
@@ -306,11 +360,11 @@ fn merge(streams: &mut [Stream], out: &mut dyn Write, mut on_batch: impl FnMut()
         let stream = &mut streams[index];
         let run = stream.batch.ends[stream.next..]
             .iter()
-            .take_while(|&&(frame, _)| frame < bound)
+            .take_while(|&&(frame, _)| frame < bound && frame <= limit)
             .count();
         let end = stream.batch.ends[stream.next + run - 1].1;
         if write_all(out, &stream.batch.text[stream.start..end])?.is_none() {
-            return Ok(None);
+            return Ok(Merged::Closed);
         }
         stream.start = end;
         stream.next += run;

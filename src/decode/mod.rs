@@ -172,6 +172,19 @@ impl Decoder {
         self
     }
 
+    /// Keeps the FTP data channels announced between other hosts than their control
+    /// connection's, for [`Self::take_crossings`]: a decoder of one shard of a capture
+    /// (`decode::shards`) sees only its own hosts' conversations.
+    pub fn reporting_crossings(mut self) -> Self {
+        self.app.report_crossings();
+        self
+    }
+
+    /// The crossings decoded since the last call (see [`Self::reporting_crossings`]).
+    pub fn take_crossings(&mut self) -> Vec<app::ftp::Crossing> {
+        self.app.take_crossings()
+    }
+
     /// Times frames from `first_ts` rather than from the first frame decoded: a
     /// decoder of part of a capture (`decode::shards`) times them as the whole does.
     pub fn timed_from(mut self, first_ts: i64) -> Self {

@@ -4,14 +4,23 @@
 //! A frame belongs to the shard its unordered pair of IP addresses hashes to, so every
 //! frame of a TCP or UDP conversation (and of an FTP data channel, which joins its
 //! control connection's hosts) is decoded by one shard, in order, with the state it
-//! needs. Some state spans conversations: FTP's announced data channels (read by
-//! whichever connection comes), DNS and NetBIOS name transactions matched by id whatever
-//! the addresses (queries go to broadcast addresses), echo replies, ICMP errors about
-//! other conversations. Frames that feed such state are decoded by *every* shard (see
-//! [`Route::everywhere`]), and printed by their owner only: the others decode them
-//! quietly (`Packet::quiet`: no labels, no sequence analysis, DNS only as far as its
-//! transaction). Frames wirelab cannot place (no IP header it finds, fragments,
+//! needs. Some state spans conversations: DNS and NetBIOS name transactions matched by
+//! id whatever the addresses (queries go to broadcast addresses), echo replies, ICMP
+//! errors about other conversations. Frames that feed such state are decoded by *every*
+//! shard (see [`Route::everywhere`]), and printed by their owner only: the others decode
+//! them quietly (`Packet::quiet`: no labels, no sequence analysis, DNS only as far as
+//! its transaction). Frames wirelab cannot place (no IP header it finds, fragments,
 //! tunnels) are decoded everywhere too; ARP, NetBIOS datagrams and SSDP keep no state.
+//!
+//! FTP's announced data channels are read by whichever connection comes, but only a
+//! connection between the hosts the announcement names can claim one, and a control
+//! connection names its own two hosts, save behind NAT or for a third host (an
+//! [`ftp::Crossing`](super::app::ftp::Crossing)). So control connections are decoded
+//! by their own shard only, and a shard that decodes a crossing whose hosts another
+//! shard decodes ends the sharded decoding: the list is written in shards up to that
+//! frame and decoded in one piece after it (`cli::sharded`). Until the frame of the
+//! announcement no other shard's labels can depend on it.
+//!
 //! So each shard's labels are exactly those of one decoder over the whole capture.
 //!
 //! What shards do not share: the stream numbers (`tcp.stream`, `udp.stream`) each
@@ -69,6 +78,30 @@ fn route_any(linktype: LinkType, data: &[u8], shards: usize) -> Route {
     placed(pair, shared, shards)
 }
 
+/// The shard that decodes the conversations between two hosts (`None` for addresses
+/// of two families, which no conversation has).
+pub fn owner_of_hosts(a: std::net::IpAddr, b: std::net::IpAddr, shards: usize) -> Option<usize> {
+    use std::net::IpAddr;
+    let pair = match (a, b) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => ipv4_pair(a.to_bits(), b.to_bits()),
+        (IpAddr::V6(a), IpAddr::V6(b)) => ipv6_pair(a.to_bits(), b.to_bits()),
+        _ => return None,
+    };
+    Some(placed(pair, false, shards).owner)
+}
+
+/// The hash of an unordered pair of IPv4 addresses.
+fn ipv4_pair(a: u32, b: u32) -> u64 {
+    (u64::from(a.min(b)) << 32) | u64::from(a.max(b))
+}
+
+/// The hash of an unordered pair of IPv6 addresses.
+fn ipv6_pair(a: u128, b: u128) -> u64 {
+    let fold = |x: u128| (x as u64) ^ ((x >> 64) as u64).rotate_left(29);
+    let (a, b) = (fold(a), fold(b));
+    a.min(b) ^ a.max(b).rotate_left(32).wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
 /// The route of a frame placed by the hash of its address pair.
 fn placed(pair: u64, shared: bool, shards: usize) -> Route {
     // Multiply-shift over the shard count: even shares of a well-mixed 64-bit hash.
@@ -90,7 +123,7 @@ fn plain_ipv4_ports(head: &[u8; 38]) -> Option<(u64, bool)> {
     }
     let a = u32::from_be_bytes([head[26], head[27], head[28], head[29]]);
     let b = u32::from_be_bytes([head[30], head[31], head[32], head[33]]);
-    let pair = (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
+    let pair = ipv4_pair(a, b);
     let (src, dst) = (
         u16::from_be_bytes([head[34], head[35]]),
         u16::from_be_bytes([head[36], head[37]]),
@@ -144,23 +177,16 @@ fn addresses_and_sharing(ip: &[u8]) -> Option<(u64, bool)> {
             }
             let a = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);
             let b = u32::from_be_bytes([header[16], header[17], header[18], header[19]]);
-            let pair = (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
-            (pair, header[9], ip.get(header_len..)?)
+            (ipv4_pair(a, b), header[9], ip.get(header_len..)?)
         }
         6 => {
             let header: &[u8; 40] = ip.get(..40)?.try_into().ok()?;
             let address = |at: usize| {
                 let bytes: [u8; 16] = header[at..at + 16].try_into().expect("16 bytes");
-                let x = u128::from_be_bytes(bytes);
-                (x as u64) ^ ((x >> 64) as u64).rotate_left(29)
+                u128::from_be_bytes(bytes)
             };
-            let (a, b) = (address(8), address(24));
             // Extension headers are not walked: such frames go everywhere.
-            (
-                a.min(b) ^ a.max(b).rotate_left(32).wrapping_mul(0xff51_afd7_ed55_8ccd),
-                header[6],
-                &ip[40..],
-            )
+            (ipv6_pair(address(8), address(24)), header[6], &ip[40..])
         }
         _ => return None,
     };
@@ -253,6 +279,11 @@ impl Shard {
         }
     }
 
+    /// Does this shard decode the conversations between `hosts`?
+    pub fn owns(&self, hosts: (std::net::IpAddr, std::net::IpAddr)) -> bool {
+        owner_of_hosts(hosts.0, hosts.1, self.count) == Some(self.index)
+    }
+
     /// For `single_pass::Options::quiet`: is frame `number`, one of [`Self::frames`],
     /// printed by another shard? Asked for each of them, in frame order.
     pub fn quiet(&self) -> impl FnMut(u64) -> bool + Send + 'static {
@@ -297,16 +328,17 @@ mod tests {
     #[test]
     fn state_shared_across_conversations_is_decoded_everywhere() {
         let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
-        for (protocol, ports) in [(6, (21, 50000)), (6, (50000, 53)), (17, (137, 137)), (17, (5353, 53))] {
+        for (protocol, ports) in [(6, (50000, 53)), (17, (137, 137)), (17, (5353, 53))] {
             assert!(
                 route(LinkType::Ethernet, &frame(a, b, protocol, ports), 2).everywhere,
                 "{ports:?}"
             );
         }
-        // NetBIOS datagrams and SSDP keep no state.
-        for ports in [(138, 138), (40000, 1900)] {
+        // NetBIOS datagrams and SSDP keep no state; FTP control connections leave it
+        // for their own hosts' conversations (save crossings, see `ftp::Crossing`).
+        for (protocol, ports) in [(17, (138, 138)), (17, (40000, 1900)), (6, (21, 50000))] {
             assert!(
-                !route(LinkType::Ethernet, &frame(a, b, 17, ports), 2).everywhere,
+                !route(LinkType::Ethernet, &frame(a, b, protocol, ports), 2).everywhere,
                 "{ports:?}"
             );
         }
@@ -356,6 +388,36 @@ mod tests {
     }
 
     #[test]
+    fn hosts_are_owned_by_the_shard_their_frames_go_to() {
+        use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+        for host in 0..=255u8 {
+            let (a, b) = ([10, 0, 0, host], [10, 1, 2, 3]);
+            for shards in [2, 3, 8] {
+                let owner = route(LinkType::Ethernet, &frame(a, b, 6, (40000, 80)), shards).owner;
+                let hosts = (IpAddr::V4(Ipv4Addr::from(b)), IpAddr::V4(Ipv4Addr::from(a)));
+                assert_eq!(owner_of_hosts(hosts.0, hosts.1, shards), Some(owner));
+                assert!(Shard::new(owner, shards, u64::MAX).owns(hosts));
+                assert!(!Shard::new((owner + 1) % shards, shards, u64::MAX).owns(hosts));
+            }
+        }
+        // IPv6, by the general reading of an IPv6 frame.
+        let (a, b) = (
+            Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 7),
+            Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+        );
+        let mut ip = vec![0x60, 0, 0, 0, 0, 8, 17, 64];
+        ip.extend_from_slice(&a.octets());
+        ip.extend_from_slice(&b.octets());
+        ip.extend_from_slice(&[0x13, 0x88, 0x17, 0x70, 0, 8, 0, 0]);
+        for shards in [2, 3, 8] {
+            let owner = route(LinkType::Raw, &ip, shards).owner;
+            assert_eq!(owner_of_hosts(IpAddr::V6(b), IpAddr::V6(a), shards), Some(owner));
+        }
+        let mixed = owner_of_hosts(IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST), 2);
+        assert_eq!(mixed, None);
+    }
+
+    #[test]
     fn a_shard_prints_what_it_owns_and_decodes_silently_what_others_print() {
         let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
         let owner = route(LinkType::Ethernet, &frame(a, b, 6, (1, 2)), 2).owner;
@@ -363,7 +425,7 @@ mod tests {
         let mine = Shard::new(owner, 2, 4);
         let data = [
             frame(a, b, 6, (40000, 80)),
-            frame(a, b, 6, (40000, 21)),
+            frame(a, b, 6, (40000, 53)),
             frame(a, b, 17, (53, 53)),
             frame(a, b, 6, (40000, 80)),
             frame(a, b, 6, (40000, 80)),

@@ -238,6 +238,11 @@ impl<R: Read> SinglePass<R> {
         false
     }
 
+    /// The decoder, between packets.
+    pub fn decoder_mut(&mut self) -> &mut Decoder {
+        &mut self.holding.decoder
+    }
+
     /// Frames read so far.
     pub fn frames_read(&self) -> u64 {
         self.frames

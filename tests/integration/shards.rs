@@ -153,6 +153,9 @@ fn write_capture(dir: &Path, name: &str, frames: &[Vec<u8>]) -> std::path::PathB
     file
 }
 
+/// State one conversation leaves for conversations between other hosts: a data channel
+/// announced for other hosts than its control connection's (decode::shards lists the
+/// rest of the capture from one piece), and DNS ids.
 #[test]
 fn state_one_conversation_leaves_for_another_on_other_hosts_is_shared_by_the_shards() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -182,6 +185,51 @@ fn state_one_conversation_leaves_for_another_on_other_hosts_is_shared_by_the_sha
     let list = String::from_utf8(replay(&ftp, 1, &["-T", "tsv"]).stdout).expect("text");
     assert!(list.lines().last().expect("lines").contains("\tFTP-DATA\t"), "{list}");
     assert_same_in_shards(&ftp, &["-T", "tsv"]);
+
+    // The same among thousands of datagrams between other hosts, before and after the
+    // announcement: the shards list the frames up to it, and one piece the rest.
+    let noise = |from: u16, count: u16| -> Vec<Vec<u8>> {
+        (0..count)
+            .map(|i| {
+                ipv4(
+                    0x0100 + (from + i) % 40,
+                    0x0200 + i % 9,
+                    17,
+                    &udp(40000 + i % 13, 9999, b"data"),
+                )
+            })
+            .collect()
+    };
+    let mut frames = noise(0, 3000);
+    frames.push(ipv4(server, client, 6, &tcp(21, 40000, 1000, 0x18, b"220 ready\r\n")));
+    frames.extend(noise(7, 500));
+    frames.push(ipv4(client, server, 6, &tcp(40000, 21, 5000, 0x18, b"PASV\r\n")));
+    frames.push(ipv4(server, client, 6, &tcp(21, 40000, 1011, 0x18, reply.as_bytes())));
+    frames.extend(noise(11, 700));
+    frames.push(ipv4(
+        client,
+        server,
+        6,
+        &tcp(40000, 21, 5006, 0x18, b"RETR notes.txt\r\n"),
+    ));
+    frames.push(ipv4(client, announced, 6, &tcp(40001, 51210, 7000, 0x02, b"")));
+    for i in 0..20u32 {
+        let seq = 9000 + i * 9;
+        frames.push(ipv4(announced, client, 6, &tcp(51210, 40001, seq, 0x18, b"the notes")));
+        frames.extend(noise(i as u16, 150));
+    }
+    frames.extend(noise(3, 3000));
+    let long = write_capture(dir.path(), "ftp-nat-long.pcap", &frames);
+    let list = String::from_utf8(replay(&long, 1, &["-T", "tsv"]).stdout).expect("text");
+    assert_eq!(
+        list.lines().filter(|l| l.contains("\tFTP-DATA\t")).count(),
+        20,
+        "{list}"
+    );
+    assert_same_in_shards(&long, &["-T", "tsv"]);
+    assert_same_in_shards(&long, &["--color", "never"]);
+    assert_same_in_shards(&long, &["-T", "tsv", "-Y", "ftp-data || ftp"]);
+    assert_same_in_shards(&long, &["-T", "tsv", "-c", "4300"]);
 
     // Two clients ask their own servers with the same DNS id: tshark, and wirelab,
     // match a response to the latest query with its id, wherever it went.

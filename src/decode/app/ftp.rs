@@ -84,6 +84,22 @@ pub struct Expectations {
     /// these answer them without a scan.
     awaiting_command: FastMap<AddressPair, u32>,
     awaiting_transfer: FastMap<AddressPair, u32>,
+    /// Announcements of a data channel between other hosts than its control
+    /// connection's, kept for [`Self::take_crossings`] when asked for.
+    crossings: Option<Vec<Crossing>>,
+}
+
+/// A data channel announced between other hosts than the control connection that
+/// announced it (a server behind NAT naming its inside address, a PORT naming a third
+/// host): the one state a conversation leaves for conversations between other hosts.
+/// A capture decoded in shards (`decode::shards`) by the pairs of hosts goes back to
+/// one piece after one, unless the channel is the control's shard's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crossing {
+    /// The frame of the announcement.
+    pub frame: u64,
+    /// The hosts the data channel will be between.
+    pub hosts: (IpAddr, IpAddr),
 }
 
 /// Two addresses in a fixed order: a control connection's client and server, whichever
@@ -144,6 +160,22 @@ impl Expectations {
             if *count == 0 {
                 self.listening.remove(&listener);
             }
+        }
+    }
+
+    /// Keeps the [`Crossing`]s from now on, for [`Self::take_crossings`].
+    pub fn report_crossings(&mut self) {
+        self.crossings.get_or_insert_with(Vec::new);
+    }
+
+    /// The crossings announced since the last call (none unless reported).
+    pub fn take_crossings(&mut self) -> Vec<Crossing> {
+        self.crossings.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    fn crossed(&mut self, frame: u64, hosts: (IpAddr, IpAddr)) {
+        if let Some(crossings) = &mut self.crossings {
+            crossings.push(Crossing { frame, hosts });
         }
     }
 
@@ -488,6 +520,8 @@ fn announce(
     out.uint(port_field, port);
     if IpAddr::V4(ip) != announcer {
         out.field(nat_field, Value::Bool(true));
+        // The channel is not between the control connection's hosts.
+        expected.crossed(out.frame(), (IpAddr::V4(ip), connector));
     }
     expected.announce(ChannelInfo {
         setup_frame: out.frame(),
@@ -773,6 +807,57 @@ mod session_tests {
         assert!(values(&reply, Field::FtpPassivePort).is_empty());
         assert!(reply.notes.iter().any(|n| n.message.contains("287 is above 255")));
         assert!(expected.channels.is_empty());
+    }
+
+    #[test]
+    fn channels_between_other_hosts_than_the_controls_are_reported_as_crossings() {
+        let (mut control, mut expected) = (Control::new(21), Expectations::default());
+        segment(
+            &mut control,
+            &mut expected,
+            false,
+            b"227 Passive (10,0,0,2,117,49)\r\n",
+            1,
+        );
+        expected.report_crossings();
+        // The control connection's own hosts: no crossing, in any of the three forms.
+        segment(
+            &mut control,
+            &mut expected,
+            false,
+            b"227 Passive (10,0,0,2,117,50)\r\n",
+            2,
+        );
+        segment(&mut control, &mut expected, true, b"PORT 10,0,0,1,200,1\r\n", 3);
+        segment(&mut control, &mut expected, false, b"229 Extended (|||30003|)\r\n", 4);
+        assert_eq!(expected.take_crossings(), []);
+        // A server naming another address, a client naming a third host.
+        segment(
+            &mut control,
+            &mut expected,
+            false,
+            b"227 Passive (192,168,1,9,117,51)\r\n",
+            5,
+        );
+        segment(&mut control, &mut expected, true, b"PORT 10,0,0,7,200,2\r\n", 6);
+        let inside = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 9));
+        let third = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 7));
+        assert_eq!(
+            expected.take_crossings(),
+            [
+                Crossing {
+                    frame: 5,
+                    hosts: (inside, CLIENT.0)
+                },
+                Crossing {
+                    frame: 6,
+                    hosts: (third, SERVER.0)
+                },
+            ]
+        );
+        assert_eq!(expected.take_crossings(), [], "taken once");
+        // Not reported unless asked for: the first one, before, was not kept.
+        assert_eq!(expected.channels.len(), 6);
     }
 
     #[test]

@@ -326,13 +326,15 @@ const OTHER_UDP_PORTS: [u16; 20] = [
     67, 68, 69, 123, 138, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 5353, 5355, 17500,
 ];
 
-/// Does a TCP conversation on this port feed state that other conversations read
-/// (FTP's announced data channels, DNS transactions matched by id)? Decoding a capture
-/// in shards (`decode::shards`), every shard decodes such conversations.
+/// Does a TCP conversation on this port feed state that conversations between other
+/// hosts read (DNS transactions, matched by id whatever the addresses)? Decoding a
+/// capture in shards (`decode::shards`), every shard decodes such conversations. FTP's
+/// announced data channels are read by the conversations of the announcing
+/// connection's own hosts, save the [`ftp::Crossing`]s.
 pub(crate) fn tcp_port_shares_state(port: u16) -> bool {
     // Asked for every frame of a sharded capture: the ports of `tcp_port_protocol`'s
-    // FTP and DNS (a test keeps the two in step).
-    matches!(port, 21 | 53 | 5353)
+    // DNS (a test keeps the two in step).
+    matches!(port, 53 | 5353)
 }
 
 /// The same for UDP: DNS and NetBIOS names, whose transactions are matched by id
@@ -407,6 +409,16 @@ impl AppLayer {
     /// Sessions that start from now on are labelled from `hints`.
     pub(crate) fn set_hints(&mut self, hints: Hints) {
         self.hints = hints;
+    }
+
+    /// See [`ftp::Expectations::report_crossings`].
+    pub(crate) fn report_crossings(&mut self) {
+        self.ftp_expected.report_crossings();
+    }
+
+    /// See [`ftp::Expectations::take_crossings`].
+    pub(crate) fn take_crossings(&mut self) -> Vec<ftp::Crossing> {
+        self.ftp_expected.take_crossings()
     }
 
     /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
@@ -754,9 +766,9 @@ mod pending_tests {
     use super::*;
 
     #[test]
-    fn the_ports_whose_state_is_shared_are_those_of_ftp_and_dns() {
+    fn the_ports_whose_state_is_shared_are_those_of_dns() {
         for port in 0..=u16::MAX {
-            let shared = matches!(tcp_port_protocol(port), Some(PortProtocol::Ftp | PortProtocol::Dns));
+            let shared = matches!(tcp_port_protocol(port), Some(PortProtocol::Dns));
             assert_eq!(tcp_port_shares_state(port), shared, "{port}");
         }
     }
