@@ -28,7 +28,10 @@
 //! decoded in one piece; and the budgets for bytes buffered across all conversations
 //! (`tcp_flows::MAX_BUFFERED_TOTAL`, `app::MAX_PENDING_TOTAL`), of which each shard holds
 //! its share (`Decoder::share_budgets`): together they hold what one decoder would, and a
-//! capture that fills them gives up a stream at another point than in one piece.
+//! capture that fills them gives up a stream at another point than in one piece. Nor the
+//! count of FTP announcements remembered (`ftp::MAX_CHANNELS`, 16,384): each shard
+//! counts its own hosts', so past that many a shard forgets the oldest later than one
+//! decoder would.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -267,3 +267,41 @@ fn state_one_conversation_leaves_for_another_on_other_hosts_is_shared_by_the_sha
     assert_eq!(String::from_utf8_lossy(&matched.stdout).lines().count(), 1);
     assert_same_in_shards(&dns, &["-T", "tsv", "-Y", "dns.response_to == 2"]);
 }
+
+#[test]
+fn a_data_channel_announced_thousands_of_announcements_ago_is_found_in_shards_too() {
+    // Each shard remembers its own hosts' announcements: the lists agree as long as no
+    // decoder forgets one that is still used (see ftp::MAX_CHANNELS).
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (client, server) = (1, 2);
+    let reply = |host: u16, port: u16| {
+        format!(
+            "227 Entering Passive Mode (10,0,{},{},{},{})\r\n",
+            host >> 8,
+            host & 0xff,
+            port >> 8,
+            port & 0xff
+        )
+    };
+    let mut frames = vec![ipv4(
+        server,
+        client,
+        6,
+        &tcp(21, 40000, 1000, 0x18, reply(server, 51210).as_bytes()),
+    )];
+    // 5,000 announcements on control connections between 40 other pairs of hosts.
+    let mut next_seq = [1000u32; 40];
+    for i in 0..5000u16 {
+        let (c, s) = (0x0100 + i % 40, 0x0200 + i % 40);
+        let text = reply(s, 20000 + i);
+        let seq = &mut next_seq[usize::from(i % 40)];
+        frames.push(ipv4(s, c, 6, &tcp(21, 41000, *seq, 0x18, text.as_bytes())));
+        *seq += text.len() as u32;
+    }
+    frames.push(ipv4(client, server, 6, &tcp(40001, 51210, 7000, 0x02, b"")));
+    frames.push(ipv4(server, client, 6, &tcp(51210, 40001, 9000, 0x18, b"late data")));
+    let file = write_capture(dir.path(), "ftp-many.pcap", &frames);
+    let list = String::from_utf8(replay(&file, 1, &["-T", "tsv"]).stdout).expect("text");
+    assert!(list.lines().last().expect("lines").contains("\tFTP-DATA\t"), "{list}");
+    assert_same_in_shards(&file, &["-T", "tsv"]);
+}
