@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use super::progress::Progress;
 use super::{write_all, Format, ReplayArgs};
 use crate::capture::{CaptureReader, LinkType};
+use crate::decode::app::ftp::ChannelReport;
 use crate::decode::shards::Shard;
 use crate::decode::single_pass::{self, End, SinglePass};
 use crate::decode::{Decoder, Field};
@@ -71,8 +72,8 @@ pub(crate) enum Sharded {
     /// The capture's first frame cannot be read: decode it in one piece, for its error.
     Unread,
     /// The list is written up to frame `through`; the rest is to be decoded in one
-    /// piece (a shard decoded an FTP data channel announced for another shard's hosts:
-    /// see `decode::shards`).
+    /// piece (a shard learnt of an FTP data channel that another shard labels: see
+    /// `decode::shards`).
     Unfinished { through: u64 },
 }
 
@@ -188,16 +189,25 @@ impl Job<'_> {
         let decoder = decoder
             .timed_from(self.first_ts)
             .share_budgets(self.shards)
-            .reporting_crossings();
+            .reporting_channels();
         let mut packets = SinglePass::new(reader, decoder, options);
         let mut batch = Lines::default();
         let (mut handed, mut last) = (0u64, 0u64);
         loop {
-            // Every packet handed out so far lies before a crossing just decoded, and was
-            // decoded with all it depends on: the list stops after the last of them.
-            let crossings = packets.decoder_mut().take_crossings();
-            if crossings.iter().any(|crossing| !self.shard.owns(crossing.hosts)) {
-                batch.through = last;
+            // A data channel another shard may label without knowing its announcement:
+            // the sharded list stops before the first frame it may label.
+            let reports = packets.decoder_mut().take_channel_reports();
+            let stop = reports
+                .iter()
+                .filter_map(|report| match *report {
+                    ChannelReport::Announced { frame, hosts } => (!self.shard.owns(hosts)).then_some(frame),
+                    ChannelReport::ClaimedQuietly { frame } => Some(frame - 1),
+                })
+                .min();
+            if let Some(stop) = stop {
+                // Every packet handed out so far was decoded with all it depends on, and
+                // lies no later than the frame whose decoding made the report.
+                batch.through = last.min(stop);
                 let _ = lines.send(batch);
                 return Ok(None);
             }

@@ -172,17 +172,16 @@ impl Decoder {
         self
     }
 
-    /// Keeps the FTP data channels announced between other hosts than their control
-    /// connection's, for [`Self::take_crossings`]: a decoder of one shard of a capture
-    /// (`decode::shards`) sees only its own hosts' conversations.
-    pub fn reporting_crossings(mut self) -> Self {
-        self.app.report_crossings();
+    /// Reports what a decoder of one shard of a capture (`decode::shards`) must say
+    /// about FTP data channels, for [`Self::take_channel_reports`].
+    pub fn reporting_channels(mut self) -> Self {
+        self.app.report_channels();
         self
     }
 
-    /// The crossings decoded since the last call (see [`Self::reporting_crossings`]).
-    pub fn take_crossings(&mut self) -> Vec<app::ftp::Crossing> {
-        self.app.take_crossings()
+    /// The reports since the last call (see [`Self::reporting_channels`]).
+    pub fn take_channel_reports(&mut self) -> Vec<app::ftp::ChannelReport> {
+        self.app.take_channel_reports()
     }
 
     /// Times frames from `first_ts` rather than from the first frame decoded: a

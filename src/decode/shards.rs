@@ -13,13 +13,15 @@
 //! tunnels) are decoded everywhere too; ARP, NetBIOS datagrams and SSDP keep no state.
 //!
 //! FTP's announced data channels are read by whichever connection comes, but only a
-//! connection between the hosts the announcement names can claim one, and a control
-//! connection names its own two hosts, save behind NAT or for a third host (an
-//! [`ftp::Crossing`](super::app::ftp::Crossing)). So control connections are decoded
-//! by their own shard only, and a shard that decodes a crossing whose hosts another
-//! shard decodes ends the sharded decoding: the list is written in shards up to that
-//! frame and decoded in one piece after it (`cli::sharded`). Until the frame of the
-//! announcement no other shard's labels can depend on it.
+//! connection between the two hosts an announcement names can claim it, and a control
+//! connection names its own two hosts, save behind NAT or for a third host. So control
+//! connections are decoded by their own shard only, and each shard's decoder reports
+//! the data channels it learns of ([`ChannelReport`](super::app::ftp::ChannelReport)):
+//! one announced for hosts another shard decodes, or one opened in a frame another
+//! shard prints (a frame decoded everywhere), ends the sharded decoding. The list is
+//! written from the shards up to the last frame the reporting shard had handed out,
+//! which no announcement after it can change, and decoded in one piece after it
+//! (`cli::sharded`).
 //!
 //! So each shard's labels are exactly those of one decoder over the whole capture.
 //!
@@ -338,7 +340,7 @@ mod tests {
             );
         }
         // NetBIOS datagrams and SSDP keep no state; FTP control connections leave it
-        // for their own hosts' conversations (save crossings, see `ftp::Crossing`).
+        // for their own hosts' conversations (see `ftp::ChannelReport`).
         for (protocol, ports) in [(17, (138, 138)), (17, (40000, 1900)), (6, (21, 50000))] {
             assert!(
                 !route(LinkType::Ethernet, &frame(a, b, protocol, ports), 2).everywhere,

@@ -305,3 +305,62 @@ fn a_data_channel_announced_thousands_of_announcements_ago_is_found_in_shards_to
     assert!(list.lines().last().expect("lines").contains("\tFTP-DATA\t"), "{list}");
     assert_same_in_shards(&file, &["-T", "tsv"]);
 }
+
+/// An Ethernet/IPv6 frame from host `a` to host `b` (fd00::x), with a hop-by-hop
+/// options header first when `hop_by_hop`, carrying TCP `segment`.
+fn ipv6(a: u16, b: u16, hop_by_hop: bool, segment: &[u8]) -> Vec<u8> {
+    let mut frame = vec![0, 0x0c, 0x29, 0, 0, 2, 0, 0x0c, 0x29, 0, 0, 1, 0x86, 0xdd];
+    let mut payload = Vec::new();
+    if hop_by_hop {
+        // Next header TCP, length 0 (8 bytes), a PadN option filling them.
+        payload.extend_from_slice(&[6, 0, 1, 4, 0, 0, 0, 0]);
+    }
+    payload.extend_from_slice(segment);
+    frame.extend_from_slice(&[0x60, 0, 0, 0]);
+    frame.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    frame.extend_from_slice(&[if hop_by_hop { 0 } else { 6 }, 64]);
+    for host in [a, b] {
+        frame.extend_from_slice(&[0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        frame.extend_from_slice(&host.to_be_bytes());
+    }
+    frame.extend_from_slice(&payload);
+    frame
+}
+
+#[test]
+fn a_data_channel_in_frames_every_shard_decodes_is_labelled_as_in_one_piece() {
+    // The data connection's frames carry a hop-by-hop header: the router does not walk
+    // it, so every shard decodes them and the first prints them, while the control
+    // connection (plain) is decoded by its own shard only. Hosts whose own shard is
+    // not the first.
+    let host = |n: u16| std::net::IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, n));
+    let (client, server) = (1u16..200)
+        .map(|c| (c, c + 1))
+        .find(|&(c, s)| wirelab::decode::shards::owner_of_hosts(host(c), host(s), 2) == Some(1))
+        .expect("hosts of the second shard");
+    let frames = [
+        ipv6(server, client, false, &tcp(21, 40000, 1000, 0x18, b"220 ready\r\n")),
+        ipv6(client, server, false, &tcp(40000, 21, 5000, 0x18, b"EPSV\r\n")),
+        ipv6(
+            server,
+            client,
+            false,
+            &tcp(21, 40000, 1011, 0x18, b"229 Extended (|||51210|)\r\n"),
+        ),
+        ipv6(
+            client,
+            server,
+            false,
+            &tcp(40000, 21, 5006, 0x18, b"RETR notes.txt\r\n"),
+        ),
+        ipv6(client, server, true, &tcp(40001, 51210, 7000, 0x02, b"")),
+        ipv6(server, client, true, &tcp(51210, 40001, 9000, 0x18, b"the notes")),
+        ipv6(server, client, true, &tcp(51210, 40001, 9009, 0x18, b"and more")),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = write_capture(dir.path(), "ftp-hop-by-hop.pcap", &frames);
+    let list = String::from_utf8(replay(&file, 1, &["-T", "tsv"]).stdout).expect("text");
+    assert_eq!(list.lines().filter(|l| l.contains("\tFTP-DATA\t")).count(), 2, "{list}");
+    assert_same_in_shards(&file, &["-T", "tsv"]);
+    assert_same_in_shards(&file, &["-T", "tsv", "-Y", "ftp-data"]);
+}

@@ -89,22 +89,24 @@ pub struct Expectations {
     /// these answer them without a scan.
     awaiting_command: FastMap<AddressPair, u32>,
     awaiting_transfer: FastMap<AddressPair, u32>,
-    /// Announcements of a data channel between other hosts than its control
-    /// connection's, kept for [`Self::take_crossings`] when asked for.
-    crossings: Option<Vec<Crossing>>,
+    /// What a decoder of one shard reports (see [`ChannelReport`]), when asked to.
+    reports: Option<Vec<ChannelReport>>,
 }
 
-/// A data channel announced between other hosts than the control connection that
-/// announced it (a server behind NAT naming its inside address, a PORT naming a third
-/// host): the one state a conversation leaves for conversations between other hosts.
-/// A capture decoded in shards (`decode::shards`) by the pairs of hosts goes back to
-/// one piece after one, unless the channel is the control's shard's own.
+/// What a decoder of one shard of a capture (`decode::shards`, which gives each shard
+/// the conversations between some pairs of hosts) says about data channels, so that
+/// every channel is labelled by a shard that knows its announcement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Crossing {
-    /// The frame of the announcement.
-    pub frame: u64,
-    /// The hosts the data channel will be between.
-    pub hosts: (IpAddr, IpAddr),
+pub enum ChannelReport {
+    /// A data channel announced in `frame`, to be opened between `hosts`: the shard
+    /// that decodes those hosts' conversations must be the one that read the
+    /// announcement. It is not when a server behind NAT names its inside address, or
+    /// a PORT names a third host.
+    Announced { frame: u64, hosts: (IpAddr, IpAddr) },
+    /// An announced data channel opened in `frame`, which this shard decodes without
+    /// printing it (a frame decoded by every shard): the shard that prints it may not
+    /// know the announcement.
+    ClaimedQuietly { frame: u64 },
 }
 
 /// Two addresses in a fixed order: a control connection's client and server, whichever
@@ -140,6 +142,10 @@ impl ChannelInfo {
 
 impl Expectations {
     fn announce(&mut self, info: ChannelInfo) {
+        self.report(ChannelReport::Announced {
+            frame: info.setup_frame,
+            hosts: (info.listener.0, info.connector),
+        });
         if self.channels.len() >= MAX_CHANNELS {
             if let Some(old) = self.channels.pop_front() {
                 if !old.claimed {
@@ -168,19 +174,24 @@ impl Expectations {
         }
     }
 
-    /// Keeps the [`Crossing`]s from now on, for [`Self::take_crossings`].
-    pub fn report_crossings(&mut self) {
-        self.crossings.get_or_insert_with(Vec::new);
+    /// Keeps [`ChannelReport`]s from now on, for [`Self::take_reports`].
+    pub fn report_channels(&mut self) {
+        self.reports.get_or_insert_with(Vec::new);
     }
 
-    /// The crossings announced since the last call (none unless reported).
-    pub fn take_crossings(&mut self) -> Vec<Crossing> {
-        self.crossings.as_mut().map(std::mem::take).unwrap_or_default()
+    /// The reports since the last call (none unless asked for).
+    pub fn take_reports(&mut self) -> Vec<ChannelReport> {
+        self.reports.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
-    fn crossed(&mut self, frame: u64, hosts: (IpAddr, IpAddr)) {
-        if let Some(crossings) = &mut self.crossings {
-            crossings.push(Crossing { frame, hosts });
+    /// A data channel was claimed in `frame`, decoded quietly.
+    pub fn claimed_quietly(&mut self, frame: u64) {
+        self.report(ChannelReport::ClaimedQuietly { frame });
+    }
+
+    fn report(&mut self, report: ChannelReport) {
+        if let Some(reports) = &mut self.reports {
+            reports.push(report);
         }
     }
 
@@ -432,6 +443,11 @@ pub struct DataChannel {
 }
 
 impl DataChannel {
+    /// Was the connection announced (rather than taken for one by its port)?
+    pub fn announced(&self) -> bool {
+        self.setup_frame.is_some()
+    }
+
     /// A connection from port 20 that no control connection announced (an EPRT one:
     /// tshark 4.0 sets none up), first seen in `first_frame`.
     pub fn unannounced(first_frame: u64) -> Self {
@@ -525,8 +541,6 @@ fn announce(
     out.uint(port_field, port);
     if IpAddr::V4(ip) != announcer {
         out.field(nat_field, Value::Bool(true));
-        // The channel is not between the control connection's hosts.
-        expected.crossed(out.frame(), (IpAddr::V4(ip), connector));
     }
     expected.announce(ChannelInfo {
         setup_frame: out.frame(),
@@ -815,7 +829,7 @@ mod session_tests {
     }
 
     #[test]
-    fn channels_between_other_hosts_than_the_controls_are_reported_as_crossings() {
+    fn announcements_are_reported_with_the_hosts_of_their_channel() {
         let (mut control, mut expected) = (Control::new(21), Expectations::default());
         segment(
             &mut control,
@@ -824,8 +838,9 @@ mod session_tests {
             b"227 Passive (10,0,0,2,117,49)\r\n",
             1,
         );
-        expected.report_crossings();
-        // The control connection's own hosts: no crossing, in any of the three forms.
+        expected.report_channels();
+        // The control connection's own hosts, in the three forms; a server naming another
+        // address, a client naming a third host.
         segment(
             &mut control,
             &mut expected,
@@ -835,8 +850,6 @@ mod session_tests {
         );
         segment(&mut control, &mut expected, true, b"PORT 10,0,0,1,200,1\r\n", 3);
         segment(&mut control, &mut expected, false, b"229 Extended (|||30003|)\r\n", 4);
-        assert_eq!(expected.take_crossings(), []);
-        // A server naming another address, a client naming a third host.
         segment(
             &mut control,
             &mut expected,
@@ -845,22 +858,24 @@ mod session_tests {
             5,
         );
         segment(&mut control, &mut expected, true, b"PORT 10,0,0,7,200,2\r\n", 6);
+        segment(&mut control, &mut expected, true, b"PORT 10,0,0,7,999,2\r\n", 7);
+        expected.claimed_quietly(8);
+        let (client, server) = (CLIENT.0, SERVER.0);
         let inside = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 9));
         let third = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 7));
+        let announced = |frame, hosts| ChannelReport::Announced { frame, hosts };
         assert_eq!(
-            expected.take_crossings(),
+            expected.take_reports(),
             [
-                Crossing {
-                    frame: 5,
-                    hosts: (inside, CLIENT.0)
-                },
-                Crossing {
-                    frame: 6,
-                    hosts: (third, SERVER.0)
-                },
+                announced(2, (server, client)),
+                announced(3, (client, server)),
+                announced(4, (server, client)),
+                announced(5, (inside, client)),
+                announced(6, (third, server)),
+                ChannelReport::ClaimedQuietly { frame: 8 },
             ]
         );
-        assert_eq!(expected.take_crossings(), [], "taken once");
+        assert_eq!(expected.take_reports(), [], "taken once");
         // Not reported unless asked for: the first one, before, was not kept.
         assert_eq!(expected.channels.len(), 6);
     }

@@ -330,7 +330,7 @@ const OTHER_UDP_PORTS: [u16; 20] = [
 /// hosts read (DNS transactions, matched by id whatever the addresses)? Decoding a
 /// capture in shards (`decode::shards`), every shard decodes such conversations. FTP's
 /// announced data channels are read by the conversations of the announcing
-/// connection's own hosts, save the [`ftp::Crossing`]s.
+/// connection's own hosts (see [`ftp::ChannelReport`]).
 pub(crate) fn tcp_port_shares_state(port: u16) -> bool {
     // Asked for every frame of a sharded capture: the ports of `tcp_port_protocol`'s
     // DNS (a test keeps the two in step).
@@ -411,14 +411,14 @@ impl AppLayer {
         self.hints = hints;
     }
 
-    /// See [`ftp::Expectations::report_crossings`].
-    pub(crate) fn report_crossings(&mut self) {
-        self.ftp_expected.report_crossings();
+    /// See [`ftp::Expectations::report_channels`].
+    pub(crate) fn report_channels(&mut self) {
+        self.ftp_expected.report_channels();
     }
 
-    /// See [`ftp::Expectations::take_crossings`].
-    pub(crate) fn take_crossings(&mut self) -> Vec<ftp::Crossing> {
-        self.ftp_expected.take_crossings()
+    /// See [`ftp::Expectations::take_reports`].
+    pub(crate) fn take_channel_reports(&mut self) -> Vec<ftp::ChannelReport> {
+        self.ftp_expected.take_reports()
     }
 
     /// Decodes what a TCP segment carries. Returns whether an analyzer claimed the
@@ -505,6 +505,9 @@ impl AppLayer {
         let new_tls = || tls::Conversation::new(seg.stream, frame, hints, deferring);
         if matches!(conv.analyzer, Analyzer::Undecided) {
             conv.analyzer = choose(conv.server, seg, &mut self.ftp_expected, conv.first_frame, new_tls);
+            if out.quiet() && matches!(&conv.analyzer, Analyzer::FtpData(channel) if channel.announced()) {
+                self.ftp_expected.claimed_quietly(frame);
+            }
         }
         if self.hints_only
             && matches!(
