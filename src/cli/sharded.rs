@@ -10,7 +10,6 @@ use std::sync::mpsc;
 use super::progress::Progress;
 use super::{write_all, Format, ReplayArgs};
 use crate::capture::{CaptureReader, LinkType};
-use crate::decode::app::ftp::ChannelReport;
 use crate::decode::shards::Shard;
 use crate::decode::single_pass::{self, End, SinglePass};
 use crate::decode::{Decoder, Field};
@@ -197,17 +196,10 @@ impl Job<'_> {
             // A data channel another shard may label without knowing its announcement:
             // the sharded list stops before the first frame it may label.
             let reports = packets.decoder_mut().take_channel_reports();
-            let stop = reports
-                .iter()
-                .filter_map(|report| match *report {
-                    ChannelReport::Announced { frame, hosts } => (!self.shard.owns(hosts)).then_some(frame),
-                    ChannelReport::ClaimedQuietly { frame } => Some(frame - 1),
-                })
-                .min();
-            if let Some(stop) = stop {
+            if let Some(exact) = self.shard.exact_through(&reports) {
                 // Every packet handed out so far was decoded with all it depends on, and
                 // lies no later than the frame whose decoding made the report.
-                batch.through = last.min(stop);
+                batch.through = last.min(exact);
                 let _ = lines.send(batch);
                 return Ok(None);
             }

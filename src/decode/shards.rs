@@ -38,6 +38,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use super::app::ftp::ChannelReport;
 use super::app::{tcp_port_shares_state, udp_port_shares_state};
 use crate::capture::{Frame, LinkType};
 
@@ -289,6 +290,21 @@ impl Shard {
         owner_of_hosts(hosts.0, hosts.1, self.count) == Some(self.index)
     }
 
+    /// Given what this shard's decoder reported about FTP data channels, the last frame
+    /// up to which every shard's packets are those of one decoder over the whole
+    /// capture, if a channel may be labelled by a shard that does not know it: one
+    /// announced for another shard's hosts (frames after the announcement may be its
+    /// channel's), or one opened in a frame another shard prints (that frame on).
+    pub fn exact_through(&self, reports: &[ChannelReport]) -> Option<u64> {
+        reports
+            .iter()
+            .filter_map(|report| match *report {
+                ChannelReport::Announced { frame, hosts } => (!self.owns(hosts)).then_some(frame),
+                ChannelReport::ClaimedQuietly { frame } => Some(frame - 1),
+            })
+            .min()
+    }
+
     /// For `single_pass::Options::quiet`: is frame `number`, one of [`Self::frames`],
     /// printed by another shard? Asked for each of them, in frame order.
     pub fn quiet(&self) -> impl FnMut(u64) -> bool + Send + 'static {
@@ -420,6 +436,28 @@ mod tests {
         }
         let mixed = owner_of_hosts(IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST), 2);
         assert_eq!(mixed, None);
+    }
+
+    #[test]
+    fn a_shard_is_exact_up_to_the_first_channel_another_shard_may_label() {
+        use std::net::{IpAddr, Ipv4Addr};
+        let hosts = |n: u8| {
+            (
+                IpAddr::V4(Ipv4Addr::new(10, 0, 0, n)),
+                IpAddr::V4(Ipv4Addr::new(10, 9, 9, 9)),
+            )
+        };
+        let owner = owner_of_hosts(hosts(1).0, hosts(1).1, 2).expect("IPv4");
+        let other = (2..=255u8)
+            .find(|&n| owner_of_hosts(hosts(n).0, hosts(n).1, 2) != Some(owner))
+            .expect("hosts of the other shard");
+        let shard = Shard::new(owner, 2, u64::MAX);
+        let announced = |frame, n| ChannelReport::Announced { frame, hosts: hosts(n) };
+        assert_eq!(shard.exact_through(&[]), None);
+        assert_eq!(shard.exact_through(&[announced(7, 1)]), None);
+        assert_eq!(shard.exact_through(&[announced(7, 1), announced(9, other)]), Some(9));
+        let quiet = ChannelReport::ClaimedQuietly { frame: 8 };
+        assert_eq!(shard.exact_through(&[announced(9, other), quiet]), Some(7));
     }
 
     #[test]
