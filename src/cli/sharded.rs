@@ -295,8 +295,8 @@ impl Stream {
                 true
             }
             Err(_) => {
-                // No last batch: the shard stopped early (see `Sharded::Crossed`), or
-                // failed, which its thread reports.
+                // No last batch: the shard stopped early (a data channel another shard
+                // labels: see `Job::run`), or failed, which its thread reports.
                 self.stopped = true;
                 false
             }
