@@ -19,8 +19,9 @@
 //! the data channels it learns of ([`ChannelReport`](super::app::ftp::ChannelReport)):
 //! one announced for hosts another shard decodes, or one opened in a frame another
 //! shard prints (a frame decoded everywhere), ends the sharded decoding. The list is
-//! written from the shards up to the last frame the reporting shard had handed out,
-//! which no announcement after it can change, and decoded in one piece after it
+//! written from the shards as far as they are exact ([`Shard::exact_through`]: up to
+//! the announcement, or to the frame before the channel opened, and no further than
+//! the reporting shard had handed out), and decoded in one piece after that
 //! (`cli::sharded`).
 //!
 //! So each shard's labels are exactly those of one decoder over the whole capture.
