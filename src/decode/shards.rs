@@ -16,7 +16,7 @@
 //! connection between the two hosts an announcement names can claim it, and a control
 //! connection names its own two hosts, save behind NAT or for a third host. So control
 //! connections are decoded by their own shard only, and each shard's decoder reports
-//! the data channels it learns of ([`ChannelReport`](super::app::ftp::ChannelReport)):
+//! the data channels it learns of ([`ChannelReport`]):
 //! one announced for hosts another shard decodes, or one opened in a frame another
 //! shard prints (a frame decoded everywhere), ends the sharded decoding. The list is
 //! written from the shards as far as they are exact ([`Shard::exact_through`]: up to

@@ -176,7 +176,7 @@ fn append_digits(out: &mut Vec<u8>, digits: &[u8; 32], start: usize) {
     out.truncate(out.len() - start);
 }
 
-/// `n` (below [`MAX_SHORT`]) in decimal, ending at index 16 of a buffer of ASCII zeros:
+/// `n` (below `MAX_SHORT`) in decimal, ending at index 16 of a buffer of ASCII zeros:
 /// its digits are `[start..16]`.
 #[inline(always)]
 pub fn short_decimal(mut n: u64) -> ([u8; 32], usize) {
