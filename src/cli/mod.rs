@@ -260,13 +260,18 @@ fn formatter(args: &ReplayArgs) -> anyhow::Result<Box<dyn PacketFormat>> {
     formatter_with(args, mac_names(args))
 }
 
-/// [`formatter`] with these MAC names.
-fn formatter_with(args: &ReplayArgs, names: MacNames) -> anyhow::Result<Box<dyn PacketFormat>> {
-    let format = if !args.fields.is_empty() && args.format == Format::Table {
+/// The output `replay` writes: `-e FIELD` alone means `-T fields`.
+fn output_format(args: &ReplayArgs) -> Format {
+    if !args.fields.is_empty() && args.format == Format::Table {
         Format::Fields
     } else {
         args.format
-    };
+    }
+}
+
+/// [`formatter`] with these MAC names.
+fn formatter_with(args: &ReplayArgs, names: MacNames) -> anyhow::Result<Box<dyn PacketFormat>> {
+    let format = output_format(args);
     if format != Format::Fields && !args.fields.is_empty() {
         bail!("-e FIELD works with -T fields only");
     }
@@ -310,23 +315,24 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
     };
     // Labelled as `tshark -2` labels them, in one read of the capture: packets whose
     // labels depend on later frames wait for them (see decode::single_pass).
+    let output = output_format(args);
     let make_decoder = || -> anyhow::Result<Decoder> {
         let decoder = Decoder::new().deferring();
         // Keep only the fields something will read: a plain packet list needs none, a
         // filter or `-T fields` a few; the detail, JSON and annotations read them all.
-        let every_field = matches!(args.format, Format::Json) || args.detail.is_some() || args.verbose || args.annotate;
+        let every_field = matches!(output, Format::Json) || args.detail.is_some() || args.verbose || args.annotate;
         if every_field {
             return Ok(decoder);
         }
         // A filtered list writes TCP's summary line only for the packets it shows (a
         // filter never reads Info).
-        let decoder = if filter.is_some() && matches!(args.format, Format::Table | Format::Tsv) {
+        let decoder = if filter.is_some() && matches!(output, Format::Table | Format::Tsv) {
             decoder.defer_tcp_line()
         } else {
             decoder
         };
         let mut wanted = filter.as_ref().map(Filter::fields).unwrap_or_default();
-        if args.format == Format::Fields {
+        if output == Format::Fields {
             wanted.extend(resolve_fields(&args.fields)?);
         }
         Ok(if wanted.is_empty() {

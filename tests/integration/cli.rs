@@ -92,6 +92,33 @@ fn fields_follow_tsharks_options() {
     assert_eq!(lines[79], "79,33042 9003,1");
 }
 
+/// `-e FIELD` alone means `-T fields`, as in tshark: the same values, not empty lines.
+#[test]
+fn e_without_t_fields_prints_the_fields() {
+    let alone = stdout_of(
+        wirelab()
+            .args(["replay", "-e", "frame.number", "-e", "tcp.port", "-c", "20"])
+            .arg(basic()),
+    );
+    let with_t = stdout_of(
+        wirelab()
+            .args([
+                "replay",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
+                "tcp.port",
+                "-c",
+                "20",
+            ])
+            .arg(basic()),
+    );
+    assert_eq!(alone, with_t);
+    assert_eq!(alone.lines().nth(18), Some("19\t59338,9000"));
+}
+
 #[test]
 fn unknown_fields_and_missing_fields_are_usage_errors() {
     let output = wirelab()
