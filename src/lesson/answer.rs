@@ -74,9 +74,19 @@ pub fn normalize(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// Does `c` separate the members of a listed answer (a set, `take: all`)?
+pub(crate) fn separates_members(c: char) -> bool {
+    c.is_whitespace() || c == ',' || c == ';'
+}
+
+/// Does `c` separate the options a student picks in a choice?
+pub(crate) fn separates_options(c: char) -> bool {
+    matches!(c, ',' | ';' | '\n')
+}
+
 fn tokens(text: &str) -> Vec<String> {
     let mut t: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .split(separates_members)
         .filter(|t| !t.is_empty())
         .map(|t| t.to_lowercase())
         .collect();
@@ -84,7 +94,7 @@ fn tokens(text: &str) -> Vec<String> {
     t
 }
 
-fn number(text: &str) -> Option<f64> {
+pub(crate) fn number(text: &str) -> Option<f64> {
     let t = text.trim();
     match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         Some(hex) => u64::from_str_radix(hex, 16).ok().map(|n| n as f64),
@@ -149,7 +159,7 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
             let mut right: Vec<String> = right.iter().map(|r| normalize(r)).collect();
             right.sort();
             let mut picked: Vec<String> = given
-                .split([',', ';', '\n'])
+                .split(separates_options)
                 .map(normalize)
                 .filter(|s| !s.is_empty())
                 .collect();

@@ -4,9 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::answer::{frames, from_capture, Captures, Library};
+use super::answer::{
+    frames, from_capture, grade, number, separates_members, separates_options, Captures, Library, Packets,
+};
 use super::yaml::Pos;
-use super::{Answer, Course, Lesson, Problem, Severity, Take};
+use super::{Answer, Course, Lesson, Problem, Question, Severity, Take};
 use crate::filter::Filter;
 
 fn push(problems: &mut Vec<Problem>, lesson: &Lesson, pos: Pos, severity: Severity, message: String) {
@@ -72,6 +74,7 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
     }
     let mut ids = HashSet::new();
     for q in &lesson.questions {
+        let start = problems.len();
         let mut problem = |severity: Severity, message: String| push(problems, lesson, q.pos, severity, message);
         if !ids.insert(q.id.clone()) {
             problem(
@@ -92,6 +95,12 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
             Answer::Text { accept, regex } => {
                 if accept.is_empty() && regex.is_none() {
                     problem(Severity::Error, format!("question '{}' accepts no answer", q.id));
+                }
+                if accept.iter().any(|a| a.trim().is_empty()) {
+                    problem(
+                        Severity::Error,
+                        format!("question '{}': an accepted answer is empty", q.id),
+                    );
                 }
                 if let Some(re) = regex {
                     if let Err(e) = regex::Regex::new(re) {
@@ -115,12 +124,32 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                 if members.is_empty() {
                     problem(Severity::Error, format!("question '{}': the set is empty", q.id));
                 }
+                // A student lists members separated by spaces or commas.
+                for m in members.iter().filter(|m| m.contains(separates_members) || m.is_empty()) {
+                    problem(
+                        Severity::Error,
+                        format!(
+                            "question '{}': set member '{m}' is not one word (students separate members with spaces or commas)",
+                            q.id
+                        ),
+                    );
+                }
             }
             Answer::Choice(right) => {
                 if q.options.is_empty() {
                     problem(
                         Severity::Error,
                         format!("question '{}' is a choice without options", q.id),
+                    );
+                }
+                // A student picks several options separated by commas or semicolons.
+                for o in q.options.iter().filter(|o| o.contains(separates_options)) {
+                    problem(
+                        Severity::Error,
+                        format!(
+                            "question '{}': option '{o}' has a comma or semicolon, which separate the options a student picks",
+                            q.id
+                        ),
                     );
                 }
                 for r in right {
@@ -138,11 +167,16 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
             }
             Answer::Number { value, tolerance } => {
                 for (what, text) in [("number", value), ("tolerance", tolerance)] {
-                    if text.trim().parse::<f64>().is_err() && !text.starts_with("0x") {
-                        problem(
+                    match number(text) {
+                        Some(n) if n.is_finite() && (what == "number" || n >= 0.0) => {}
+                        Some(n) if n.is_finite() => problem(
                             Severity::Error,
-                            format!("question '{}': {what} '{text}' is not a number", q.id),
-                        );
+                            format!("question '{}': tolerance '{text}' is below 0", q.id),
+                        ),
+                        _ => problem(
+                            Severity::Error,
+                            format!("question '{}': {what} '{text}' is not a finite number", q.id),
+                        ),
                     }
                 }
             }
@@ -203,6 +237,21 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                                 }
                             }
                         }
+                        Ok(values) if matches!(take, Take::All | Take::Distinct) => {
+                            // Listed answers are matched word by word.
+                            if let Some(v) = values.iter().find(|v| v.contains(separates_members) || v.is_empty()) {
+                                push(
+                                    problems,
+                                    lesson,
+                                    *pos,
+                                    Severity::Error,
+                                    format!(
+                                        "question '{}': {field} has a value that is not one word ('{v}'), which a listed answer cannot give; take: first, or another field",
+                                        q.id
+                                    ),
+                                );
+                            }
+                        }
                         Ok(_) => {}
                     }
                 }
@@ -239,5 +288,84 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                 },
             },
         }
+        if !problems[start..].iter().any(|p| p.severity == Severity::Error) {
+            if let Some(message) = own_answer_graded_wrong(q, captures) {
+                push(problems, lesson, q.pos, Severity::Error, message);
+            }
+        }
+    }
+}
+
+/// The last check of a question otherwise sound: its own answer, typed as a student
+/// would type it, must be graded right (the grader and the author can disagree in ways
+/// the checks above do not name).
+fn own_answer_graded_wrong(q: &Question, captures: &dyn Packets) -> Option<String> {
+    let typed = match &q.answer {
+        Answer::Text { accept, .. } => accept.first()?.clone(),
+        Answer::Set(members) => members.join(" "),
+        Answer::Choice(right) => right.join(", "),
+        Answer::Number { value, .. } => value.clone(),
+        Answer::Bool(b) => b.to_string(),
+        Answer::FromCapture {
+            capture,
+            filter,
+            field,
+            take,
+            ..
+        } => from_capture(captures, capture, filter, field, *take).ok()?.join(" "),
+        Answer::FilterMatches { reference, .. } => reference.clone(),
+    };
+    match grade(q, &typed, captures) {
+        Ok(verdict) if verdict.correct => None,
+        Ok(_) => Some(format!(
+            "question '{}': its own answer, typed as '{typed}', is graded wrong",
+            q.id
+        )),
+        Err(e) => Some(format!("question '{}': {e}", q.id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::yaml::Pos;
+
+    struct NoCaptures;
+    impl super::Captures for NoCaptures {
+        fn open(&self, name: &str) -> Result<Box<dyn std::io::Read>, String> {
+            Err(format!("no capture {name}"))
+        }
+    }
+
+    fn question(options: &[&str], answer: Answer) -> Question {
+        Question {
+            id: "q".into(),
+            prompt: "p".into(),
+            points: 1,
+            options: options.iter().map(|o| o.to_string()).collect(),
+            answer,
+            hints: vec![],
+            hint_cost: 0,
+            solution: vec![],
+            feedback: vec![],
+            pos: Pos { line: 1, column: 1 },
+        }
+    }
+
+    #[test]
+    fn an_answer_the_grader_refuses_is_caught_whatever_the_reason() {
+        let sound = question(&["Yes", "No"], Answer::Choice(vec!["Yes".into()]));
+        assert_eq!(own_answer_graded_wrong(&sound, &NoCaptures), None);
+        let split = question(&["Yes, always", "No"], Answer::Choice(vec!["Yes, always".into()]));
+        let message = own_answer_graded_wrong(&split, &NoCaptures).expect("graded wrong");
+        assert!(message.contains("typed as 'Yes, always'"), "{message}");
+        let infinite = question(
+            &[],
+            Answer::Number {
+                value: "inf".into(),
+                tolerance: "0".into(),
+            },
+        );
+        assert!(own_answer_graded_wrong(&infinite, &NoCaptures).is_some());
     }
 }

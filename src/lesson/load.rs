@@ -104,10 +104,16 @@ impl<'p> Reader<'p> {
     }
 
     /// A required text value: reported when missing or not text (then empty).
+    /// A required value that is not blank (an empty id, title or prompt is a slip).
     fn required_text(&mut self, entries: &[(Node, Node)], key: &str, what: &str, at: Pos) -> String {
-        self.required(entries, key, what, at)
-            .and_then(|n| self.text(n, key))
-            .unwrap_or_default()
+        let Some(node) = self.required(entries, key, what, at) else {
+            return String::new();
+        };
+        let text = self.text(node, key).unwrap_or_default();
+        if text.trim().is_empty() && matches!(node, Node::Scalar { .. }) {
+            self.error(node.pos(), format!("{key} of {what} is empty"));
+        }
+        text
     }
 
     fn optional<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
@@ -213,7 +219,12 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
     let mut sections = Vec::new();
     if let Some(node) = r.required(entries, "sections", "the lesson", at) {
         match node {
-            Node::Seq { items, .. } => sections = items.iter().filter_map(|i| section(&mut r, i)).collect(),
+            Node::Seq { items, pos } => {
+                if items.is_empty() {
+                    r.error(*pos, "a lesson needs at least one section");
+                }
+                sections = items.iter().filter_map(|i| section(&mut r, i)).collect();
+            }
             other => r.error(other.pos(), "sections must be a list"),
         }
     }

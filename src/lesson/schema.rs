@@ -10,6 +10,11 @@ fn scalar() -> Value {
     json!({ "type": ["string", "number", "boolean"] })
 }
 
+/// Text that is not blank (`check` refuses an empty id, title, prompt or body).
+fn text() -> Value {
+    json!({ "type": "string", "pattern": "\\S" })
+}
+
 /// One scalar or a list of them.
 fn texts() -> Value {
     json!({ "oneOf": [ scalar(), { "type": "array", "items": scalar() } ] })
@@ -88,18 +93,19 @@ pub fn lesson() -> Value {
         "required": ["format_version", "id", "title", "sections"],
         "properties": {
             "format_version": { "const": super::FORMAT_VERSION },
-            "id": { "type": "string" },
-            "title": { "type": "string" },
+            "id": text(),
+            "title": text(),
             "summary": { "type": "string" },
             "sections": {
                 "type": "array",
+                "minItems": 1,
                 "items": {
                     "type": "object",
                     "additionalProperties": false,
                     "required": ["title", "body"],
                     "properties": {
-                        "title": { "type": "string" },
-                        "body": { "type": "string", "description": "Text: # headings, *emphasis*, `code`, lists, | tables |." },
+                        "title": text(),
+                        "body": { "type": "string", "pattern": "\\S", "description": "Text: # headings, *emphasis*, `code`, lists, | tables |." },
                         "replay": {
                             "type": "object",
                             "additionalProperties": false,
@@ -120,8 +126,8 @@ pub fn lesson() -> Value {
                     "additionalProperties": false,
                     "required": ["id", "prompt", "answer"],
                     "properties": {
-                        "id": { "type": "string" },
-                        "prompt": { "type": "string" },
+                        "id": text(),
+                        "prompt": text(),
                         "points": { "type": "integer", "minimum": 0 },
                         "options": { "type": "array", "items": scalar() },
                         "answer": answer,

@@ -324,6 +324,10 @@ impl Session {
             return "Open a lesson first: lessons, then open N.\n".into();
         };
         let count = self.course.lessons[index].sections.len();
+        // `check` rejects such a lesson; a course loaded anyway must not end the session.
+        if count == 0 {
+            return "This lesson has no sections. Type questions to see the questions.\n".into();
+        }
         let current = self.lesson_progress(index).section;
         let next = (current as isize + step).clamp(0, count.saturating_sub(1) as isize) as usize;
         if step > 0 && next == current {

@@ -41,6 +41,32 @@ fn broken_lessons_give_exactly_the_expected_problems() {
     assert_eq!(report["problems"][0]["column"], 24, "at the capture's name");
 }
 
+/// Questions that read well but that no answer gets right: each is named, where it is
+/// written (a lesson without sections, too, which the REPL could not show).
+#[test]
+fn questions_no_answer_gets_right_are_refused() {
+    let output = wirelab()
+        .arg("check")
+        .arg("tests/data/lessons/unanswerable")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "problems found: exit 1");
+    let expected = std::fs::read_to_string(data("golden/check-unanswerable.txt")).unwrap();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+    // The REPL refuses the course too, with the first problem, rather than failing later.
+    let output = wirelab()
+        .args(["--course", "tests/data/lessons/unanswerable"])
+        .env("WIRELAB_HOME", tempfile::tempdir().unwrap().path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("a lesson needs at least one section"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn syntax_errors_and_unusable_paths() {
     let output = wirelab()
@@ -362,7 +388,7 @@ v = jsonschema.Draft202012Validator(schema)
 for f in sorted(glob.glob(sys.argv[2] + "/lessons/0*.yaml")):
     errors = [e.message for e in v.iter_errors(yaml.safe_load(open(f)))]
     print(f.split("/")[-1], "valid" if not errors else errors)
-base = {"format_version": 1, "id": "x", "title": "t", "sections": [], "questions": [{"id": "q", "prompt": "p"}]}
+base = {"format_version": 1, "id": "x", "title": "t", "sections": [{"title": "s", "body": "b"}], "questions": [{"id": "q", "prompt": "p"}]}
 cases = [
     ("text and regex", {"text": "a", "regex": "b"}), ("number unquoted", {"number": 445}),
     ("set of numbers", {"set": [139, 445]}), ("bool yes", {"bool": "yes"}),
@@ -374,6 +400,11 @@ cases = [
 for name, answer in cases:
     lesson = copy.deepcopy(base)
     lesson["questions"][0]["answer"] = answer
+    print(name, "valid" if v.is_valid(lesson) else "invalid")
+for name, change in [("no section", {"sections": []}), ("blank id", {"id": " "})]:
+    lesson = copy.deepcopy(base)
+    lesson["questions"][0]["answer"] = {"text": "a"}
+    lesson.update(change)
     print(name, "valid" if v.is_valid(lesson) else "invalid")
 "#;
     let output = match std::process::Command::new("python3")
@@ -396,6 +427,6 @@ for name, answer in cases:
         "01-primer.yaml valid\n02-http-methods.yaml valid\n03-tls-handshake.yaml valid\n04-ftp-modes.yaml valid\n\
          05-smb-auth.yaml valid\ntext and regex valid\nnumber unquoted valid\nset of numbers valid\nbool yes valid\n\
          count without field valid\nno kind invalid\ntwo kinds invalid\nfrom_capture without field invalid\n\
-         from_capture without filter invalid\nunknown key invalid\n"
+         from_capture without filter invalid\nunknown key invalid\nno section invalid\nblank id invalid\n"
     );
 }
