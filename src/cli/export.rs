@@ -117,8 +117,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             written.push((path, body.len() as u64, what));
         }
     }
-    if let Some(damage) = packets.end().and_then(|end| end.damage) {
-        return Err(damage.into());
+    // Damage after some frames is a note after the list, as for the other commands:
+    // what was written from the frames before it is there, and is listed.
+    let damage = packets.end().and_then(|end| end.damage);
+    if let Some(damage) = damage.as_ref().filter(|_| packets.frames_read() == 0) {
+        anyhow::bail!("{damage}");
     }
     let mut all: Vec<(PathBuf, u64, String)> = ftp.into_values().map(|w| (w.path, w.bytes, w.what)).collect();
     all.append(&mut written);
@@ -133,6 +136,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             "nothing to export: no FTP data connection and no HTTP body in {}",
             args.file.display()
         );
+    }
+    if let Some(damage) = damage {
+        eprintln!("wirelab: note: {damage} (the frames before it are used)");
     }
     Ok(ExitCode::SUCCESS)
 }

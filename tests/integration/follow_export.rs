@@ -84,6 +84,34 @@ fn export_recovers_the_files_served_during_recording() {
     assert!(listing.contains("reports"), "{listing}");
 }
 
+/// A capture cut short after some frames: what its frames carry is written and listed,
+/// the damage is a note, and the exit is 0, as for the other commands.
+#[test]
+fn export_of_a_capture_cut_short_lists_what_it_wrote_then_notes_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(bundled("ftp-passive.pcapng")).unwrap();
+    let cut = dir.path().join("cut.pcapng");
+    std::fs::write(&cut, &whole[..13444]).unwrap();
+    let out_dir = dir.path().join("out");
+    let output = wirelab().arg("export").arg(&cut).arg(&out_dir).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("secrets.txt (49 bytes): FTP-DATA tcp.stream 2"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().count(),
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("wirelab: note: ") && stderr.contains("offset 13436") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
 #[test]
 fn export_never_overwrites_and_stays_in_its_folder() {
     let dir = tempfile::tempdir().unwrap();
