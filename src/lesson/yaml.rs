@@ -5,6 +5,8 @@
 //! Aliases are refused (a lesson never needs them, and "billion laughs" documents are
 //! built from them); documents and trees are bounded in size.
 
+use std::collections::HashMap;
+
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -78,8 +80,9 @@ fn pos_of(mark: &Marker) -> Pos {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Node>,
-    /// Keys waiting for their value, one slot per open mapping.
-    pending_keys: Vec<Option<Node>>,
+    /// Keys waiting for their value, one slot per open mapping, with the keys the
+    /// mapping has (where each was first written).
+    pending_keys: Vec<(Option<Node>, HashMap<String, Pos>)>,
     root: Option<Node>,
     nodes: usize,
     error: Option<YamlError>,
@@ -104,10 +107,26 @@ impl Builder {
             }
             Some(Node::Seq { items, .. }) => items.push(node),
             Some(Node::Map { entries, .. }) => {
-                let slot = self.pending_keys.last_mut().expect("a slot per mapping");
+                let (slot, keys) = self.pending_keys.last_mut().expect("a slot per mapping");
                 match slot.take() {
                     Some(key) => entries.push((key, node)),
-                    None => *slot = Some(node),
+                    None => {
+                        // A key written twice: YAML forbids it, and readers disagree on
+                        // which value wins (the first here, the last elsewhere).
+                        let twice = match &node {
+                            Node::Scalar { text, pos, .. } => keys.insert(text.clone(), *pos).map(|first| {
+                                (
+                                    *pos,
+                                    format!("duplicate key '{text}' (first at {}:{})", first.line, first.column),
+                                )
+                            }),
+                            _ => None,
+                        };
+                        *slot = Some(node);
+                        if let Some((pos, message)) = twice {
+                            self.fail(pos, &message);
+                        }
+                    }
                 }
             }
             Some(Node::Scalar { .. }) => unreachable!("scalars are never on the stack"),
@@ -148,7 +167,7 @@ impl MarkedEventReceiver for Builder {
                     entries: Vec::new(),
                     pos,
                 });
-                self.pending_keys.push(None);
+                self.pending_keys.push((None, HashMap::new()));
             }
             Event::SequenceEnd => {
                 if let Some(node) = self.stack.pop() {
@@ -174,6 +193,8 @@ pub fn parse(source: &str) -> Result<Node, YamlError> {
             message: format!("the file is larger than {MAX_FILE} bytes"),
         });
     }
+    // Editors on Windows may start a file with a byte order mark: not part of the text.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(source);
     if let Err(e) = parser.load(&mut builder, false) {
@@ -214,6 +235,23 @@ mod tests {
         };
         assert_eq!(items[0].text(), Some("21:20"));
         assert_eq!(items[1].pos(), Pos { line: 5, column: 5 });
+    }
+
+    #[test]
+    fn a_key_written_twice_is_an_error_where_it_is_written_again() {
+        let err = parse("answers:\n  mode: active\n  other: x\n  mode: passive\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 4, column: 3 });
+        assert_eq!(err.message, "duplicate key 'mode' (first at 2:3)");
+        let err = parse("{\"a\": 1, \"b\": {\"a\": 2}, \"a\": 3}").unwrap_err();
+        assert_eq!(err.message, "duplicate key 'a' (first at 1:2)");
+        // The same key in two mappings is no duplicate.
+        assert!(parse("- {a: 1}\n- {a: 2}\n").is_ok());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_key() {
+        let doc = parse("\u{feff}format_version: 1\n").unwrap();
+        assert_eq!(doc.get("format_version").and_then(Node::text), Some("1"));
     }
 
     #[test]
