@@ -61,6 +61,7 @@ fields! {
     FrameTimeEpoch = "frame.time_epoch", AbsTime, "Arrival time, seconds since 1970-01-01 UTC";
     FrameLen = "frame.len", Dec, "Frame length on the wire, in bytes";
     FrameCapLen = "frame.cap_len", Dec, "Bytes captured (less than frame.len when cut by the snaplen)";
+    WirelabFrameBytes = "wirelab.frame.bytes", Bytes, "The frame's bytes as captured, what a protocol with contains or matches searches (wirelab's own field)";
     FrameInterfaceId = "frame.interface_id", Dec, "pcapng interface the frame was captured on";
     FrameProtocols = "frame.protocols", Str, "Protocols in the frame, outermost first";
 

@@ -316,6 +316,9 @@ impl Decoder {
             p.add(Field::FrameTimeRelative, Value::Time(p.rel_ns));
             p.add_u(Field::FrameLen, frame.orig_len);
             p.add_u(Field::FrameCapLen, frame.cap_len());
+            if p.keeps(Field::WirelabFrameBytes) {
+                p.add(Field::WirelabFrameBytes, Value::Bytes(frame.data.to_vec()));
+            }
         }
         if frame.cap_len() < frame.orig_len {
             p.note(

@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use super::parser::{CmpOp, Expr, RawValue, SetItem};
 use super::FilterError;
 use crate::decode::field::{Field, Kind, Value};
+use crate::decode::packet::Proto;
 use crate::decode::Packet;
 
 /// A value to compare with, already in its field's type.
@@ -149,6 +150,9 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
             needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice())
         }),
         Expr::Matches(field, regex) => p.values(*field).any(|v| regex.is_match(&bytes_of(v))),
+        Expr::ProtoContains(proto, needle) => protocol_bytes(p, *proto)
+            .any(|hay| needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice())),
+        Expr::ProtoMatches(proto, regex) => protocol_bytes(p, *proto).any(|hay| regex.is_match(hay)),
         Expr::BitAnd(field, mask) => p.values(*field).any(|v| matches!(v, Value::U(u) if u & mask != 0)),
         Expr::In(field, items) => p.values(*field).any(|v| {
             items.iter().any(|item| match item {
@@ -159,6 +163,47 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
                 }
             })
         }),
+    }
+}
+
+/// The bytes of each layer of `proto` in the packet, as Wireshark gives a protocol's
+/// value: from its first byte to the end of the packet that carries it, which for a
+/// layer inside IP is where the IP header says the packet ends (not the frame's
+/// Ethernet padding).
+fn protocol_bytes(p: &Packet, proto: Proto) -> impl Iterator<Item = &[u8]> {
+    let frame = match p.value(Field::WirelabFrameBytes) {
+        Some(Value::Bytes(bytes)) => bytes.as_slice(),
+        _ => &[],
+    };
+    p.layers
+        .iter()
+        .filter(move |l| l.proto == proto)
+        .filter_map(move |layer| {
+            let end = p
+                .layers
+                .iter()
+                .rev()
+                .find(|l| matches!(l.proto, Proto::Ip | Proto::Ipv6) && l.offset <= layer.offset)
+                .and_then(|ip| ip_packet_end(frame, ip.proto, ip.offset))
+                .unwrap_or(frame.len())
+                .min(frame.len());
+            frame.get(layer.offset..end.max(layer.offset))
+        })
+}
+
+/// Where the IP packet at `offset` ends, as its header says (None: it does not say).
+fn ip_packet_end(frame: &[u8], proto: Proto, offset: usize) -> Option<usize> {
+    let header = frame.get(offset..)?;
+    match proto {
+        Proto::Ip => {
+            let total = usize::from(u16::from_be_bytes([*header.get(2)?, *header.get(3)?]));
+            (total >= 20).then_some(offset + total)
+        }
+        _ => {
+            // A payload length of 0 is a jumbogram's: the frame's end.
+            let payload = usize::from(u16::from_be_bytes([*header.get(4)?, *header.get(5)?]));
+            (payload > 0).then_some(offset + 40 + payload)
+        }
     }
 }
 

@@ -86,6 +86,9 @@ impl Filter {
                 Expr::And(a, b) | Expr::Or(a, b) => todo.extend([&**a, &**b]),
                 Expr::Not(a) => todo.push(a),
                 Expr::Proto(_) => {}
+                Expr::ProtoContains(..) | Expr::ProtoMatches(..) => {
+                    fields.push(crate::decode::Field::WirelabFrameBytes)
+                }
                 Expr::Exists(f)
                 | Expr::Compare(f, ..)
                 | Expr::Contains(f, _)

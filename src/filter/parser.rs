@@ -45,6 +45,10 @@ pub enum Expr {
     Compare(Field, CmpOp, Literal),
     Contains(Field, Vec<u8>),
     Matches(Field, Regex),
+    /// A protocol's bytes (from its first byte to the end of its packet) contain these.
+    ProtoContains(Proto, Vec<u8>),
+    /// A protocol's bytes match the expression.
+    ProtoMatches(Proto, Regex),
     In(Field, Vec<SetItem>),
     /// `field & mask`: some value of an integer field has a bit of the mask set.
     BitAnd(Field, u64),
@@ -186,10 +190,11 @@ impl Parser<'_> {
             _ => None,
         };
         let Some(field) = field else {
-            if let (Some(proto), None) = (proto, &op) {
-                return Ok(Expr::Proto(proto));
-            }
-            return Err(FilterError::new(column, unknown_name(name)));
+            return match (proto, op) {
+                (Some(proto), None) => Ok(Expr::Proto(proto)),
+                (Some(proto), Some(op)) => self.protocol_test(proto, &op),
+                (None, _) => Err(FilterError::new(column, unknown_name(name))),
+            };
         };
         let Some(op) = op else {
             return Ok(Expr::Exists(field));
@@ -209,24 +214,7 @@ impl Parser<'_> {
                 };
                 Ok(Expr::Contains(field, needle))
             }
-            "matches" | "~" => {
-                let (value, column) = self.value(&op)?;
-                let pattern = match value {
-                    RawValue::Quoted(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                    RawValue::Word(word) => word,
-                };
-                let regex = RegexBuilder::new(&pattern)
-                    .case_insensitive(true)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| {
-                        FilterError::new(
-                            column,
-                            format!("invalid regular expression: {}", regex_reason(&e.to_string())),
-                        )
-                    })?;
-                Ok(Expr::Matches(field, regex))
-            }
+            "matches" | "~" => Ok(Expr::Matches(field, self.regex(&op)?)),
             "in" => Ok(Expr::In(field, self.set(field)?)),
             "&" => {
                 let (value, column) = self.value(&op)?;
@@ -253,6 +241,49 @@ impl Parser<'_> {
                 Ok(Expr::Compare(field, cmp, literal(field, &value, column)?))
             }
         }
+    }
+
+    /// A protocol with an operator: its bytes searched (`frame contains "USER"`, as in
+    /// Wireshark, where a protocol's value is its bytes to the end of its packet).
+    fn protocol_test(&mut self, proto: Proto, op: &str) -> Result<Expr, FilterError> {
+        let op_column = self.next().map(|s| s.column).unwrap_or(self.end_column);
+        match op {
+            "contains" => {
+                let (value, column) = self.value(op)?;
+                // Text in quotes, or bytes (aa:bb:cc), as for a field of bytes.
+                match literal(Field::WirelabFrameBytes, &value, column)? {
+                    Literal::Str(bytes) | Literal::Bytes(bytes) => Ok(Expr::ProtoContains(proto, bytes)),
+                    _ => unreachable!("a field of bytes reads bytes"),
+                }
+            }
+            "matches" | "~" => Ok(Expr::ProtoMatches(proto, self.regex(op)?)),
+            other => Err(FilterError::new(
+                op_column,
+                format!(
+                    "'{other}' does not apply to the protocol {}: test it alone, or with contains or matches",
+                    proto.filter_name()
+                ),
+            )),
+        }
+    }
+
+    /// The regular expression after `matches`: case-insensitive, as in Wireshark.
+    fn regex(&mut self, op: &str) -> Result<Regex, FilterError> {
+        let (value, column) = self.value(op)?;
+        let pattern = match value {
+            RawValue::Quoted(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            RawValue::Word(word) => word,
+        };
+        RegexBuilder::new(&pattern)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                FilterError::new(
+                    column,
+                    format!("invalid regular expression: {}", regex_reason(&e.to_string())),
+                )
+            })
     }
 
     fn value(&mut self, after: &str) -> Result<(RawValue, usize), FilterError> {

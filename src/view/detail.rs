@@ -31,9 +31,11 @@ pub fn render(p: &Packet, names: &MacNames, out: &mut Vec<u8>) {
         u64::from(p.cap_len) * 8
     );
     // frame.* first (frame.protocols is added last, once the layers are known).
+    // The frame's bytes are shown by --hex, not as a field.
     let (frame_fields, others): (Vec<_>, Vec<_>) = p
         .fields
         .iter()
+        .filter(|(f, _)| *f != Field::WirelabFrameBytes)
         .partition(|(f, _)| field_proto(*f) == Some(Proto::Frame));
     let mut layer = 0;
     for (field, value) in frame_fields.into_iter().chain(others) {

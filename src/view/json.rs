@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::{address_text, time_text, MacNames, PacketFormat};
-use crate::decode::{Kind, Packet, Severity, Value};
+use crate::decode::{Field, Kind, Packet, Severity, Value};
 
 pub struct JsonLines {
     names: MacNames,
@@ -29,7 +29,8 @@ fn json_value(value: &Value, kind: Kind) -> Json {
 impl PacketFormat for JsonLines {
     fn packet(&mut self, p: &Packet, out: &mut Vec<u8>) {
         let mut fields = Map::new();
-        for (field, value) in &p.fields {
+        // The frame's bytes are the capture itself (a filter searching a protocol reads them).
+        for (field, value) in p.fields.iter().filter(|(f, _)| *f != Field::WirelabFrameBytes) {
             let entry = fields.entry(field.name()).or_insert_with(|| Json::Array(Vec::new()));
             if let Json::Array(values) = entry {
                 values.push(json_value(value, field.kind()));

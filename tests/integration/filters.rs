@@ -5,6 +5,25 @@ use super::common::{bundled, require_tshark, stdout_of, tshark, wirelab};
 
 /// (capture in captures/, filter)
 const CASES: &[(&str, &str)] = &[
+    // A protocol's bytes, to the end of its packet: searched with contains and matches.
+    ("ftp-active", r#"frame contains "USER""#),
+    ("ftp-active", r#"eth contains "USER""#),
+    (
+        "ftp-active",
+        r#"tcp contains "PORT" and not ftp.request.command == "PORT""#,
+    ),
+    ("ftp-active", r#"ip contains 00:15"#),
+    ("ftp-passive", r#"ftp matches "^pasv""#),
+    ("ftp-passive", r#"ftp-data contains "vault""#),
+    ("http-methods", r#"http contains "DAV""#),
+    ("http-methods", r#"frame matches "dav" && !http"#),
+    (
+        "http-methods",
+        r#"frame contains 00:00:00:00 and not tcp contains 00:00:00:00"#,
+    ),
+    ("smb-logon-failures", r#"smb2 contains 4e:54:4c:4d:53:53:50"#),
+    ("name-services", r#"dns contains "wirelab""#),
+    ("name-services", r#"nbns contains 20:45"#),
     ("http-methods", r#"http"#),
     ("http-methods", r#"http.request"#),
     ("http-methods", r#"http.request.method == "PUT""#),
