@@ -23,6 +23,14 @@ pub struct QuestionProgress {
     pub hints: u32,
     pub solution_steps: u32,
     pub points: u32,
+    /// When it last changed (ms since the epoch; 0 in files from before it was kept):
+    /// a reset in another session drops what changed before it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub updated_ms: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -31,11 +39,20 @@ pub struct LessonProgress {
     /// The section last read (0-based).
     pub section: usize,
     pub completed: bool,
+    /// When its section or completion last changed (ms since the epoch, 0: unknown).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub updated_ms: u64,
+    /// When it was last reset: whatever changed before is gone, in every session.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reset_ms: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CourseProgress {
     pub lessons: BTreeMap<String, LessonProgress>,
+    /// When the whole course was last reset.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reset_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,25 +95,16 @@ pub fn data_dir() -> PathBuf {
 pub struct Store {
     path: PathBuf,
     pub data: Progress,
-    /// Lessons (or whole courses, `None`) reset since the last save: the merge must not
-    /// bring them back from the file.
-    forgotten: Vec<(String, Option<String>)>,
+    /// The data as last read or written: what differs from it now changed since, and is
+    /// stamped with the time when saved.
+    saved: Progress,
 }
 
 impl Store {
     /// Opens the file (an absent one is empty progress). Returns a warning when the file
     /// could not be used and was set aside.
     pub fn open(path: &Path) -> (Store, Option<String>) {
-        let empty = |warning| {
-            (
-                Store {
-                    path: path.to_path_buf(),
-                    data: Progress::default(),
-                    forgotten: Vec::new(),
-                },
-                warning,
-            )
-        };
+        let empty = |warning| (Store::with(path, Progress::default()), warning);
         let text = match fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return empty(None),
@@ -109,31 +117,19 @@ impl Store {
             }
         };
         let problem = match serde_json::from_str::<Progress>(&text) {
-            Ok(data) if data.version <= VERSION => {
-                return (
-                    Store {
-                        path: path.to_path_buf(),
-                        data,
-                        forgotten: Vec::new(),
-                    },
-                    None,
-                )
-            }
-            Ok(data) => format!("it was written by a newer wirelab (version {})", data.version),
+            Ok(data) if data.version <= VERSION => return (Store::with(path, data), None),
+            Ok(data) => unusable_version(data.version),
             Err(e) => format!("it is damaged ({e})"),
         };
-        let aside = set_aside(path);
-        empty(Some(match aside {
-            Ok(aside) => format!(
-                "progress in {} could not be used: {problem}. It was kept as {}; starting afresh.",
-                path.display(),
-                aside.display()
-            ),
-            Err(e) => format!(
-                "progress in {} could not be used: {problem}, nor moved aside: {e}",
-                path.display()
-            ),
-        }))
+        empty(Some(set_aside_saying(path, &problem, "starting afresh")))
+    }
+
+    fn with(path: &Path, data: Progress) -> Store {
+        Store {
+            path: path.to_path_buf(),
+            saved: data.clone(),
+            data,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -141,10 +137,14 @@ impl Store {
     }
 
     /// Saves: under an exclusive lock on `FILE.lock`, what another wirelab wrote to the
-    /// file since is merged in (answers are only ever gained), then the file is written
-    /// atomically — a temporary file in the same folder, flushed to disk, renamed over
-    /// the old one — so a crash leaves the old or the new file, never half of one.
-    pub fn save(&mut self) -> std::io::Result<()> {
+    /// file since is merged in (answers are only ever gained, save what a reset in
+    /// either session dropped), then the file is written atomically — a temporary file
+    /// in the same folder, flushed to disk, renamed over the old one — so a crash leaves
+    /// the old or the new file, never half of one. A file there that cannot be read
+    /// (damaged, or from a newer wirelab) is set aside first, never overwritten: the
+    /// warning returned says where it went.
+    pub fn save(&mut self) -> std::io::Result<Option<String>> {
+        self.stamp_changes(now_ms());
         let dir = self
             .path
             .parent()
@@ -171,13 +171,30 @@ impl Store {
                 }
             }
         }
-        if let Ok(text) = fs::read_to_string(&self.path) {
-            if let Ok(on_disk) = serde_json::from_str::<Progress>(&text) {
-                if on_disk.version <= VERSION {
-                    self.merge(on_disk);
+        let mut warning = None;
+        match fs::read_to_string(&self.path) {
+            Ok(text) => match serde_json::from_str::<Progress>(&text) {
+                Ok(on_disk) if on_disk.version <= VERSION => self.merge(on_disk),
+                Ok(on_disk) => {
+                    warning = Some(set_aside_saying(
+                        &self.path,
+                        &unusable_version(on_disk.version),
+                        "this session's progress is saved in its place",
+                    ))
                 }
-            }
+                Err(e) => {
+                    warning = Some(set_aside_saying(
+                        &self.path,
+                        &format!("it is damaged ({e})"),
+                        "this session's progress is saved in its place",
+                    ))
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // Unreadable (permissions): not replaced by a file that lacks what it holds.
+            Err(e) => return Err(e),
         }
+        self.drop_what_resets_cleared();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let mut file = File::create(&tmp)?;
         file.write_all(
@@ -193,37 +210,76 @@ impl Store {
         if let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
         }
-        self.forgotten.clear();
-        Ok(())
+        self.saved = self.data.clone();
+        Ok(warning)
     }
 
-    /// Takes in progress written by another session, except what was reset here.
+    /// Stamps what changed since the last read or write with `now`.
+    fn stamp_changes(&mut self, now: u64) {
+        for (key, course) in &mut self.data.courses {
+            let before = self.saved.courses.get(key);
+            for (id, lesson) in &mut course.lessons {
+                let was = before.and_then(|c| c.lessons.get(id));
+                if was.is_none_or(|w| (w.section, w.completed) != (lesson.section, lesson.completed)) {
+                    lesson.updated_ms = now;
+                }
+                for (qid, question) in &mut lesson.questions {
+                    if was.and_then(|w| w.questions.get(qid)) != Some(question) {
+                        question.updated_ms = now;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes in progress written by another session, and its resets.
     fn merge(&mut self, on_disk: Progress) {
         for (key, course) in on_disk.courses {
-            if self.forgotten.contains(&(key.clone(), None)) {
-                continue;
-            }
-            let mine = self.data.courses.entry(key.clone()).or_default();
+            let mine = self.data.courses.entry(key).or_default();
+            mine.reset_ms = mine.reset_ms.max(course.reset_ms);
             for (id, lesson) in course.lessons {
-                if self.forgotten.contains(&(key.clone(), Some(id.clone()))) {
-                    continue;
-                }
                 mine.lessons.entry(id).or_default().merge(lesson);
             }
         }
     }
 
-    /// Forgets a lesson's progress, or a whole course's.
+    /// Drops what changed before a reset of its lesson or course, whichever session
+    /// it was made in.
+    fn drop_what_resets_cleared(&mut self) {
+        for course in self.data.courses.values_mut() {
+            for lesson in course.lessons.values_mut() {
+                let reset = lesson.reset_ms.max(course.reset_ms);
+                lesson.questions.retain(|_, q| q.updated_ms >= reset);
+                if lesson.updated_ms < reset {
+                    lesson.section = 0;
+                    lesson.completed = false;
+                }
+            }
+            course.lessons.retain(|_, l| {
+                l.reset_ms > course.reset_ms || !l.questions.is_empty() || l.updated_ms >= course.reset_ms
+            });
+        }
+    }
+
+    /// Forgets a lesson's progress, or a whole course's, in this session and in any
+    /// other that saves to the same file. Returns whether there was any.
     pub fn forget(&mut self, course: &str, lesson: Option<&str>) -> bool {
-        self.forgotten.push((course.to_string(), lesson.map(str::to_string)));
-        let Some(progress) = self.data.courses.get_mut(course) else {
-            return false;
-        };
+        let now = now_ms();
+        let progress = self.data.courses.entry(course.to_string()).or_default();
         match lesson {
-            Some(id) => progress.lessons.remove(id).is_some(),
+            Some(id) => {
+                let lesson = progress.lessons.entry(id.to_string()).or_default();
+                let had = !lesson.questions.is_empty() || lesson.completed || lesson.section > 0;
+                *lesson = LessonProgress {
+                    reset_ms: now,
+                    ..LessonProgress::default()
+                };
+                had
+            }
             None => {
                 let had = !progress.lessons.is_empty();
                 progress.lessons.clear();
+                progress.reset_ms = now;
                 had
             }
         }
@@ -236,6 +292,11 @@ impl Store {
 
 impl LessonProgress {
     fn merge(&mut self, other: LessonProgress) {
+        self.reset_ms = self.reset_ms.max(other.reset_ms);
+        if other.updated_ms > self.updated_ms {
+            self.section = other.section;
+            self.updated_ms = other.updated_ms;
+        }
         self.completed |= other.completed;
         for (id, theirs) in other.questions {
             self.questions.entry(id).or_default().merge(theirs);
@@ -253,6 +314,7 @@ impl QuestionProgress {
             self.answer = other.answer;
         }
         self.correct |= other.correct;
+        self.updated_ms = self.updated_ms.max(other.updated_ms);
         self.attempts = self.attempts.max(other.attempts);
         self.hints = self.hints.max(other.hints);
         self.solution_steps = self.solution_steps.max(other.solution_steps);
@@ -280,6 +342,31 @@ impl Lock {
     }
 }
 
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn unusable_version(version: u32) -> String {
+    format!("it was written by a newer wirelab (version {version})")
+}
+
+/// Sets an unusable file aside; the warning says why, where it went, and what now.
+fn set_aside_saying(path: &Path, problem: &str, then: &str) -> String {
+    match set_aside(path) {
+        Ok(aside) => format!(
+            "progress in {} could not be used: {problem}. It was kept as {}; {then}.",
+            path.display(),
+            aside.display()
+        ),
+        Err(e) => format!(
+            "progress in {} could not be used: {problem}, nor moved aside: {e}",
+            path.display()
+        ),
+    }
+}
+
 /// Moves an unusable file to `NAME.unreadable-N` (the first N not taken).
 fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
     for n in 1.. {
@@ -303,7 +390,7 @@ mod tests {
         let (mut store, warning) = Store::open(&path);
         assert!(warning.is_none());
         store.course("c").lessons.entry("l".into()).or_default().completed = true;
-        store.save().unwrap();
+        assert_eq!(store.save().unwrap(), None);
         let (again, warning) = Store::open(&path);
         assert!(warning.is_none());
         assert!(again.data.courses["c"].lessons["l"].completed);
@@ -376,7 +463,70 @@ mod tests {
         assert!(first.forget("c", Some("l1")));
         first.save().unwrap();
         let (after, _) = Store::open(&path);
-        assert!(!after.data.courses["c"].lessons.contains_key("l1"));
+        assert!(after.data.courses["c"].lessons["l1"].questions.is_empty());
         assert!(after.data.courses["c"].lessons.contains_key("l2"));
+    }
+
+    /// Session B still holds answers another session then reset: its next save does not
+    /// bring them back, but keeps what it answers after the reset.
+    #[test]
+    fn a_reset_in_one_session_holds_in_another_that_saves_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.json");
+        let (mut a, _) = Store::open(&path);
+        let (mut b, _) = Store::open(&path);
+        answer(&mut b, "l1", "q1");
+        answer(&mut b, "l2", "q2");
+        b.save().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        a.save().unwrap();
+        assert!(a.forget("c", Some("l1")));
+        a.save().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        // B answers another question of the reset lesson, after the reset.
+        answer(&mut b, "l1", "q3");
+        b.save().unwrap();
+        let (after, _) = Store::open(&path);
+        let lessons = &after.data.courses["c"].lessons;
+        assert_eq!(lessons["l1"].questions.keys().collect::<Vec<_>>(), ["q3"]);
+        assert_eq!(lessons["l2"].questions.keys().collect::<Vec<_>>(), ["q2"]);
+        // A whole course reset, the same.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(a.forget("c", None));
+        a.save().unwrap();
+        answer(&mut b, "l3", "q4");
+        b.save().unwrap();
+        let (after, _) = Store::open(&path);
+        let answered: Vec<&String> = after.data.courses["c"]
+            .lessons
+            .values()
+            .flat_map(|l| l.questions.keys())
+            .collect();
+        assert_eq!(answered, ["q4"]);
+    }
+
+    /// A file a newer wirelab (or damage) left while a session ran is set aside, not
+    /// overwritten, and the save says so.
+    #[test]
+    fn a_file_that_became_unreadable_during_a_session_is_set_aside_when_saving() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.json");
+        let (mut store, _) = Store::open(&path);
+        answer(&mut store, "l1", "q1");
+        store.save().unwrap();
+        let newer = r#"{"version": 2, "courses": {}, "more": true}"#;
+        fs::write(&path, newer).unwrap();
+        let warning = store.save().unwrap().expect("a warning");
+        assert!(warning.contains("newer wirelab (version 2)"), "{warning}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("progress.json.unreadable-1")).unwrap(),
+            newer
+        );
+        fs::write(&path, "{ damaged").unwrap();
+        let warning = store.save().unwrap().expect("a warning");
+        assert!(warning.contains("damaged"), "{warning}");
+        assert!(dir.path().join("progress.json.unreadable-2").exists());
+        let (again, _) = Store::open(&path);
+        assert!(again.data.courses["c"].lessons["l1"].questions["q1"].correct);
     }
 }

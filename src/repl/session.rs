@@ -140,7 +140,8 @@ impl Session {
 
     fn save(&mut self) -> String {
         match self.store.save() {
-            Ok(()) => String::new(),
+            Ok(None) => String::new(),
+            Ok(Some(warning)) => format!("\nwarning: {warning}\n"),
             Err(e) => format!(
                 "\nwarning: progress not saved to {}: {}\n",
                 self.store.path().display(),
