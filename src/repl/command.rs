@@ -1,6 +1,8 @@
 //! REPL commands: parsed from a line into an enum, with short aliases and help texts in
 //! one table. Parsing is pure and tested without a terminal.
 
+use crate::decode::text::escaped;
+
 /// (name, aliases, usage, what it does)
 pub const COMMANDS: &[(&str, &[&str], &str, &str)] = &[
     (
@@ -138,9 +140,11 @@ pub fn parse(line: &str) -> Result<Command, String> {
     let rest = rest.trim();
     let Some(name) = canonical(word) else {
         let names = COMMANDS.iter().map(|(n, _, _, _)| *n);
+        // What was typed may hold control bytes (a pasted escape): shown escaped.
+        let shown = escaped(word.as_bytes());
         return Err(match crate::decode::field::nearest(word, names) {
-            Some(near) => format!("unknown command '{word}' (did you mean {near}?) — type help"),
-            None => format!("unknown command '{word}' — type help"),
+            Some(near) => format!("unknown command '{shown}' (did you mean {near}?) — type help"),
+            None => format!("unknown command '{shown}' — type help"),
         });
     };
     let mut args = rest.split_whitespace();

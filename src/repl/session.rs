@@ -688,7 +688,10 @@ impl Session {
             },
         };
         let filter = match filter.as_deref().map(Filter::parse) {
-            Some(Err(e)) => return fit_lines(&format!("That filter does not parse: {e}\n"), self.width),
+            Some(Err(e)) => {
+                let e = escaped(e.to_string().as_bytes());
+                return fit_lines(&format!("That filter does not parse: {e}\n"), self.width);
+            }
             Some(Ok(f)) => Some(f),
             None => None,
         };
@@ -831,7 +834,7 @@ fn help(topic: Option<&str>, width: usize) -> String {
                 };
                 format!("{usage}{aliases}\n  {what}\n")
             }
-            None => format!("No command '{topic}'. Type help for the list.\n"),
+            None => format!("No command '{}'. Type help for the list.\n", escaped(topic.as_bytes())),
         };
     }
     let mut t = String::from("Commands (help COMMAND for one; short forms in brackets):\n");
@@ -855,7 +858,10 @@ fn fields(prefix: &str, width: usize) -> String {
         .filter(|f| f.name().starts_with(prefix))
         .collect();
     if matching.is_empty() {
-        return format!("No field starts with '{prefix}'. Try a protocol: http, tls, ftp, smb2, dns.\n");
+        return format!(
+            "No field starts with '{}'. Try a protocol: http, tls, ftp, smb2, dns.\n",
+            escaped(prefix.as_bytes())
+        );
     }
     let mut t = two_columns(
         matching

@@ -588,3 +588,23 @@ fn hint_costs_are_said_once_and_an_empty_replay_says_so() {
     // A filter in double quotes, as a shell would want it, works too.
     assert!(out.contains("(2 of 113 frames of ftp-active.pcapng"), "{out}");
 }
+
+/// Control bytes typed or pasted at the prompt come back escaped in every message that
+/// quotes them, never raw to the terminal.
+#[test]
+fn what_the_student_typed_is_quoted_escaped() {
+    let home = tempfile::tempdir().unwrap();
+    let script = "x\x1b[31mred\nhelp \x1b[2J\nfields \x1b[2J\nopen \x1b[2J\nopen 1\nreplay -Y \"\x1b[2J\"\n";
+    let (out, err) = session(home.path(), script);
+    assert!(!out.contains('\x1b') && !err.contains('\x1b'), "{out:?}\n{err:?}");
+    for quoted in [
+        "'x\\033[31mred'",
+        "No command '\\033[2J'",
+        "No field starts with '\\033[2J'",
+    ] {
+        assert!(
+            out.contains(quoted) || err.contains(quoted),
+            "{quoted}: {out:?} {err:?}"
+        );
+    }
+}
