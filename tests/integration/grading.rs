@@ -112,7 +112,22 @@ fn a_class_is_graded_with_one_broken_file_reported() {
         rows.iter().any(|r| r.starts_with("page,") && r.contains(",8,8,")),
         "{csv}"
     );
-    assert!(rows.iter().any(|r| r.contains("broken.yaml,unusable,")), "{csv}");
+    assert!(rows[0].ends_with(",error"), "{csv}");
+    let columns = rows[0].split(',').count();
+    let broken = rows
+        .iter()
+        .find(|r| r.contains("broken.yaml,"))
+        .expect("a row for the broken file");
+    assert!(broken.contains(",,,") && broken.contains(",unusable: "), "{broken}");
+    for row in &rows {
+        // Quoted fields here hold no comma but the unusable file's message.
+        let unquoted = row.split('"').step_by(2).collect::<String>();
+        assert_eq!(
+            unquoted.split(',').count(),
+            columns,
+            "every row has every column: {row}"
+        );
+    }
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         stderr.contains("broken.yaml:3:10: answers must map question ids to answers"),
@@ -230,7 +245,7 @@ fn a_course_given_before_the_command_is_used_and_its_template_says_how_to_grade_
             ("course.yaml", "format_version: 1\ntitle: Tiny\nlessons:\n  - tiny.yaml\n"),
             (
                 "tiny.yaml",
-                "format_version: 1\nid: tiny\ntitle: Tiny\nsections: []\nquestions:\n  - id: port\n    prompt: FTP's port?\n    answer: { text: \"21\" }\n    hints: [h]\n    solution: [s]\n",
+                "format_version: 1\nid: tiny\ntitle: Tiny\nsections: [{title: One, body: Text}]\nquestions:\n  - id: port\n    prompt: FTP's port?\n    answer: { text: \"21\" }\n    hints: [h]\n    solution: [s]\n",
             ),
         ],
     );

@@ -26,12 +26,14 @@ pub fn render(reports: &[Report], failed: &[Failed], order: &[String]) -> Vec<u8
     }
     // Stable: a question the course does not list keeps its place at the end.
     columns.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
+    // Every row has every column: a file that could not be graded leaves the scores
+    // empty and says why in the last one.
     let mut out = String::from("student,file,score,max");
     for c in &columns {
         out.push(',');
         out.push_str(&field(c));
     }
-    out.push_str("\r\n");
+    out.push_str(",error\r\n");
     for report in reports {
         out.push_str(&format!(
             "{},{},{},{}",
@@ -50,10 +52,12 @@ pub fn render(reports: &[Report], failed: &[Failed], order: &[String]) -> Vec<u8
             out.push(',');
             out.push_str(result);
         }
-        out.push_str("\r\n");
+        out.push_str(",\r\n");
     }
     for f in failed {
-        out.push_str(&format!(",{},unusable,{}\r\n", field(&f.file), field(&f.message)));
+        out.push_str(&format!(",{},,", field(&f.file)));
+        out.push_str(&",".repeat(columns.len()));
+        out.push_str(&format!(",{}\r\n", field(&format!("unusable: {}", f.message))));
     }
     out.into_bytes()
 }
