@@ -29,14 +29,24 @@ pub fn io_error_text(e: &std::io::Error) -> String {
 pub fn read_small_text(path: &std::path::Path, limit: usize) -> std::io::Result<String> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)?;
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     // One byte more than the limit tells a file at the limit from a larger one.
-    file.take(limit as u64 + 1).read_to_string(&mut text)?;
-    if text.len() > limit {
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!("the file is larger than {limit} bytes"),
         ));
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| {
+        // Where the first byte that is not UTF-8 is, as an editor counts.
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text (line {line}, column {column})"),
+        )
+    })
 }

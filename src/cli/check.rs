@@ -94,11 +94,21 @@ fn check_course(source: CourseSource, problems: &mut Vec<Problem>) -> (usize, us
 }
 
 fn check_lesson_file(path: &Path, problems: &mut Vec<Problem>) -> anyhow::Result<(usize, usize)> {
+    let name = path.display().to_string();
+    // A file there that cannot be read as a lesson is a problem of the lesson, reported
+    // as the others are (as when a course names it).
     let text = match crate::read_small_text(path, crate::lesson::yaml::MAX_FILE) {
         Ok(text) => text,
-        Err(e) => bail!("{}: {}", path.display(), crate::io_error_text(&e)),
+        Err(e) => {
+            problems.push(Problem {
+                file: name,
+                pos: crate::lesson::yaml::Pos { line: 1, column: 1 },
+                severity: Severity::Error,
+                message: format!("cannot read the lesson: {}", crate::io_error_text(&e)),
+            });
+            return Ok((0, 0));
+        }
     };
-    let name = path.display().to_string();
     let Some(lesson) = load::lesson(&name, &text, problems) else {
         return Ok((0, 0));
     };

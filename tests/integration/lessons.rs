@@ -339,10 +339,33 @@ fn oversized_and_exploding_lessons_are_refused_quickly() {
     )
     .unwrap();
     let output = wirelab().arg("check").arg(&big).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
     assert_eq!(
-        String::from_utf8(output.stderr).unwrap(),
-        format!("wirelab: {}: the file is larger than 1048576 bytes\n", big.display())
+        output.status.code(),
+        Some(1),
+        "a problem of the lesson, reported as the others"
+    );
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!(
+            "{}:1:1: error: cannot read the lesson: the file is larger than 1048576 bytes\n\
+             0 lessons, 0 questions: 1 error, 0 warnings\n",
+            big.display()
+        )
+    );
+
+    // Text that is not UTF-8: where, and in the JSON report too.
+    let latin1 = dir.path().join("latin1.yaml");
+    std::fs::write(&latin1, b"format_version: 1\nid: l\ntitle: caf\xe9\n").unwrap();
+    let output = wirelab()
+        .args(["check", "--format", "json"])
+        .arg(&latin1)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["problems"][0]["message"],
+        "cannot read the lesson: not UTF-8 text (line 3, column 11)"
     );
 
     // So is an answers file.
