@@ -136,14 +136,14 @@ impl Follow {
     }
 }
 
-/// Printable ASCII, newlines and tabs as they are, a CR only before its LF; every
-/// other byte as `.` (a terminal never receives raw control bytes).
+/// Printable ASCII and newlines as they are, a CR only before its LF; every other byte
+/// (a tab too, as tshark shows it) as `.`: a terminal never receives raw control bytes.
 fn printable(bytes: &[u8]) -> String {
     bytes
         .iter()
         .enumerate()
         .map(|(i, &b)| match b {
-            b'\n' | b'\t' => b as char,
+            b'\n' => '\n',
             b'\r' if bytes.get(i + 1) == Some(&b'\n') => '\r',
             0x20..=0x7e => b as char,
             _ => '.',
@@ -158,7 +158,10 @@ fn hex_line(chunk: &[u8]) -> String {
     for i in 0..16 {
         if i == 8 {
             hex.push(' ');
-            ascii.push(' ');
+            // The text column has the gap only when the line goes on past it.
+            if chunk.len() > 8 {
+                ascii.push(' ');
+            }
         }
         match chunk.get(i) {
             Some(&b) => {
@@ -168,7 +171,12 @@ fn hex_line(chunk: &[u8]) -> String {
             None => hex.push_str("   "),
         }
     }
-    format!("{hex} {}", ascii.trim_end())
+    // tshark drops one space at the end of the text column (a byte 0x20 there), and
+    // keeps the others.
+    if ascii.ends_with(' ') {
+        ascii.pop();
+    }
+    format!("{hex} {ascii}")
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ fn follow_output_equals_tshark_follow() {
         ("http-methods", "tcp", 8, "hex"),
         ("name-services", "udp", 0, "hex"),
         ("smb-logon-failures", "tcp", 4, "raw"),
+        // Tabs shown as '.'; spaces at the end of a hex line's text kept but one.
+        ("smb-logon-failures", "tcp", 1, "ascii"),
+        ("smb-logon-failures", "tcp", 1, "hex"),
+        ("ftp-passive", "tcp", 1, "hex"),
+        ("http-methods", "tcp", 10, "hex"),
     ];
     for (capture, transport, stream, mode) in cases {
         let file = bundled(&format!("{capture}.pcapng"));
