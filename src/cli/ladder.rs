@@ -17,12 +17,20 @@ pub struct LadderArgs {
     /// text (for the terminal) or mermaid (for slides and web pages)
     #[arg(long, value_enum, default_value_t = LadderFormat::Text)]
     pub format: LadderFormat,
-    /// Columns to fit (default: $COLUMNS, else 80)
-    #[arg(long, value_name = "N")]
+    /// Columns to fit, 30 or more (default: $COLUMNS, else 80)
+    #[arg(long, value_name = "N", value_parser = at_least::<30>)]
     pub width: Option<usize>,
-    /// Draw at most this many packets
-    #[arg(long, value_name = "N", default_value_t = 500)]
+    /// Draw at most this many packets (1 or more)
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = at_least::<1>)]
     pub max: usize,
+}
+
+/// A whole number no smaller than `MIN`, for clap.
+fn at_least<const MIN: usize>(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= MIN => Ok(n),
+        _ => Err(format!("a whole number, {MIN} or more")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,10 +42,13 @@ pub enum LadderFormat {
 pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     let names = MacNames::none();
     let mut steps = Vec::new();
+    // One packet past the limit tells a diagram cut short from one that is whole.
     let damage = read_packets(&args.file, args.filter.as_deref(), |packet| {
         steps.push(Step::of(packet, &names));
-        steps.len() < args.max
+        steps.len() <= args.max
     })?;
+    let cut = steps.len() > args.max;
+    steps.truncate(args.max);
     let width = args.width.unwrap_or_else(super::terminal_width);
     let mut buf = Vec::new();
     match args.format {
@@ -49,5 +60,12 @@ pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
         })?,
         LadderFormat::Mermaid => render_mermaid(&steps, &mut buf),
     }
-    super::print_then_note(&buf, damage)
+    let code = super::print_then_note(&buf, damage)?;
+    if cut {
+        eprintln!(
+            "wirelab: note: drew the first {} packets; narrow them with -Y, or draw more with --max",
+            args.max
+        );
+    }
+    Ok(code)
 }

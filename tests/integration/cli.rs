@@ -286,6 +286,29 @@ fn ladders_match_their_golden_drawings() {
     );
     let out = stdout_of(wirelab().args(["ladder", ftp, "--width", "80"]));
     assert!(out.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{out}");
+
+    // --max: the first N packets, and a note when there were more; none when not.
+    let output = wirelab()
+        .args(["ladder", ftp, "-Y", "tcp", "--max", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).matches("TCP ").count(), 3);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "wirelab: note: drew the first 3 packets; narrow them with -Y, or draw more with --max\n"
+    );
+    let output = wirelab()
+        .args(["ladder", ftp, "-Y", "tcp.stream == 0", "--max", "500"])
+        .output()
+        .unwrap();
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    for (option, value, says) in [("--max", "0", "1 or more"), ("--width", "5", "30 or more")] {
+        let output = wirelab().args(["ladder", ftp, option, value]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains(says));
+    }
 }
 
 #[test]
