@@ -47,7 +47,7 @@ pub enum GradeFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
-    /// The lesson id; without it, a file for the whole course
+    /// The lesson, by id or by number; without it, a file for the whole course
     pub lesson: Option<String>,
     /// An instructor's course folder instead of the bundled course
     #[arg(long, value_name = "DIR")]
@@ -227,10 +227,9 @@ pub fn template(args: &TemplateArgs) -> anyhow::Result<ExitCode> {
         emit(submission::course_template(&course, &grade).as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     };
-    let Some(lesson) = course.lessons.iter().find(|l| &l.id == wanted) else {
-        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
-        bail!("no lesson '{wanted}' in the course (lessons: {})", ids.join(", "));
+    let Some(index) = course.lesson_index(wanted) else {
+        bail!("{}", course.no_such_lesson(wanted));
     };
-    emit(submission::template(lesson, &grade).as_bytes())?;
+    emit(submission::template(&course.lessons[index], &grade).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -48,17 +48,10 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
             text.push_str("\nRead one: wirelab read ID (or its number)\n");
         }
         Some(wanted) => {
-            let lesson = course
-                .lessons
-                .iter()
-                .enumerate()
-                .find(|(n, l)| l.id == *wanted || (n + 1).to_string() == *wanted)
-                .map(|(_, l)| l);
-            let Some(lesson) = lesson else {
-                let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
-                bail!("no lesson '{wanted}' in the course (lessons: {})", ids.join(", "));
+            let Some(index) = course.lesson_index(wanted) else {
+                bail!("{}", course.no_such_lesson(wanted));
             };
-            render(lesson, width, color, &mut text);
+            render(&course.lessons[index], width, color, &mut text);
         }
     }
     let mut out = stdout_writer();

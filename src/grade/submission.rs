@@ -112,7 +112,8 @@ pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
         }
     };
     let lesson = text_of("lesson")?;
-    let student = text_of("student")?;
+    // The template's `student: ""` left as it is names no one.
+    let student = text_of("student")?.filter(|s| !s.trim().is_empty());
     let Some(answers_node) = root.get("answers") else {
         return Err(unusable(root.pos(), "answers is missing"));
     };

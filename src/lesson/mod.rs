@@ -25,6 +25,30 @@ pub struct Course {
     pub lessons: Vec<Lesson>,
 }
 
+impl Course {
+    /// A lesson by its id, or by its number in the outline (from 1): every command that
+    /// names a lesson takes either.
+    pub fn lesson_index(&self, which: &str) -> Option<usize> {
+        self.lessons.iter().position(|l| l.id == which).or_else(|| {
+            which
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=self.lessons.len()).contains(n))
+                .map(|n| n - 1)
+        })
+    }
+
+    /// "no lesson 'x' in the course (lessons: a, b)", what was asked for escaped.
+    pub fn no_such_lesson(&self, which: &str) -> String {
+        let ids: Vec<&str> = self.lessons.iter().map(|l| l.id.as_str()).collect();
+        format!(
+            "no lesson '{}' in the course (lessons: {})",
+            crate::decode::text::escaped(which.as_bytes()),
+            ids.join(", ")
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Lesson {
     /// The file it came from, as given to the loader (for messages).

@@ -216,7 +216,7 @@ impl Session {
             Command::More => self.more(),
             Command::Fields(prefix) => fields(&prefix, self.width),
             Command::Progress => self.progress(),
-            Command::Reset(Some(which)) if self.lesson_by_name(&which).is_none() => {
+            Command::Reset(Some(which)) if self.course.lesson_index(&which).is_none() => {
                 format!(
                     "No lesson '{}'. Type lessons for the list.\n",
                     escaped(which.as_bytes())
@@ -224,7 +224,7 @@ impl Session {
             }
             Command::Reset(target) => {
                 let target = target
-                    .and_then(|which| self.lesson_by_name(&which))
+                    .and_then(|which| self.course.lesson_index(&which))
                     .map(|i| self.course.lessons[i].id.clone());
                 let what = target.clone().unwrap_or_else(|| "the whole course".into());
                 self.confirm_reset = Some(target);
@@ -280,20 +280,8 @@ impl Session {
             .ok_or_else(|| "Open a lesson first: lessons, then open N.\n".to_string())
     }
 
-    /// A lesson by id or by its number in the outline.
-    fn lesson_by_name(&self, which: &str) -> Option<usize> {
-        let lessons = &self.course.lessons;
-        lessons.iter().position(|l| l.id == which).or_else(|| {
-            which
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=lessons.len()).contains(n))
-                .map(|n| n - 1)
-        })
-    }
-
     fn open(&mut self, which: &str) -> String {
-        let Some(index) = self.lesson_by_name(which) else {
+        let Some(index) = self.course.lesson_index(which) else {
             return format!(
                 "No lesson '{}'. Type lessons for the list.\n",
                 escaped(which.as_bytes())

@@ -201,6 +201,12 @@ fn a_template_has_every_question_and_grades_as_unanswered() {
     let (code, out, _) = grade(&[path.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(out.matches(" · ").count(), 8, "{out}");
+    // Its `student: ""` names no one: no empty "()" after the file or in JUnit.
+    assert!(!out.contains("()"), "{out}");
+    let (_, junit, _) = grade(&[path.to_str().unwrap(), "--format", "junit"]);
+    assert!(!junit.contains("()"), "{junit}");
+    // A lesson is named by its id or its number, as everywhere.
+    assert_eq!(stdout_of(wirelab().args(["answers-template", "4"])), template);
     // Without a lesson: the whole course, grouped by lesson.
     let template = stdout_of(wirelab().arg("answers-template"));
     std::fs::write(&path, &template).unwrap();
