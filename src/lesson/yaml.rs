@@ -185,6 +185,23 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// Where the first tab at or after character `index` is: the scanner names the start of
+/// the value it was reading, which may be lines before the tab.
+fn first_tab_from(source: &str, index: usize) -> Option<Pos> {
+    let (mut line, mut column) = (1, 1);
+    for (i, c) in source.chars().enumerate() {
+        if c == '\t' && i >= index {
+            return Some(Pos { line, column });
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
+}
+
 /// Parses one YAML document.
 pub fn parse(source: &str) -> Result<Node, YamlError> {
     if source.len() > MAX_FILE {
@@ -198,6 +215,14 @@ pub fn parse(source: &str) -> Result<Node, YamlError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(source);
     if let Err(e) = parser.load(&mut builder, false) {
+        if e.info().contains("found a tab") {
+            if let Some(pos) = first_tab_from(source, e.marker().index()) {
+                return Err(YamlError {
+                    pos,
+                    message: "a tab: YAML indents with spaces only".into(),
+                });
+            }
+        }
         return Err(YamlError {
             pos: pos_of(e.marker()),
             message: e.info().to_string(),
@@ -246,6 +271,15 @@ mod tests {
         assert_eq!(err.message, "duplicate key 'a' (first at 1:2)");
         // The same key in two mappings is no duplicate.
         assert!(parse("- {a: 1}\n- {a: 2}\n").is_ok());
+    }
+
+    #[test]
+    fn a_tab_is_reported_where_it_is() {
+        let err = parse("id: t\ntitle: T\n\tsections: []\n").unwrap_err();
+        assert_eq!(
+            (err.pos, err.message.as_str()),
+            (Pos { line: 3, column: 1 }, "a tab: YAML indents with spaces only")
+        );
     }
 
     #[test]
