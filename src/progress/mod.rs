@@ -98,6 +98,8 @@ pub struct Store {
     /// The data as last read or written: what differs from it now changed since, and is
     /// stamped with the time when saved.
     saved: Progress,
+    /// The last time stamped (see [`Store::tick`]).
+    last_stamp: u64,
 }
 
 impl Store {
@@ -129,6 +131,7 @@ impl Store {
             path: path.to_path_buf(),
             saved: data.clone(),
             data,
+            last_stamp: 0,
         }
     }
 
@@ -144,7 +147,8 @@ impl Store {
     /// (damaged, or from a newer wirelab) is set aside first, never overwritten: the
     /// warning returned says where it went.
     pub fn save(&mut self) -> std::io::Result<Option<String>> {
-        self.stamp_changes(now_ms());
+        let now = self.tick();
+        self.stamp_changes(now);
         let dir = self
             .path
             .parent()
@@ -214,6 +218,14 @@ impl Store {
         Ok(warning)
     }
 
+    /// The time to stamp a change or a reset with: later than any this store stamped
+    /// before, so that within a session a reset always follows what it clears, even in
+    /// the same millisecond.
+    fn tick(&mut self) -> u64 {
+        self.last_stamp = now_ms().max(self.last_stamp + 1);
+        self.last_stamp
+    }
+
     /// Stamps what changed since the last read or write with `now`.
     fn stamp_changes(&mut self, now: u64) {
         for (key, course) in &mut self.data.courses {
@@ -264,7 +276,7 @@ impl Store {
     /// Forgets a lesson's progress, or a whole course's, in this session and in any
     /// other that saves to the same file. Returns whether there was any.
     pub fn forget(&mut self, course: &str, lesson: Option<&str>) -> bool {
-        let now = now_ms();
+        let now = self.tick();
         let progress = self.data.courses.entry(course.to_string()).or_default();
         match lesson {
             Some(id) => {
@@ -459,7 +471,9 @@ mod tests {
         assert_eq!(lessons["l1"].questions["q1"].hints, 2);
         assert_eq!(lessons["l2"].questions["q3"].answer.as_deref(), Some("Q3"));
 
-        // A reset is not undone by the merge.
+        // A reset is not undone by the merge (made a moment after the other session's
+        // last change: within one millisecond the two could not be ordered).
+        std::thread::sleep(std::time::Duration::from_millis(5));
         assert!(first.forget("c", Some("l1")));
         first.save().unwrap();
         let (after, _) = Store::open(&path);
