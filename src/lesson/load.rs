@@ -159,7 +159,15 @@ impl<'p> Reader<'p> {
 /// course listing thousands would only be a way to make wirelab slow.
 pub const MAX_LESSONS: usize = 256;
 
-pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<(String, Vec<(String, Pos)>)> {
+/// A course index: its title, its id if it has one, and its lesson files (where each is
+/// named).
+pub struct CourseIndex {
+    pub title: String,
+    pub id: Option<String>,
+    pub lessons: Vec<(String, Pos)>,
+}
+
+pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<CourseIndex> {
     let mut r = Reader::new(file, problems);
     let root = match yaml::parse(source) {
         Ok(root) => root,
@@ -168,11 +176,27 @@ pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Op
             return None;
         }
     };
-    let entries = r.map(&root, "the course", &["format_version", "title", "lessons"])?;
+    let entries = r.map(&root, "the course", &["format_version", "id", "title", "lessons"])?;
     r.format_version(entries, root.pos());
     let title = r
         .required(entries, "title", "the course", root.pos())
         .and_then(|n| r.text(n, "title"))?;
+    let id = match Reader::optional(entries, "id") {
+        Some(node) => r.text(node, "id").filter(|id| {
+            let blank = id.trim().is_empty();
+            if blank {
+                r.error(node.pos(), "id of the course is empty");
+            }
+            !blank
+        }),
+        None => {
+            r.warning(
+                Pos { line: 1, column: 1 },
+                "the course has no id: students' progress is kept under its title, which then cannot change without losing it",
+            );
+            None
+        }
+    };
     let lessons = match r.required(entries, "lessons", "the course", root.pos()) {
         Some(Node::Seq { items, pos }) if items.len() > MAX_LESSONS => {
             r.error(
@@ -194,7 +218,7 @@ pub fn course_index(file: &str, source: &str, problems: &mut Vec<Problem>) -> Op
         }
         None => Vec::new(),
     };
-    Some((title, lessons))
+    Some(CourseIndex { title, id, lessons })
 }
 
 /// Reads one lesson; problems go to `problems`. Returns what could be read.
@@ -467,7 +491,11 @@ pub fn course(
     display: impl Fn(&str) -> String,
     problems: &mut Vec<Problem>,
 ) -> Option<Course> {
-    let (title, files) = course_index(index_file, index, problems)?;
+    let CourseIndex {
+        title,
+        id,
+        lessons: files,
+    } = course_index(index_file, index, problems)?;
     let mut lessons = Vec::new();
     for (file, pos) in files {
         match read(&file) {
@@ -484,7 +512,7 @@ pub fn course(
             }),
         }
     }
-    Some(Course { title, lessons })
+    Some(Course { title, id, lessons })
 }
 
 #[cfg(test)]

@@ -22,10 +22,17 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone)]
 pub struct Course {
     pub title: String,
+    /// A name that stays when the title changes (`id:` in course.yaml).
+    pub id: Option<String>,
     pub lessons: Vec<Lesson>,
 }
 
 impl Course {
+    /// What students' progress is kept under: the course's id, else its title.
+    pub fn progress_key(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.title)
+    }
+
     /// A lesson by its id, or by its number in the outline (from 1): every command that
     /// names a lesson takes either.
     pub fn lesson_index(&self, which: &str) -> Option<usize> {

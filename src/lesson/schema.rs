@@ -153,6 +153,7 @@ pub fn course() -> Value {
         "required": ["format_version", "title", "lessons"],
         "properties": {
             "format_version": { "const": super::FORMAT_VERSION },
+            "id": { "type": "string", "pattern": "\\S", "description": "Stays when the title changes: progress is kept under it." },
             "title": { "type": "string" },
             "lessons": { "type": "array", "items": { "type": "string" }, "description": "Lesson files, in order." }
         }

@@ -100,6 +100,8 @@ pub struct Store {
     saved: Progress,
     /// The last time stamped (see [`Store::tick`]).
     last_stamp: u64,
+    /// Courses kept under another key now ([`Store::rename_course`]): (old, new).
+    renamed: Vec<(String, String)>,
 }
 
 impl Store {
@@ -132,6 +134,7 @@ impl Store {
             saved: data.clone(),
             data,
             last_stamp: 0,
+            renamed: Vec::new(),
         }
     }
 
@@ -244,9 +247,25 @@ impl Store {
         }
     }
 
+    /// Moves a course's progress to another key, in the file too (what a session
+    /// still writes under the old key joins it), unless the new key has some already.
+    pub fn rename_course(&mut self, from: &str, to: &str) {
+        if self.data.courses.contains_key(to) {
+            return;
+        }
+        if let Some(progress) = self.data.courses.remove(from) {
+            self.data.courses.insert(to.to_string(), progress);
+            self.renamed.push((from.to_string(), to.to_string()));
+        }
+    }
+
     /// Takes in progress written by another session, and its resets.
     fn merge(&mut self, on_disk: Progress) {
         for (key, course) in on_disk.courses {
+            let key = match self.renamed.iter().find(|(from, _)| *from == key) {
+                Some((_, to)) => to.clone(),
+                None => key,
+            };
             let mine = self.data.courses.entry(key).or_default();
             mine.reset_ms = mine.reset_ms.max(course.reset_ms);
             for (id, lesson) in course.lessons {

@@ -50,8 +50,12 @@ pub struct Session {
 
 impl Session {
     /// A session for a terminal `columns` wide (see `resize`).
-    pub fn new(course: Course, source: CourseSource, store: Store, columns: usize, color: bool) -> Session {
-        let key = course.title.clone();
+    pub fn new(course: Course, source: CourseSource, mut store: Store, columns: usize, color: bool) -> Session {
+        let key = course.progress_key().to_string();
+        // Progress kept under the title, from before the course had an id, moves to it.
+        if course.id.is_some() {
+            store.rename_course(&course.title, &key);
+        }
         let mut session = Session {
             course,
             source,

@@ -248,7 +248,7 @@ fn a_course_given_before_the_command_is_used_and_its_template_says_how_to_grade_
         dir.path(),
         "course",
         &[
-            ("course.yaml", "format_version: 1\ntitle: Tiny\nlessons:\n  - tiny.yaml\n"),
+            ("course.yaml", "format_version: 1\nid: tiny-course\ntitle: Tiny\nlessons:\n  - tiny.yaml\n"),
             (
                 "tiny.yaml",
                 "format_version: 1\nid: tiny\ntitle: Tiny\nsections: [{title: One, body: Text}]\nquestions:\n  - id: port\n    prompt: FTP's port?\n    answer: { text: \"21\" }\n    hints: [h]\n    solution: [s]\n",

@@ -52,7 +52,7 @@ fn progress(home: &Path) -> serde_json::Value {
 }
 
 fn primer(progress: &serde_json::Value) -> &serde_json::Value {
-    &progress["courses"]["Network traffic analysis, layers 5-7"]["lessons"]["primer"]
+    &progress["courses"]["layers-5-7"]["lessons"]["primer"]
 }
 
 /// The first lesson, as a student types it: a wrong answer with its feedback, a hint, a
@@ -401,8 +401,7 @@ fn choice_letters_and_bare_hint_work_at_a_question_prompt() {
     );
     assert!(out.contains("✔ Right! +1 point (1/8 in this lesson)"), "{out}");
     let saved = progress(home.path());
-    let first = &saved["courses"]["Network traffic analysis, layers 5-7"]["lessons"]["tls-handshake"]["questions"]
-        ["first-step"];
+    let first = &saved["courses"]["layers-5-7"]["lessons"]["tls-handshake"]["questions"]["first-step"];
     assert_eq!(first["answer"], "Hello exchange");
     assert_eq!(first["attempts"], 3);
 }
@@ -607,4 +606,31 @@ fn what_the_student_typed_is_quoted_escaped() {
             "{quoted}: {out:?} {err:?}"
         );
     }
+}
+
+/// Progress is kept under the course's id, so a new title keeps it; progress kept under
+/// the title before the course had an id moves to the id.
+#[test]
+fn progress_follows_the_course_id_not_its_title() {
+    let home = tempfile::tempdir().unwrap();
+    let old = serde_json::json!({
+        "version": 1,
+        "courses": {"Network traffic analysis, layers 5-7": {"lessons": {"primer": {
+            "questions": {"ftp-default-mode": {"answer": "active", "correct": true, "attempts": 1,
+                "hints": 0, "solution_steps": 0, "points": 1}},
+            "section": 0, "completed": false}}}}
+    });
+    std::fs::write(home.path().join("progress.json"), old.to_string()).unwrap();
+    let (out, _) = session(home.path(), "progress\nopen 1\nnext\n");
+    assert!(out.contains("1/40 points"), "{out}");
+    let saved = progress(home.path());
+    assert!(
+        saved["courses"].get("Network traffic analysis, layers 5-7").is_none(),
+        "{saved}"
+    );
+    assert_eq!(
+        primer(&saved)["questions"]["ftp-default-mode"]["correct"],
+        true,
+        "{saved}"
+    );
 }
