@@ -539,8 +539,8 @@ fn analyze_sequence(
             found |= WINDOW_UPDATE;
         }
         if seglen > 0 && rev.win_scale != -1 && not_syn_fin_rst {
-            let shift = if rev.win_scale == -2 { 0 } else { rev.win_scale as u32 };
-            let edge = rev.lastack.wrapping_add(rev.window.checked_shl(shift).unwrap_or(0));
+            // The window is kept scaled already (Wireshark keeps it raw and shifts here).
+            let edge = rev.lastack.wrapping_add(rev.window);
             if seq.wrapping_add(seglen) == edge {
                 found |= WINDOW_FULL;
             }

@@ -45,6 +45,9 @@ pub fn all_captures() -> Vec<PathBuf> {
             }
         }
     }
+    // The recorded bulk transfer the benchmark capture is built from: large windows,
+    // scaled, filled.
+    files.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/bulk.pcapng")));
     files.sort();
     files
 }
