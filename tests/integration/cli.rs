@@ -119,6 +119,28 @@ fn e_without_t_fields_prints_the_fields() {
     assert_eq!(alone.lines().nth(18), Some("19\t59338,9000"));
 }
 
+/// `http.time` runs to the frame a response is shown in (its last), not to the end of
+/// its head: values from `tshark -2` on the bundled capture.
+#[test]
+fn http_time_runs_to_the_frame_that_shows_the_response() {
+    let out = stdout_of(
+        wirelab()
+            .args([
+                "replay",
+                "-Y",
+                "http.time",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
+                "http.time",
+            ])
+            .arg(super::common::bundled("http-proxy-connect.pcapng")),
+    );
+    assert_eq!(out, "28\t0.003295800\n38\t0.002831207\n");
+}
+
 #[test]
 fn unknown_fields_and_missing_fields_are_usage_errors() {
     let output = wirelab()

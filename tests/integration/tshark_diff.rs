@@ -171,6 +171,7 @@ const APP_FIELDS: &[&str] = &[
     "http.server",
     "http.location",
     "http.request_in",
+    "http.time",
     "http.response_for.uri",
     "tls.record.content_type",
     "tls.record.opaque_type",

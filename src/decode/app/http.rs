@@ -83,6 +83,9 @@ struct Head {
     tunnel_port: Option<u16>,
     /// For a request: its method and full target, remembered when it completes.
     request: Option<(String, String)>,
+    /// For a response: where `http.time` is among the fields, and the time of its
+    /// request: the time since is taken in the frame the response is shown in.
+    time_since: Option<(usize, i64)>,
 }
 
 #[derive(Debug, Default)]
@@ -316,6 +319,7 @@ impl Conversation {
         escape_bytes(first_line, &mut info);
         info.push(' ');
         let mut fields = Vec::new();
+        let mut time_since = None;
         let headers = parsed.headers();
         let framing_headers = FramingHeaders::of(headers);
         let content_length = framing_headers
@@ -395,9 +399,10 @@ impl Conversation {
                 let method = request.as_ref().map(|r| r.method.clone()).unwrap_or_default();
                 if let Some(request) = &request {
                     keep(&mut fields, out, Field::HttpRequestIn, || Value::U(request.frame));
-                    keep(&mut fields, out, Field::HttpTime, || {
-                        Value::Time(out.rel_ns() - request.rel_ns)
-                    });
+                    if out.wants(Field::HttpTime) {
+                        time_since = Some((fields.len(), request.rel_ns));
+                        fields.push((Field::HttpTime, Value::Time(0)));
+                    }
                     keep(&mut fields, out, Field::HttpResponseForUri, || {
                         Value::Str(request.uri.clone())
                     });
@@ -455,6 +460,7 @@ impl Conversation {
             },
             tunnel_port,
             request,
+            time_since,
         };
         (head, framing)
     }
@@ -746,7 +752,10 @@ fn chunk(buf: &[u8]) -> Chunk {
 }
 
 /// Shows a completed message in the current frame.
-fn emit(head: Head, ssdp: bool, out: &mut Out) {
+fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
+    if let Some((at, request_ns)) = head.time_since {
+        head.fields[at].1 = Value::Time(out.rel_ns() - request_ns);
+    }
     let (column, media_info) = media_column(head.media.as_deref(), &head.body);
     if ssdp {
         out.message(Proto::Ssdp, "SSDP");
