@@ -235,7 +235,7 @@ fields! {
     TlsHandshakeExtensionsServerName = "tls.handshake.extensions_server_name", Str, "Server Name Indication";
     TlsHandshakeExtensionsSupportedVersion = "tls.handshake.extensions.supported_version", Hex(4), "supported_versions: offered, or chosen (0x0304 is TLS 1.3)";
     TlsHandshakeExtensionsAlpnStr = "tls.handshake.extensions_alpn_str", Str, "ALPN protocol";
-    TlsAlertMessage = "tls.alert_message", Flag, "An Alert record readable in clear";
+    TlsAlertMessage = "tls.alert_message", Flag, "An Alert record (encrypted ones too, without level and description)";
     TlsAlertMessageLevel = "tls.alert_message.level", Dec, "Alert level: 1 warning, 2 fatal";
     TlsAlertMessageDesc = "tls.alert_message.desc", Dec, "Alert description code";
     WirelabTlsStep = "wirelab.tls.step", Str, "Handshake step of the message (wirelab's own field, not in Wireshark)";

@@ -141,6 +141,26 @@ fn http_time_runs_to_the_frame_that_shows_the_response() {
     assert_eq!(out, "28\t0.003295800\n38\t0.002831207\n");
 }
 
+/// An encrypted alert is a `tls.alert_message` too (as tshark marks it): the close_notify
+/// after the handshake of the bundled TLS 1.2 capture.
+#[test]
+fn an_encrypted_alert_is_an_alert_message() {
+    let out = stdout_of(
+        wirelab()
+            .args([
+                "replay",
+                "-Y",
+                "tls.alert_message",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+            ])
+            .arg(super::common::bundled("tls12-handshake.pcapng")),
+    );
+    assert_eq!(out, "14\n");
+}
+
 #[test]
 fn unknown_fields_and_missing_fields_are_usage_errors() {
     let output = wirelab()

@@ -179,6 +179,7 @@ const APP_FIELDS: &[&str] = &[
     "tls.record.length",
     "tls.handshake.type",
     "tls.handshake.length",
+    "tls.alert_message",
     "tls.handshake.version",
     "tls.handshake.ciphersuite",
     "tls.handshake.extensions_server_name",

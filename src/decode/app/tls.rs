@@ -286,6 +286,8 @@ impl Conversation {
             }
             ALERT => {
                 if self.ccs_seen[d] || body.len() != 2 || is_tls13(self.version) {
+                    // An alert all the same (tshark marks it), its level and code hidden.
+                    out.field(Field::TlsAlertMessage, Value::Flag);
                     out.info_sep("Encrypted Alert");
                 } else {
                     out.field(Field::TlsAlertMessage, Value::Flag);
