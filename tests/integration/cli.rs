@@ -161,6 +161,20 @@ fn an_encrypted_alert_is_an_alert_message() {
     assert_eq!(out, "14\n");
 }
 
+/// SSDP's NOTIFY is no `http.request` (tshark calls it a notification), M-SEARCH is.
+#[test]
+fn a_notify_is_no_http_request() {
+    let file = data("thirdparty/eth_nbns_ssdp_multicast.pcapng");
+    let count = |filter: &str| {
+        stdout_of(wirelab().args(["replay", "-Y", filter]).arg(&file))
+            .lines()
+            .count()
+    };
+    // tshark -2: 86 requests, all M-SEARCH; 2 NOTIFY.
+    assert_eq!(count("http.request"), 1 + 86, "a header line and the requests");
+    assert_eq!(count("http.request.method == \"NOTIFY\" && !http.request"), 1 + 2);
+}
+
 #[test]
 fn unknown_fields_and_missing_fields_are_usage_errors() {
     let output = wirelab()

@@ -157,6 +157,7 @@ fn field_matches(field: &str, prefix: &str) -> bool {
 /// (`ftp.setup-frame` is left out: tshark 4.0 fills it with 0 in ways that follow its
 /// conversation bookkeeping, not the protocol.)
 const APP_FIELDS: &[&str] = &[
+    "http.request",
     "http.request.method",
     "http.request.uri",
     "http.request.version",

@@ -337,7 +337,10 @@ impl Conversation {
             Parsed::Request {
                 method, uri, version, ..
             } => {
-                keep(&mut fields, out, Field::HttpRequest, || Value::Bool(true));
+                // tshark counts NOTIFY (GENA, SSDP) a notification, not a request.
+                if method != "NOTIFY" {
+                    keep(&mut fields, out, Field::HttpRequest, || Value::Bool(true));
+                }
                 keep(&mut fields, out, Field::HttpRequestMethod, || {
                     Value::Str(method.to_string())
                 });
