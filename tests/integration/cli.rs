@@ -161,6 +161,26 @@ fn an_encrypted_alert_is_an_alert_message() {
     assert_eq!(out, "14\n");
 }
 
+/// NTLMSSP's empty strings are "NULL" in the fields, as tshark prints them.
+#[test]
+fn empty_ntlmssp_names_are_null() {
+    let out = stdout_of(
+        wirelab()
+            .args(["replay", "-Y", "ntlmssp.auth.username", "-T", "fields"])
+            .args([
+                "-e",
+                "frame.number",
+                "-e",
+                "ntlmssp.auth.domain",
+                "-e",
+                "ntlmssp.auth.username",
+            ])
+            .args(["-e", "ntlmssp.auth.hostname"])
+            .arg(data("thirdparty/eth_smb300_ntlmssp_enc.pcap")),
+    );
+    assert_eq!(out, "5\tNULL\tadministrator\tNULL\n");
+}
+
 /// SSDP's NOTIFY is no `http.request` (tshark calls it a notification), M-SEARCH is.
 #[test]
 fn a_notify_is_no_http_request() {

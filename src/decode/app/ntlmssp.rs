@@ -65,10 +65,19 @@ pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
                 );
             }
             let (domain, user) = (domain.unwrap_or_default(), user.unwrap_or_default());
-            out.str(Field::NtlmsspAuthDomain, domain.as_str());
-            out.str(Field::NtlmsspAuthUsername, user.as_str());
+            // An empty string is "NULL" in the fields (as tshark: an anonymous logon's
+            // user, a domain left out), and nothing in Info.
+            let shown = |text: &str| {
+                if text.is_empty() {
+                    "NULL".to_string()
+                } else {
+                    text.to_string()
+                }
+            };
+            out.str(Field::NtlmsspAuthDomain, shown(&domain));
+            out.str(Field::NtlmsspAuthUsername, shown(&user));
             if let Some(host) = host {
-                out.str(Field::NtlmsspAuthHostname, host);
+                out.str(Field::NtlmsspAuthHostname, shown(&host));
             }
             Some(format!("NTLMSSP_AUTH, User: {domain}\\{user}"))
         }
