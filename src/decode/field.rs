@@ -114,7 +114,7 @@ fields! {
     TcpAckRaw = "tcp.ack_raw", Dec, "TCP acknowledgement number as sent";
     TcpHdrLen = "tcp.hdr_len", Dec, "TCP header length, in bytes";
     TcpFlags = "tcp.flags", Hex(4), "TCP flags";
-    TcpFlagsNs = "tcp.flags.ns", Bool, "TCP NS/AE flag";
+    TcpFlagsAe = "tcp.flags.ae", Bool, "Accurate ECN flag (once called NS, the ECN nonce)";
     TcpFlagsCwr = "tcp.flags.cwr", Bool, "TCP congestion window reduced";
     TcpFlagsEce = "tcp.flags.ece", Bool, "TCP ECN echo";
     TcpFlagsUrg = "tcp.flags.urg", Bool, "TCP urgent";

@@ -300,7 +300,7 @@ fn inner_segment(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mu
 fn flag_fields(p: &mut Packet, flags: u16) {
     p.add_u(Field::TcpFlags, flags);
     for (field, bit) in [
-        (Field::TcpFlagsNs, 0x100),
+        (Field::TcpFlagsAe, 0x100),
         (Field::TcpFlagsCwr, 0x80),
         (Field::TcpFlagsEce, 0x40),
         (Field::TcpFlagsUrg, 0x20),

@@ -320,6 +320,7 @@ const FIELDS: &[&str] = &[
     "tcp.flags.fin",
     "tcp.flags.reset",
     "tcp.flags.push",
+    "tcp.flags.ae",
     "tcp.options.mss_val",
     "tcp.options.wscale.shift",
     "tcp.options.timestamp.tsval",
