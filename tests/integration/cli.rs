@@ -181,6 +181,17 @@ fn empty_ntlmssp_names_are_null() {
     assert_eq!(out, "5\tNULL\tadministrator\tNULL\n");
 }
 
+/// An NBSTAT answer's name has no service after it (tshark names it in NB records only).
+#[test]
+fn an_nbstat_answer_name_has_no_service() {
+    let out = stdout_of(
+        wirelab()
+            .args(["replay", "-Y", "frame.number == 55", "-T", "fields", "-e", "nbns.name"])
+            .arg(data("thirdparty/eth_nbns_netbios.pcap")),
+    );
+    assert_eq!(out, format!("*{}\n", "<00>".repeat(15)));
+}
+
 /// SSDP's NOTIFY is no `http.request` (tshark calls it a notification), M-SEARCH is.
 #[test]
 fn a_notify_is_no_http_request() {

@@ -573,8 +573,10 @@ fn resource(flavor: Flavor, msg: &[u8], at: usize, answer: bool, out: &mut Out) 
         Flavor::Dns => dns_resource(msg, &name, rrtype, class, ttl, rdata_at, rdata, out)?,
         Flavor::Nbns => {
             if out.wants(Field::NbnsName) {
+                // tshark names the suffix's service in NB records only (not NBSTAT's).
                 let text = match netbios_name(&name) {
-                    Some((t, suffix)) => format!("{t} ({})", netbios_suffix_name(suffix)),
+                    Some((t, suffix)) if rrtype == 0x20 => format!("{t} ({})", netbios_suffix_name(suffix)),
+                    Some((t, _)) => t,
                     None => name_text(&name),
                 };
                 out.str(Field::NbnsName, text);
