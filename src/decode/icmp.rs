@@ -152,6 +152,26 @@ fn icmp_code_name(t: u8, code: u8) -> Option<&'static str> {
     Some(name)
 }
 
+/// Does an echo's payload start with the time it was sent (as `ping` puts it: seconds
+/// and microseconds, big- or little-endian)? tshark's test: at most a day before the
+/// frame was captured, and fewer than a million microseconds.
+fn starts_with_timestamp(payload: &[u8], frame_ns: i64) -> bool {
+    let Some(stamp) = payload.first_chunk::<8>().filter(|_| payload.len() > 8) else {
+        return false;
+    };
+    let frame_secs = frame_ns.div_euclid(1_000_000_000) as u32;
+    let plausible = |secs: u32, usecs: u32| frame_secs.wrapping_sub(secs) < 86_400 && usecs < 1_000_000;
+    let word = |at: usize, big: bool| {
+        let bytes = [stamp[at], stamp[at + 1], stamp[at + 2], stamp[at + 3]];
+        if big {
+            u32::from_be_bytes(bytes)
+        } else {
+            u32::from_le_bytes(bytes)
+        }
+    };
+    plausible(word(0, true), word(4, true)) || plausible(word(0, false), word(4, false))
+}
+
 pub(crate) fn decode_v4(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mut Packet) {
     p.protocol = "ICMP";
     p.push_layer(Proto::Icmp, offset);
@@ -195,7 +215,13 @@ pub(crate) fn decode_v4(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo,
                     let _ = write!(info, " (request in {request})");
                 }
             }
-            data_layer(p, &data[8..], offset + 8);
+            // The sender's timestamp, when the payload starts with one, is not data.
+            let data_at = if starts_with_timestamp(&data[8..], p.ts_ns) {
+                16
+            } else {
+                8
+            };
+            data_layer(p, &data[data_at..], offset + data_at);
         }
         3 | 4 | 5 | 11 | 12 if data.len() > 8 => {
             ip::ipv4_at(ctx, &data[8..], offset + 8, p, true);

@@ -88,6 +88,11 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     let stream = ctx.decoder.udp.stream((net.src, src), (net.dst, dst), p.ts_ns);
     p.add_u(Field::UdpStream, stream);
     if net.inner {
+        // The datagram an ICMP error quotes: its payload is data, as tshark shows it.
+        let payload = &data[8..length.min(data.len()).max(8)];
+        if !payload.is_empty() && super::app::udp_payload_is_data((src, dst), payload) {
+            data_layer(p, payload, offset + 8);
+        }
         return;
     }
     p.protocol = "UDP";

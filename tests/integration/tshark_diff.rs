@@ -543,3 +543,37 @@ fn fields_match_tshark() {
         eprintln!("application field values that differ:\n{}", app_failures.join("\n"));
     }
 }
+
+/// The data ICMP carries, as tshark splits it: an echo's payload after the sender's
+/// timestamp (when it starts with one), the payload of a datagram an error quotes.
+#[test]
+fn icmp_data_matches_tshark() {
+    if !require_tshark() {
+        return;
+    }
+    let args = [
+        "-Y",
+        "icmp || icmpv6",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "data.len",
+        "-e",
+        "data.data",
+    ];
+    let mut with_data = 0;
+    for file in all_captures() {
+        let ours = stdout_of(wirelab().arg("replay").args(args).arg(&file));
+        let mut theirs_args = vec!["-2"];
+        theirs_args.extend(args);
+        let theirs = tshark(&file, &theirs_args);
+        assert_eq!(ours, theirs, "{}", file.display());
+        with_data += ours
+            .lines()
+            .filter(|l| l.split('\t').nth(1).is_some_and(|n| !n.is_empty()))
+            .count();
+    }
+    assert!(with_data > 10, "too few ICMP frames with data to compare: {with_data}");
+}

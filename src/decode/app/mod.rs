@@ -616,6 +616,14 @@ impl AppLayer {
     }
 }
 
+/// Would tshark show this UDP payload as plain data: no port of a protocol it decodes
+/// (wirelab's analyzers or `OTHER_UDP_PORTS`), and no DNS message? For datagrams an
+/// ICMP error quotes, whose analyzers are not run.
+pub(crate) fn udp_payload_is_data(ports: (u16, u16), payload: &[u8]) -> bool {
+    let known = |port: u16| matches!(port, 53 | 137 | 138 | 1900) || OTHER_UDP_PORTS.contains(&port);
+    !known(ports.0) && !known(ports.1) && !dns::looks_like_dns(payload)
+}
+
 /// The direction of a segment: towards the server when the handshake named it, else
 /// towards the lower (well-known) port.
 fn direction(server: Option<(IpAddr, u16)>, seg: &TcpSegment) -> Dir {
