@@ -457,12 +457,31 @@ impl Packet {
     /// `eth:ethertype:ip:tcp`-style list, as frame.protocols (without tshark's
     /// pseudo-layer "ethertype").
     pub fn protocols(&self) -> String {
-        let names: Vec<&str> = self
+        let layers: Vec<Proto> = self
             .layers
             .iter()
-            .filter(|l| l.proto != Proto::Frame)
-            .map(|l| l.proto.filter_name())
+            .map(|l| l.proto)
+            .filter(|&p| p != Proto::Frame)
             .collect();
+        let mut names: Vec<&str> = Vec::with_capacity(layers.len() + 2);
+        // tshark names the dissector of raw IP frames (link type 101; 228 and 229 go to
+        // IP straight), and the EtherType table each
+        // link header hands its payload through.
+        if self.linktype == LinkType::Raw {
+            names.push("raw");
+        }
+        for (i, proto) in layers.iter().enumerate() {
+            names.push(proto.filter_name());
+            let typed = matches!(proto, Proto::Eth | Proto::Sll | Proto::Vlan);
+            if typed
+                && matches!(
+                    layers.get(i + 1),
+                    Some(Proto::Ip | Proto::Ipv6 | Proto::Arp | Proto::Vlan)
+                )
+            {
+                names.push("ethertype");
+            }
+        }
         names.join(":")
     }
 }
@@ -470,6 +489,21 @@ impl Packet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frame_protocols_name_the_ethertype_table_and_raw_ip_as_tshark() {
+        let mut p = Packet::blank();
+        for (proto, at) in [(Proto::Eth, 0), (Proto::Vlan, 14), (Proto::Ip, 18), (Proto::Tcp, 38)] {
+            p.push_layer(proto, at);
+        }
+        assert_eq!(p.protocols(), "eth:ethertype:vlan:ethertype:ip:tcp");
+        let mut raw = Packet::new(1, 0, 0, 40, 40, LinkType::Raw);
+        raw.push_layer(Proto::Ip, 0);
+        assert_eq!(raw.protocols(), "raw:ip");
+        let mut ipv4 = Packet::new(1, 0, 0, 40, 40, LinkType::Ipv4);
+        ipv4.push_layer(Proto::Ip, 0);
+        assert_eq!(ipv4.protocols(), "ip");
+    }
 
     #[test]
     fn protocols_are_found_among_the_layers_left() {
