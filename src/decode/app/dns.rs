@@ -407,7 +407,7 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
     }
     out.message(proto, column);
     if msg.len() < 12 {
-        out.info("Malformed Packet");
+        out.info(super::MALFORMED);
         out.note(
             Severity::Error,
             proto,
@@ -748,7 +748,7 @@ mod message_tests {
     fn truncated_and_looping_messages_are_noted() {
         let mut t = Transactions::default();
         let short = decode(Flavor::Dns, &[0, 1, 2], &mut t);
-        assert_eq!(short.info, "Malformed Packet");
+        assert_eq!(short.info, "[Malformed Packet]");
         // One question whose name points at itself.
         let looping = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12];
         let p = decode(Flavor::Dns, &looping, &mut t);

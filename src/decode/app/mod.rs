@@ -322,6 +322,9 @@ fn post_tls_version(stream: u64, conv: &mut TcpConversation, ended: bool, scout:
 
 /// UDP ports tshark gives to protocols wirelab does not decode (mDNS, LLMNR, DHCP,
 /// NTP, NetBIOS datagrams, SNMP, ...): the DNS heuristic stays off them.
+/// What tshark appends to Info when a message cannot be dissected further.
+pub(crate) const MALFORMED: &str = "[Malformed Packet]";
+
 const OTHER_UDP_PORTS: [u16; 20] = [
     67, 68, 69, 123, 138, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 5353, 5355, 17500,
 ];

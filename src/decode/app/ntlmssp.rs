@@ -64,21 +64,19 @@ pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
                     "NTLMSSP_AUTH names fall outside the message",
                 );
             }
-            let (domain, user) = (domain.unwrap_or_default(), user.unwrap_or_default());
-            // An empty string is "NULL" in the fields (as tshark: an anonymous logon's
-            // user, a domain left out), and nothing in Info.
-            let shown = |text: &str| {
-                if text.is_empty() {
-                    "NULL".to_string()
-                } else {
-                    text.to_string()
-                }
+            // A string of length 0 is "NULL" in the fields (as tshark: an anonymous
+            // logon's user, a domain left out), and nothing in Info; one outside the
+            // message is empty.
+            let shown = |text: &Option<String>| match text.as_deref() {
+                Some("") => "NULL".to_string(),
+                other => other.unwrap_or_default().to_string(),
             };
             out.str(Field::NtlmsspAuthDomain, shown(&domain));
             out.str(Field::NtlmsspAuthUsername, shown(&user));
-            if let Some(host) = host {
+            if host.is_some() {
                 out.str(Field::NtlmsspAuthHostname, shown(&host));
             }
+            let (domain, user) = (domain.unwrap_or_default(), user.unwrap_or_default());
             Some(format!("NTLMSSP_AUTH, User: {domain}\\{user}"))
         }
         other => Some(format!("NTLMSSP message type 0x{other:08x}")),

@@ -138,7 +138,8 @@ impl Smb2State {
                 // Each SMB2 message starts the Info afresh (tshark clears the column at
                 // the first command of a chain): with several in a segment, the last shows.
                 out.clear_info();
-            } else {
+            } else if text != super::MALFORMED {
+                // tshark appends the malformed mark without a separator.
                 out.info(";");
             }
             out.info(&text);
@@ -167,7 +168,7 @@ impl Smb2State {
         let m = Msg(bytes);
         if bytes.len() < HEADER_LEN || m.u16(4) != Some(64) {
             out.note(Severity::Error, Proto::Smb2, "SMB2 header cut short or malformed");
-            text.push_str("Malformed Packet");
+            text.push_str(super::MALFORMED);
             return;
         }
         let status = m.u32(8).unwrap_or(0);
@@ -563,7 +564,7 @@ pub fn smb1(message: &[u8], out: &mut Out) {
     out.message(Proto::Smb, "SMB");
     let m = Msg(message);
     let (Some(command), Some(status), Some(flags)) = (m.u8(4), m.u32(5), m.u8(9)) else {
-        out.info_part("Malformed Packet");
+        out.info_part(super::MALFORMED);
         out.note(Severity::Error, Proto::Smb, "SMB header cut short");
         return;
     };
@@ -631,7 +632,7 @@ mod tests {
     #[test]
     fn cut_short_headers_and_bodies_are_noted_not_fatal() {
         let p = decode(&mut Smb2State::default(), &[0xfe, b'S', b'M', b'B', 64, 0]);
-        assert_eq!(p.info, "Malformed Packet");
+        assert_eq!(p.info, "[Malformed Packet]");
         let mut create = header(CREATE, false, 0, 0);
         create.extend([57, 0, 0]);
         let p = decode(&mut Smb2State::default(), &create);
