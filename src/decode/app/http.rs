@@ -813,6 +813,8 @@ fn media_column<'m>(media: Option<&'m str>, body: &[u8]) -> (&'static str, Optio
         "application/json" => ("HTTP/JSON", Some(media)),
         // The XML dissector names no media type in Info.
         m if m == "text/xml" || m == "application/xml" || m.ends_with("+xml") => ("HTTP/XML", None),
+        // tshark's XML heuristic claims an HTML body that is an XML document.
+        "text/html" if body.starts_with(b"<?xml") => ("HTTP/XML", None),
         "image/png" => ("HTTP", Some("PNG")),
         "image/gif" if body.starts_with(b"GIF89a") => ("HTTP", Some("GIF89a")),
         "image/gif" if body.starts_with(b"GIF87a") => ("HTTP", Some("GIF87a")),
