@@ -65,6 +65,9 @@ const CASES: &[(&str, &str)] = &[
     ("http-methods", r#"tcp.analysis.flags"#),
     ("http-proxy-connect", r#"http.request.method == "CONNECT""#),
     ("http-proxy-connect", r#"tls"#),
+    // What a CONNECT tunnel carries is inside HTTP, as tshark layers it.
+    ("http-proxy-connect", r#"http"#),
+    ("http-proxy-connect", r#"http && tls.handshake"#),
     ("http-proxy-connect", r#"tls.handshake.type == 1"#),
     ("tls12-handshake", "tls.handshake"),
     ("investigation", "ftp || smb2 || tls.handshake"),

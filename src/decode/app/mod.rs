@@ -129,6 +129,10 @@ impl<'p> Out<'p> {
         }
     }
 
+    pub(crate) fn packet_mut(&mut self) -> &mut Packet {
+        self.packet
+    }
+
     /// Drops the Info text reported so far in this frame (keeping analysis tags).
     pub fn clear_info(&mut self) {
         self.pending_line = None;
@@ -284,6 +288,9 @@ struct TcpConversation {
     analyzer: Analyzer,
     /// A first pass has posted the version this TLS session settled on.
     tls_posted: bool,
+    /// The conversation is an HTTP CONNECT tunnel: what it carries is inside HTTP (as
+    /// tshark layers it, so `http` keeps its frames too).
+    tunnel: bool,
 }
 
 /// Application state for one capture.
@@ -485,6 +492,7 @@ impl AppLayer {
             first_frame,
             analyzer: Analyzer::Undecided,
             tls_posted: false,
+            tunnel: false,
         });
         if seg.syn {
             // SYN goes to the server, SYN-ACK comes from it.
@@ -531,6 +539,17 @@ impl AppLayer {
                         Some(PortProtocol::Tls) | None => Analyzer::Tls(new_tls()),
                         Some(_) => Analyzer::Undecided,
                     };
+                    conv.tunnel = true;
+                }
+                true
+            }
+            Analyzer::Tls(tls) if conv.tunnel => {
+                // Inside the tunnel's HTTP layer, when a message comes of it.
+                let before = out.messages();
+                out.layer(Proto::Http);
+                tls.feed(dir, seg.delivered, out);
+                if out.messages() == before {
+                    out.packet_mut().drop_layers(Proto::Http);
                 }
                 true
             }
