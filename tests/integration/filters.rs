@@ -22,6 +22,11 @@ const CASES: &[(&str, &str)] = &[
         r#"frame contains 00:00:00:00 and not tcp contains 00:00:00:00"#,
     ),
     ("smb-logon-failures", r#"smb2 contains 4e:54:4c:4d:53:53:50"#),
+    // SMB2's security blobs: GSS-API around SPNEGO around NTLMSSP (a verifier alone is
+    // no NTLMSSP message).
+    ("smb-logon-failures", r#"gss-api && !ntlmssp"#),
+    ("smb-logon-failures", r#"spnego"#),
+    ("smb-logon-failures", r#"ntlmssp"#),
     ("name-services", r#"dns contains "wirelab""#),
     ("name-services", r#"nbns contains 20:45"#),
     ("http-methods", r#"http"#),

@@ -129,6 +129,12 @@ impl<'p> Out<'p> {
         }
     }
 
+    /// Adds a layer even when the last one is of the same protocol (a subtree tshark
+    /// names as its parent's protocol).
+    pub fn nested_layer(&mut self, proto: Proto) {
+        self.packet.push_layer(proto, self.offset);
+    }
+
     pub(crate) fn packet_mut(&mut self) -> &mut Packet {
         self.packet
     }

@@ -17,6 +17,33 @@ pub fn find(blob: &[u8]) -> Option<&[u8]> {
     Some(&blob[at..])
 }
 
+/// Decodes an SMB2 security blob: GSS-API and SPNEGO around an NTLMSSP message, or the
+/// message alone; returns the message's Info text. The layers are tshark's: a SPNEGO
+/// token's mechListMIC holds an NTLMSSP verifier, which tshark shows as NTLMSSP too
+/// (after the message, when the token has one).
+pub fn security_blob(blob: &[u8], out: &mut Out) -> Option<String> {
+    if blob.is_empty() {
+        return None;
+    }
+    if !blob.starts_with(SIGNATURE) {
+        out.layer(Proto::GssApi);
+        out.layer(Proto::Spnego);
+    }
+    let text = find(blob).and_then(|msg| decode(msg, out));
+    if has_ntlmssp_verifier(blob) {
+        out.nested_layer(Proto::NtlmsspVerifier);
+    }
+    text
+}
+
+/// Does a SPNEGO token carry a mechListMIC that is an NTLMSSP verifier (an OCTET STRING
+/// of 16 bytes starting with version 1: `a3 12 04 10 01 00 00 00`)?
+fn has_ntlmssp_verifier(token: &[u8]) -> bool {
+    token
+        .windows(8)
+        .any(|w| w == [0xa3, 0x12, 0x04, 0x10, 0x01, 0x00, 0x00, 0x00])
+}
+
 /// Decodes one message; returns its Info text (`NTLMSSP_AUTH, User: LAB\jdoe`).
 pub fn decode(msg: &[u8], out: &mut Out) -> Option<String> {
     let le32 = |at: usize| {

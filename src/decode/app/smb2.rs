@@ -271,7 +271,13 @@ impl Smb2State {
                     out.uint(Field::Smb2Dialect, m.u16(b + 36 + 2 * i)?);
                 }
             }
-            (NEGOTIATE, true) => out.uint(Field::Smb2Dialect, m.u16(b + 4)?),
+            (NEGOTIATE, true) => {
+                out.uint(Field::Smb2Dialect, m.u16(b + 4)?);
+                // The server's SPNEGO hint of the mechanisms it takes.
+                let (offset, len) = (usize::from(m.u16(b + 56)?), usize::from(m.u16(b + 58)?));
+                let blob = m.0.get(offset..offset + len).unwrap_or(&[]);
+                ntlmssp::security_blob(blob, out);
+            }
             (SESSION_SETUP, _) => {
                 let (offset, len) = if response {
                     (m.u16(b + 4)?, m.u16(b + 6)?)
@@ -281,7 +287,7 @@ impl Smb2State {
                 let blob =
                     m.0.get(usize::from(offset)..usize::from(offset) + usize::from(len))
                         .unwrap_or(&[]);
-                if let Some(ntlmssp) = ntlmssp::find(blob).and_then(|msg| ntlmssp::decode(msg, out)) {
+                if let Some(ntlmssp) = ntlmssp::security_blob(blob, out) {
                     text.push_str(", ");
                     text.push_str(&ntlmssp);
                 }
