@@ -235,6 +235,10 @@ fields! {
     TlsHandshakeExtensionsServerName = "tls.handshake.extensions_server_name", Str, "Server Name Indication";
     TlsHandshakeExtensionsSupportedVersion = "tls.handshake.extensions.supported_version", Hex(4), "supported_versions: offered, or chosen (0x0304 is TLS 1.3)";
     TlsHandshakeExtensionsAlpnStr = "tls.handshake.extensions_alpn_str", Str, "ALPN protocol";
+    TlsHandshakeCertificatesLength = "tls.handshake.certificates_length", Dec, "Length of a Certificate message's list (in clear before TLS 1.3)";
+    TlsHandshakeCertificates = "tls.handshake.certificates", Flag, "A Certificate message's list of certificates";
+    TlsHandshakeCertificateLength = "tls.handshake.certificate_length", Dec, "Length of one certificate";
+    TlsHandshakeCertificate = "tls.handshake.certificate", Bytes, "One certificate (DER), the server's first";
     TlsAlertMessage = "tls.alert_message", Flag, "An Alert record (encrypted ones too, without level and description)";
     TlsAlertMessageLevel = "tls.alert_message.level", Dec, "Alert level: 1 warning, 2 fatal";
     TlsAlertMessageDesc = "tls.alert_message.desc", Dec, "Alert description code";

@@ -178,6 +178,17 @@ fn every_lesson_answers_what_its_captures_show() {
         ("smb-auth", "guesser", "10.20.30.22"),
         ("smb-auth", "stolen-file", "payroll-november.txt"),
         ("smb-auth", "ntlm-filter", "ntlmssp.messagetype"),
+        // Right answers in other words a student may use (the spec's names, what a
+        // solution prints, a real Wireshark field).
+        ("primer", "https", "HTTP over TLS"),
+        ("smb-auth", "auth-message", "AUTHENTICATE_MESSAGE"),
+        ("smb-auth", "auth-message", "Type 3"),
+        (
+            "smb-auth",
+            "go-on-status",
+            "STATUS_MORE_PROCESSING_REQUIRED (0xc0000016)",
+        ),
+        ("tls-handshake", "certificate-filter", "tls.handshake.certificate"),
     ];
     for (lesson, id, answer) in expected {
         let lesson = course.lessons.iter().find(|l| l.id == lesson).unwrap();

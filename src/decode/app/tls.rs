@@ -390,7 +390,36 @@ impl Conversation {
             if msg_type == 1 || msg_type == 2 {
                 hello(dir, msg, out);
             }
+            if msg_type == 11 && !is_tls13(self.labelling_version()) {
+                certificates(&msg[4..], out);
+            }
         }
+    }
+}
+
+/// A Certificate message's list (TLS 1.2 and before): each certificate's length and
+/// bytes, as far as they are there.
+fn certificates(body: &[u8], out: &mut Out) {
+    let u24 = |b: &[u8]| usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2]);
+    let Some(total) = body.get(..3).map(u24) else {
+        return;
+    };
+    out.uint(Field::TlsHandshakeCertificatesLength, total as u64);
+    if total == 0 {
+        // A client without a certificate answers an empty list: no list to show.
+        return;
+    }
+    out.field(Field::TlsHandshakeCertificates, Value::Flag);
+    let mut list = &body[3..body.len().min(3 + total)];
+    while let Some(len) = list.get(..3).map(u24) {
+        let Some(certificate) = list.get(3..3 + len) else {
+            break;
+        };
+        out.uint(Field::TlsHandshakeCertificateLength, len as u64);
+        if out.wants(Field::TlsHandshakeCertificate) {
+            out.field(Field::TlsHandshakeCertificate, Value::Bytes(certificate.to_vec()));
+        }
+        list = &list[3 + len..];
     }
 }
 
