@@ -21,6 +21,9 @@ pub enum Proto {
     Icmp,
     Icmpv6,
     Data,
+    /// Text carried as it is (an HTML page, an FTP listing): Wireshark's
+    /// "Line-based text data".
+    DataTextLines,
     Http,
     Tls,
     Ftp,
@@ -58,6 +61,7 @@ impl Proto {
         Proto::Icmp,
         Proto::Icmpv6,
         Proto::Data,
+        Proto::DataTextLines,
         Proto::Http,
         Proto::Tls,
         Proto::Ftp,
@@ -98,6 +102,7 @@ impl Proto {
             Proto::Icmp => "icmp",
             Proto::Icmpv6 => "icmpv6",
             Proto::Data => "data",
+            Proto::DataTextLines => "data-text-lines",
             Proto::Http => "http",
             Proto::Tls => "tls",
             Proto::Ftp => "ftp",
@@ -133,6 +138,7 @@ impl Proto {
             Proto::Icmp => "Internet Control Message Protocol",
             Proto::Icmpv6 => "Internet Control Message Protocol v6",
             Proto::Data => "Data",
+            Proto::DataTextLines => "Line-based text data",
             Proto::Http => "Hypertext Transfer Protocol",
             Proto::Tls => "Transport Layer Security",
             Proto::Ftp => "File Transfer Protocol (FTP)",
@@ -469,11 +475,13 @@ impl Packet {
     /// `eth:ethertype:ip:tcp`-style list, as frame.protocols (without tshark's
     /// pseudo-layer "ethertype").
     pub fn protocols(&self) -> String {
+        // tshark's mailslot dissector adds no layer of its own (its filter finds it all
+        // the same).
         let layers: Vec<Proto> = self
             .layers
             .iter()
             .map(|l| l.proto)
-            .filter(|&p| p != Proto::Frame)
+            .filter(|&p| p != Proto::Frame && p != Proto::Mailslot)
             .collect();
         let mut names: Vec<&str> = Vec::with_capacity(layers.len() + 2);
         // tshark names the dissector of raw IP frames (link type 101; 228 and 229 go to

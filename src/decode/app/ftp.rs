@@ -442,6 +442,12 @@ pub struct DataChannel {
     first_frame: Option<u64>,
 }
 
+/// UTF-8 without control characters other than tab, CR and LF.
+fn is_text(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes)
+        .is_ok_and(|text| !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
+}
+
 impl DataChannel {
     /// Was the connection announced (rather than taken for one by its port)?
     pub fn announced(&self) -> bool {
@@ -459,6 +465,10 @@ impl DataChannel {
 
     pub fn segment(&mut self, payload: &[u8], expected: &Expectations, out: &mut Out) {
         out.message(Proto::FtpData, "FTP-DATA");
+        // Text (a listing, a text file) is shown as lines, as tshark does; bytes not.
+        if is_text(payload) {
+            out.layer(Proto::DataTextLines);
+        }
         let info = self.setup_frame.and_then(|f| expected.by_setup(f));
         if let Some(first) = self.first_frame {
             out.uint(Field::FtpDataSetupFrame, first);

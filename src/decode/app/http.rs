@@ -791,6 +791,16 @@ fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
     for (field, value) in head.fields {
         out.field(field, value);
     }
+    if head.body_len > 0 && !ssdp {
+        // The layer tshark hands a body to: text as lines, no media type as data.
+        match head.media.as_deref() {
+            Some(media) if is_text_lines_media(media) && !head.body.starts_with(b"<?xml") => {
+                out.layer(Proto::DataTextLines)
+            }
+            None | Some("") => out.layer(Proto::Data),
+            _ => {}
+        }
+    }
     if head.body_len > 0 {
         out.field(Field::HttpFileData, Value::Bytes(head.body));
         if head.body_len as usize > MAX_BODY_KEPT {
@@ -805,6 +815,14 @@ fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
 
 /// The Protocol column and the Info suffix tshark shows for a body's media type (the
 /// JSON and XML dissectors rename the column; image dissectors name the format).
+/// Media types tshark's line-based text dissector takes.
+fn is_text_lines_media(media: &str) -> bool {
+    matches!(
+        media,
+        "text/html" | "text/plain" | "text/css" | "application/javascript" | "application/x-javascript"
+    )
+}
+
 fn media_column<'m>(media: Option<&'m str>, body: &[u8]) -> (&'static str, Option<&'m str>) {
     let Some(media) = media.filter(|m| !m.is_empty()) else {
         return ("HTTP", None);

@@ -334,6 +334,17 @@ impl Smb2State {
                 out.uint(field, len);
                 out.uint(Field::Smb2FileOffset, offset);
             }
+            (READ, true) if m.u32(8) == Some(0) => {
+                // The bytes read, which tshark hands on as data.
+                let (offset, len) = (usize::from(m.u8(b + 2)?), m.u32(b + 4)? as usize);
+                if let Some(data) = m.0.get(offset..offset.saturating_add(len)).filter(|d| !d.is_empty()) {
+                    out.layer(Proto::Data);
+                    if out.wants(Field::DataData) {
+                        out.field(Field::DataData, Value::Bytes(data.to_vec()));
+                    }
+                    out.uint(Field::DataLen, data.len() as u64);
+                }
+            }
             (QUERY_DIRECTORY, false) => {
                 let level = m.u8(b + 2)?;
                 self.push_file(m, b + 8, text)?;
