@@ -464,6 +464,8 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
         out.uint(field, query);
     }
     if let Err(Damage(why)) = records(flavor, msg, &h, out) {
+        // tshark stops where the message does not hold what its header announced.
+        out.info(super::MALFORMED);
         out.note(Severity::Error, proto, format!("malformed {column} message: {why}"));
     }
 }
@@ -753,6 +755,11 @@ mod message_tests {
         let looping = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12];
         let p = decode(Flavor::Dns, &looping, &mut t);
         assert!(p.notes.iter().any(|n| n.message.contains("loop")), "{:?}", p.notes);
+        // Two questions announced, one there: marked as tshark marks it.
+        let mut missing = vec![0x0f, 0x15, 0x01, 0x00, 0, 2, 0, 0, 0, 0, 0, 0];
+        missing.extend(b"\x03www\x00\x00\x01\x00\x01");
+        let p = decode(Flavor::Dns, &missing, &mut t);
+        assert_eq!(p.info, "Standard query 0x0f15 A www[Malformed Packet]");
     }
 
     #[test]
