@@ -234,7 +234,9 @@ impl Smb2State {
             let before = text.len();
             let read = self.details(&m, (command, response, msg_id), pending, out, text);
             if read.is_none() {
+                // tshark stops at the field it cannot read, and says so.
                 text.truncate(before);
+                text.push_str(super::MALFORMED);
             }
             if read.is_none() && bytes.len() > HEADER_LEN {
                 // The body's fixed part is StructureSize bytes (its low bit flags a
