@@ -7,6 +7,9 @@ use super::{Dir, Out, Pending};
 use crate::decode::field::Field;
 use crate::decode::packet::{Proto, Severity};
 
+/// The longest session message whose header tshark believes (RFC 1002's 17 bits).
+const PLAUSIBLE_SESSION_MESSAGE: usize = 0x1ffff;
+
 /// The largest message accepted (SMB2 messages stay far below this).
 const MAX_MESSAGE: usize = 1 << 24;
 
@@ -15,6 +18,27 @@ pub struct Conversation {
     pending: [Pending; 2],
     lost: [bool; 2],
     smb2: Smb2State,
+}
+
+/// Do these bytes start an NBSS message, as tshark judges a header: a known type, a
+/// length in bounds, and for a session message an SMB header after it (`None`: too
+/// few bytes to tell yet).
+fn plausible_header(buf: &[u8]) -> Option<bool> {
+    let header = buf.get(..4)?;
+    let length = (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]);
+    if message_type_name(header[0]) == "Unknown" || length > MAX_MESSAGE {
+        return Some(false);
+    }
+    if header[0] != 0 {
+        return Some(true);
+    }
+    // Too short to hold an SMB header, or longer than NetBIOS allows.
+    if !(4..=PLAUSIBLE_SESSION_MESSAGE).contains(&length) {
+        return Some(false);
+    }
+    // A whole session message on SMB's ports is SMB: one that is not is taken for the
+    // middle of something else (a message still coming is believed).
+    Some(buf.len() < 4 + length || matches!(buf.get(4..8), Some([0xfc..=0xff, b'S', b'M', b'B'])))
 }
 
 fn message_type_name(message_type: u8) -> &'static str {
@@ -33,11 +57,16 @@ impl Conversation {
     pub fn feed(&mut self, dir: Dir, bytes: &[u8], out: &mut Out) {
         let d = dir as usize;
         if self.lost[d] {
-            if !bytes.is_empty() {
-                out.message(Proto::Nbss, "NBSS");
-                out.info_part("NBSS Continuation Message");
+            // tshark looks at each segment afresh: one that starts with a plausible
+            // header picks up the messages again.
+            if plausible_header(bytes) != Some(true) {
+                if !bytes.is_empty() {
+                    out.message(Proto::Nbss, "NBSS");
+                    out.info_part("NBSS Continuation Message");
+                }
+                return;
             }
-            return;
+            self.lost[d] = false;
         }
         if !self.pending[d].push(bytes) {
             self.pending[d].clear();
@@ -62,7 +91,10 @@ impl Conversation {
             }
             let message_type = buf[0];
             let length = (usize::from(buf[1]) << 16) | (usize::from(buf[2]) << 8) | usize::from(buf[3]);
-            if message_type_name(message_type) == "Unknown" || length > MAX_MESSAGE {
+            let Some(plausible) = plausible_header(buf) else {
+                break;
+            };
+            if !plausible {
                 let n = buf.len();
                 pending.consume(n);
                 self.lost[d] = true;
@@ -138,5 +170,38 @@ mod tests {
             &mut Out::new(&mut p, 0, 0),
         );
         assert_eq!(p.info, "NBSS Continuation Message");
+    }
+
+    /// Headers tshark does not believe: a session message longer than NetBIOS allows,
+    /// one too short for SMB, a whole one that holds no SMB; the next segment that
+    /// starts with a believable header picks the messages up again.
+    #[test]
+    fn unbelievable_headers_are_continuations_until_a_believable_one() {
+        let feed = |conv: &mut Conversation, frame: u64, bytes: &[u8]| {
+            let mut p = packet(frame);
+            conv.feed(Dir::ToServer, bytes, &mut Out::new(&mut p, 0, 0));
+            p.info
+        };
+        let mut conv = Conversation::default();
+        assert_eq!(
+            feed(&mut conv, 1, b"\x00\x2e\x00\x31\x00\x30\x00\x41"),
+            "NBSS Continuation Message"
+        );
+        let mut other = Conversation::default();
+        assert_eq!(feed(&mut other, 1, &[0; 9]), "NBSS Continuation Message");
+        let mut other = Conversation::default();
+        assert_eq!(
+            feed(&mut other, 1, b"\x00\x00\x00\x04abcd"),
+            "NBSS Continuation Message"
+        );
+        // A message still coming is believed: its bytes wait.
+        let mut other = Conversation::default();
+        assert_eq!(feed(&mut other, 1, b"\x00\x01\x01\x00\x00\x00\x00\x00"), "");
+        // After the garbage, an SMB1 message in a segment of its own.
+        let mut smb1 = vec![0xff, b'S', b'M', b'B', 0x72, 0, 0, 0, 0, 0x00];
+        smb1.resize(32, 0);
+        let mut framed = vec![0, 0, 0, smb1.len() as u8];
+        framed.extend(&smb1);
+        assert_eq!(feed(&mut conv, 2, &framed), "Negotiate Protocol Request");
     }
 }
