@@ -7,7 +7,8 @@ use super::{Dir, Out, Pending};
 use crate::decode::field::Field;
 use crate::decode::packet::{Proto, Severity};
 
-/// The longest session message whose header tshark believes (RFC 1002's 17 bits).
+/// The longest session message whose header tshark believes whatever follows it
+/// (RFC 1002's 17 bits); a longer one must be followed by an SMB header.
 const PLAUSIBLE_SESSION_MESSAGE: usize = 0x1ffff;
 
 /// The largest message accepted (SMB2 messages stay far below this).
@@ -32,13 +33,19 @@ fn plausible_header(buf: &[u8]) -> Option<bool> {
     if header[0] != 0 {
         return Some(true);
     }
-    // Too short to hold an SMB header, or longer than NetBIOS allows.
-    if !(4..=PLAUSIBLE_SESSION_MESSAGE).contains(&length) {
+    if length < 4 {
+        // Too short to hold an SMB header.
         return Some(false);
+    }
+    let smb = || matches!(buf.get(4..8), Some([0xfc..=0xff, b'S', b'M', b'B']));
+    if length > PLAUSIBLE_SESSION_MESSAGE {
+        // Longer than NetBIOS allows: believed for SMB sent straight over TCP 445
+        // (a large read), once its header is there to see.
+        return if buf.len() < 8 { None } else { Some(smb()) };
     }
     // A whole session message on SMB's ports is SMB: one that is not is taken for the
     // middle of something else (a message still coming is believed).
-    Some(buf.len() < 4 + length || matches!(buf.get(4..8), Some([0xfc..=0xff, b'S', b'M', b'B'])))
+    Some(buf.len() < 4 + length || smb())
 }
 
 fn message_type_name(message_type: u8) -> &'static str {
@@ -197,6 +204,15 @@ mod tests {
         // A message still coming is believed: its bytes wait.
         let mut other = Conversation::default();
         assert_eq!(feed(&mut other, 1, b"\x00\x01\x01\x00\x00\x00\x00\x00"), "");
+        // So is an SMB message longer than NetBIOS allows (a large read over TCP 445),
+        // not garbage of that length.
+        let mut large = Conversation::default();
+        assert_eq!(feed(&mut large, 1, b"\x00\x04\x93\xe0\xfeSMB@\x00"), "");
+        let mut garbage = Conversation::default();
+        assert_eq!(
+            feed(&mut garbage, 1, b"\x00\x04\x93\xe0\x00\x30\x00\x41"),
+            "NBSS Continuation Message"
+        );
         // After the garbage, an SMB1 message in a segment of its own.
         let mut smb1 = vec![0xff, b'S', b'M', b'B', 0x72, 0, 0, 0, 0, 0x00];
         smb1.resize(32, 0);
