@@ -626,10 +626,16 @@ mod tests {
     #[test]
     fn negotiate_response_names_the_dialect() {
         let mut message = header(NEGOTIATE, true, 0, 0);
+        // The fixed body (64 bytes), no security buffer.
         message.extend([65, 0, 1, 0, 0x11, 0x03]);
+        message.resize(64 + 64, 0);
         let p = decode(&mut Smb2State::default(), &message);
         assert_eq!(p.info, "Negotiate Protocol Response");
         assert_eq!(values(&p, Field::Smb2Dialect), ["0x0311"]);
+        // Cut short, as tshark marks it.
+        message.truncate(64 + 6);
+        let p = decode(&mut Smb2State::default(), &message);
+        assert_eq!(p.info, "Negotiate Protocol Response[Malformed Packet]");
     }
 
     #[test]
@@ -655,7 +661,7 @@ mod tests {
         let mut create = header(CREATE, false, 0, 0);
         create.extend([57, 0, 0]);
         let p = decode(&mut Smb2State::default(), &create);
-        assert_eq!(p.info, "Create Request");
+        assert_eq!(p.info, "Create Request[Malformed Packet]");
         assert!(p.notes.iter().any(|n| n.message.contains("cut short")));
     }
 }
