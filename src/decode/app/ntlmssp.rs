@@ -13,8 +13,14 @@ const NEGOTIATE_UNICODE: u32 = 0x0000_0001;
 /// the signature is searched for rather than the DER walked, as every wrapper keeps
 /// the message contiguous).
 pub fn find(blob: &[u8]) -> Option<&[u8]> {
-    let at = blob.windows(SIGNATURE.len()).position(|w| w == SIGNATURE)?;
+    let at = find_bytes(blob, SIGNATURE)?;
     Some(&blob[at..])
+}
+
+/// Where `needle` first starts in a short haystack: its first byte found by `memchr`,
+/// the rest compared (a `memmem` searcher costs more to build than a blob to scan).
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(needle[0], haystack).find(|&at| haystack[at..].starts_with(needle))
 }
 
 /// Decodes an SMB2 security blob: GSS-API and SPNEGO around an NTLMSSP message, or the
@@ -39,9 +45,7 @@ pub fn security_blob(blob: &[u8], out: &mut Out) -> Option<String> {
 /// Does a SPNEGO token carry a mechListMIC that is an NTLMSSP verifier (an OCTET STRING
 /// of 16 bytes starting with version 1: `a3 12 04 10 01 00 00 00`)?
 fn has_ntlmssp_verifier(token: &[u8]) -> bool {
-    token
-        .windows(8)
-        .any(|w| w == [0xa3, 0x12, 0x04, 0x10, 0x01, 0x00, 0x00, 0x00])
+    find_bytes(token, &[0xa3, 0x12, 0x04, 0x10, 0x01, 0x00, 0x00, 0x00]).is_some()
 }
 
 /// Decodes one message; returns its Info text (`NTLMSSP_AUTH, User: LAB\jdoe`).
