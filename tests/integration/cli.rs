@@ -119,25 +119,22 @@ fn e_without_t_fields_prints_the_fields() {
     assert_eq!(alone.lines().nth(18), Some("19\t59338,9000"));
 }
 
+/// What `replay FILE -Y FILTER -T fields -e FIELD...` prints.
+fn fields_where(file: &std::path::Path, filter: &str, fields: &[&str]) -> String {
+    let mut replay = wirelab();
+    replay.args(["replay", "-Y", filter, "-T", "fields"]);
+    for field in fields {
+        replay.args(["-e", field]);
+    }
+    stdout_of(replay.arg(file))
+}
+
 /// `http.time` runs to the frame a response is shown in (its last), not to the end of
 /// its head: values from `tshark -2` on the bundled capture.
 #[test]
 fn http_time_runs_to_the_frame_that_shows_the_response() {
-    let out = stdout_of(
-        wirelab()
-            .args([
-                "replay",
-                "-Y",
-                "http.time",
-                "-T",
-                "fields",
-                "-e",
-                "frame.number",
-                "-e",
-                "http.time",
-            ])
-            .arg(super::common::bundled("http-proxy-connect.pcapng")),
-    );
+    let file = super::common::bundled("http-proxy-connect.pcapng");
+    let out = fields_where(&file, "http.time", &["frame.number", "http.time"]);
     assert_eq!(out, "28\t0.003295800\n38\t0.002831207\n");
 }
 
@@ -145,50 +142,29 @@ fn http_time_runs_to_the_frame_that_shows_the_response() {
 /// after the handshake of the bundled TLS 1.2 capture.
 #[test]
 fn an_encrypted_alert_is_an_alert_message() {
-    let out = stdout_of(
-        wirelab()
-            .args([
-                "replay",
-                "-Y",
-                "tls.alert_message",
-                "-T",
-                "fields",
-                "-e",
-                "frame.number",
-            ])
-            .arg(super::common::bundled("tls12-handshake.pcapng")),
-    );
-    assert_eq!(out, "14\n");
+    let file = super::common::bundled("tls12-handshake.pcapng");
+    assert_eq!(fields_where(&file, "tls.alert_message", &["frame.number"]), "14\n");
 }
 
 /// NTLMSSP's empty strings are "NULL" in the fields, as tshark prints them.
 #[test]
 fn empty_ntlmssp_names_are_null() {
-    let out = stdout_of(
-        wirelab()
-            .args(["replay", "-Y", "ntlmssp.auth.username", "-T", "fields"])
-            .args([
-                "-e",
-                "frame.number",
-                "-e",
-                "ntlmssp.auth.domain",
-                "-e",
-                "ntlmssp.auth.username",
-            ])
-            .args(["-e", "ntlmssp.auth.hostname"])
-            .arg(data("thirdparty/eth_smb300_ntlmssp_enc.pcap")),
-    );
+    let file = data("thirdparty/eth_smb300_ntlmssp_enc.pcap");
+    let names = [
+        "frame.number",
+        "ntlmssp.auth.domain",
+        "ntlmssp.auth.username",
+        "ntlmssp.auth.hostname",
+    ];
+    let out = fields_where(&file, "ntlmssp.auth.username", &names);
     assert_eq!(out, "5\tNULL\tadministrator\tNULL\n");
 }
 
 /// An NBSTAT answer's name has no service after it (tshark names it in NB records only).
 #[test]
 fn an_nbstat_answer_name_has_no_service() {
-    let out = stdout_of(
-        wirelab()
-            .args(["replay", "-Y", "frame.number == 55", "-T", "fields", "-e", "nbns.name"])
-            .arg(data("thirdparty/eth_nbns_netbios.pcap")),
-    );
+    let file = data("thirdparty/eth_nbns_netbios.pcap");
+    let out = fields_where(&file, "frame.number == 55", &["nbns.name"]);
     assert_eq!(out, format!("*{}\n", "<00>".repeat(15)));
 }
 
