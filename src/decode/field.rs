@@ -235,6 +235,8 @@ fields! {
     TlsHandshakeExtensionsServerName = "tls.handshake.extensions_server_name", Str, "Server Name Indication";
     TlsHandshakeExtensionsSupportedVersion = "tls.handshake.extensions.supported_version", Hex(4), "supported_versions: offered, or chosen (0x0304 is TLS 1.3)";
     TlsHandshakeExtensionsAlpnStr = "tls.handshake.extensions_alpn_str", Str, "ALPN protocol";
+    UrlencodedFormKey = "urlencoded-form.key", Str, "An HTML form field's name, in a form sent as application/x-www-form-urlencoded";
+    UrlencodedFormValue = "urlencoded-form.value", Str, "An HTML form field's value (a password typed into a login form, too)";
     TlsHandshakeCertificatesLength = "tls.handshake.certificates_length", Dec, "Length of a Certificate message's list (in clear before TLS 1.3)";
     TlsHandshakeCertificates = "tls.handshake.certificates", Flag, "A Certificate message's list of certificates";
     TlsHandshakeCertificateLength = "tls.handshake.certificate_length", Dec, "Length of one certificate";

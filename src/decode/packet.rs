@@ -25,6 +25,8 @@ pub enum Proto {
     /// "Line-based text data".
     DataTextLines,
     Http,
+    /// An HTML form's fields in an HTTP body (application/x-www-form-urlencoded).
+    UrlencodedForm,
     Tls,
     Ftp,
     FtpData,
@@ -63,6 +65,7 @@ impl Proto {
         Proto::Data,
         Proto::DataTextLines,
         Proto::Http,
+        Proto::UrlencodedForm,
         Proto::Tls,
         Proto::Ftp,
         Proto::FtpData,
@@ -104,6 +107,7 @@ impl Proto {
             Proto::Data => "data",
             Proto::DataTextLines => "data-text-lines",
             Proto::Http => "http",
+            Proto::UrlencodedForm => "urlencoded-form",
             Proto::Tls => "tls",
             Proto::Ftp => "ftp",
             Proto::FtpData => "ftp-data",
@@ -140,6 +144,7 @@ impl Proto {
             Proto::Data => "Data",
             Proto::DataTextLines => "Line-based text data",
             Proto::Http => "Hypertext Transfer Protocol",
+            Proto::UrlencodedForm => "HTML Form URL Encoded",
             Proto::Tls => "Transport Layer Security",
             Proto::Ftp => "File Transfer Protocol (FTP)",
             Proto::FtpData => "FTP Data",

@@ -16,6 +16,9 @@ const CASES: &[(&str, &str)] = &[
     ("ftp-passive", r#"ftp matches "^pasv""#),
     ("ftp-passive", r#"ftp-data contains "vault""#),
     ("http-methods", r#"http contains "DAV""#),
+    // A login form's fields, password included, in clear.
+    ("http-methods", r#"urlencoded-form.value contains "Summer""#),
+    ("http-methods", r#"urlencoded-form.key == "password""#),
     ("http-methods", r#"frame matches "dav" && !http"#),
     (
         "http-methods",

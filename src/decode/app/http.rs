@@ -456,7 +456,10 @@ impl Conversation {
             media,
             body: Vec::new(),
             body_len: 0,
-            body_cap: if out.wants(Field::HttpFileData) {
+            body_cap: if out.wants(Field::HttpFileData)
+                || out.wants(Field::UrlencodedFormKey)
+                || out.wants(Field::UrlencodedFormValue)
+            {
                 MAX_BODY_KEPT
             } else {
                 BODY_SNIFFED
@@ -798,6 +801,7 @@ fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
                 out.layer(Proto::DataTextLines)
             }
             None | Some("") => out.layer(Proto::Data),
+            Some("application/x-www-form-urlencoded") => form_fields(&head.body, out),
             _ => {}
         }
     }
@@ -815,6 +819,42 @@ fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
 
 /// The Protocol column and the Info suffix tshark shows for a body's media type (the
 /// JSON and XML dissectors rename the column; image dissectors name the format).
+/// An HTML form's fields (`user=jdoe&password=...`), decoded as tshark shows them: `+`
+/// as a space, `%XX` as its byte.
+fn form_fields(body: &[u8], out: &mut Out) {
+    out.layer(Proto::UrlencodedForm);
+    if !out.wants(Field::UrlencodedFormKey) && !out.wants(Field::UrlencodedFormValue) {
+        return;
+    }
+    for pair in body.split(|&b| b == b'&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &b""[..]),
+        };
+        out.str(Field::UrlencodedFormKey, lossy(&percent_decoded(key)).into_owned());
+        out.str(Field::UrlencodedFormValue, lossy(&percent_decoded(value)).into_owned());
+    }
+}
+
+fn percent_decoded(text: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::with_capacity(text.len());
+    let mut at = 0;
+    while at < text.len() {
+        let hex = text.get(at + 1..at + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (text[at], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                at += 3;
+                continue;
+            }
+            (b'+', _) => decoded.push(b' '),
+            (byte, _) => decoded.push(byte),
+        }
+        at += 1;
+    }
+    decoded
+}
+
 /// Media types tshark's line-based text dissector takes.
 fn is_text_lines_media(media: &str) -> bool {
     matches!(
@@ -866,6 +906,13 @@ fn continuation(out: &mut Out) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn form_values_are_decoded_as_tshark_shows_them() {
+        assert_eq!(percent_decoded(b"Summer2026%21+x"), b"Summer2026! x");
+        // A % without two hex digits stays as it is.
+        assert_eq!(percent_decoded(b"50%+%zz%4"), b"50% %zz%4");
+    }
+
     use super::*;
 
     /// Heads with up to 128 headers read alike whether or not they fit the first room
