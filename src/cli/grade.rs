@@ -10,6 +10,7 @@ use crate::grade::report::{self, Failed};
 use crate::grade::submission::{self, Submission};
 use crate::grade::{grade_submission, lessons_for, Report};
 use crate::lesson::answer::Library;
+use crate::lesson::{Course, Lesson};
 
 #[derive(Debug, clap::Args)]
 pub struct GradeArgs {
@@ -54,19 +55,35 @@ pub struct TemplateArgs {
     pub course: Option<PathBuf>,
 }
 
-fn read_submission(path: &Path, lesson: Option<&String>) -> Result<Submission, String> {
+/// Reads an answers file for `lesson` (an id of the course: `--lesson`, resolved), or
+/// for whatever it says.
+fn read_submission(path: &Path, lesson: Option<&str>) -> Result<Submission, String> {
     let name = path.display().to_string();
     let text = crate::read_small_text(path, crate::lesson::yaml::MAX_FILE)
         .map_err(|e| format!("{name}: {}", crate::io_error_text(&e)))?;
-    let mut sub = submission::parse(&name, &text)
+    let mut sub = submission::parse(&name, &text, lesson)
         .map_err(|e| format!("{name}:{}:{}: {}", e.pos.line, e.pos.column, e.message))?;
-    if let Some(lesson) = lesson {
-        match &sub.lesson {
-            Some(own) if own != lesson => return Err(format!("{name}: answers lesson '{own}', not '{lesson}'")),
-            _ => sub.lesson = Some(lesson.clone()),
-        }
+    if let (Some(lesson), None) = (lesson, &sub.lesson) {
+        // A whole-course file: the lesson's answers out of it.
+        sub.pick_lesson(lesson);
     }
     Ok(sub)
+}
+
+/// [`read_submission`] and the lessons it answers; errors name the file.
+fn graded_lessons<'c>(
+    course: &'c Course,
+    path: &Path,
+    lesson: Option<&str>,
+) -> Result<(Submission, Vec<&'c Lesson>), String> {
+    let mut submission = read_submission(path, lesson)?;
+    let lessons = lessons_for(course, &mut submission).map_err(|e| format!("{}:{e}", path.display()))?;
+    if let (Some(wanted), Some(own)) = (lesson, &submission.lesson) {
+        if own != wanted {
+            return Err(format!("{}: answers lesson '{own}', not '{wanted}'", path.display()));
+        }
+    }
+    Ok((submission, lessons))
 }
 
 pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
@@ -74,9 +91,16 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
     // Every capture the course's questions use, decoded once for the whole run.
     let library = Library::for_questions(&source.captures(), course.lessons.iter().flat_map(|l| &l.questions));
     let passes = |r: &Report| r.all_correct() || args.pass_mark.is_some_and(|mark| r.score >= mark);
+    // `--lesson` by id or number, as everywhere else.
+    let lesson = match &args.lesson {
+        Some(which) => match course.lesson_index(which) {
+            Some(index) => Some(course.lessons[index].id.as_str()),
+            None => bail!("{}", course.no_such_lesson(which)),
+        },
+        None => None,
+    };
     if let Some(file) = &args.file {
-        let submission = read_submission(file, args.lesson.as_ref()).map_err(anyhow::Error::msg)?;
-        let lessons = lessons_for(&course, &submission).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let (submission, lessons) = graded_lessons(&course, file, lesson).map_err(anyhow::Error::msg)?;
         let report = grade_submission(&lessons, &submission, &library, args.reveal);
         let bytes = match args.format {
             GradeFormat::Text => report::text::render(&report),
@@ -130,8 +154,7 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
                                 file: path.display().to_string(),
                                 message,
                             };
-                            let submission = read_submission(path, args.lesson.as_ref()).map_err(failed)?;
-                            let lessons = lessons_for(course, &submission).map_err(failed)?;
+                            let (submission, lessons) = graded_lessons(course, path, lesson).map_err(failed)?;
                             Ok(grade_submission(&lessons, &submission, library, args.reveal))
                         })
                         .collect::<Vec<_>>()

@@ -73,7 +73,7 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Read the course: the list of lessons, or one lesson with its questions
     Read(read::ReadArgs),
-    /// Grade answer files: text, JSON, JUnit XML, TAP or CSV; exit 0 all right, 1 not
+    /// Grade answer files: text, JSON, JUnit XML, TAP or CSV; exit 0 all right, 1 not, 2 unusable
     Grade(grade::GradeArgs),
     /// Print a blank answers file for a lesson
     AnswersTemplate(grade::TemplateArgs),

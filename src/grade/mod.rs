@@ -62,16 +62,34 @@ impl Report {
     }
 }
 
-/// The lessons a submission answers.
-pub fn lessons_for<'c>(course: &'c Course, submission: &Submission) -> Result<Vec<&'c Lesson>, String> {
-    match &submission.lesson {
-        Some(id) => course
-            .lessons
-            .iter()
-            .find(|l| l.id == *id)
-            .map(|l| vec![l])
-            .ok_or_else(|| format!("no lesson '{id}' in the course")),
-        None => Ok(course.lessons.iter().collect()),
+/// The lessons a submission answers. A lesson the file names by its number in the
+/// course (`lesson: 4`, as `read 4` takes it) is filed under its id. The error says
+/// where the file names a lesson the course does not have.
+pub fn lessons_for<'c>(course: &'c Course, submission: &mut Submission) -> Result<Vec<&'c Lesson>, String> {
+    let no_such = |which: &str, submission: &Submission| {
+        let at = submission
+            .lesson_pos
+            .filter(|_| submission.lesson.as_deref() == Some(which))
+            .map_or(String::new(), |pos| format!("{}:{}: ", pos.line, pos.column));
+        format!("{at}{}", course.no_such_lesson(which))
+    };
+    match submission.lesson.clone() {
+        Some(which) => {
+            let index = course.lesson_index(&which).ok_or_else(|| no_such(&which, submission))?;
+            let lesson = &course.lessons[index];
+            submission.rename_lesson(&which, &lesson.id);
+            Ok(vec![lesson])
+        }
+        None => {
+            // Answers grouped under a number go to that lesson too; under a name the
+            // course does not have, they are noted as answers to unknown questions.
+            for which in submission.lessons() {
+                if let Some(index) = course.lesson_index(&which) {
+                    submission.rename_lesson(&which, &course.lessons[index].id);
+                }
+            }
+            Ok(course.lessons.iter().collect())
+        }
     }
 }
 

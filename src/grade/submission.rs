@@ -25,6 +25,8 @@ pub enum Given {
 pub struct Submission {
     pub file: String,
     pub lesson: Option<String>,
+    /// Where the file names its lesson (`lesson:`), for messages about it.
+    pub lesson_pos: Option<Pos>,
     pub student: Option<String>,
     /// (lesson id, question id, answer)
     answers: Vec<(String, String, Given)>,
@@ -40,6 +42,37 @@ impl Submission {
 
     pub fn keys(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.answers.iter().map(|(l, q, _)| (l.clone(), q.clone()))
+    }
+
+    /// Files the answers of lesson `from` (as the file wrote it: an id or a number)
+    /// under the lesson id `to`.
+    pub fn rename_lesson(&mut self, from: &str, to: &str) {
+        for (lesson, _, _) in &mut self.answers {
+            if lesson == from {
+                *lesson = to.to_string();
+            }
+        }
+        if self.lesson.as_deref() == Some(from) {
+            self.lesson = Some(to.to_string());
+        }
+    }
+
+    /// The lessons the answers are grouped under, in the file's order, each once.
+    pub fn lessons(&self) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for (lesson, _, _) in &self.answers {
+            if !seen.contains(lesson) {
+                seen.push(lesson.clone());
+            }
+        }
+        seen
+    }
+
+    /// Keeps only the answers to lesson `id` of a whole-course file, and grades it as
+    /// that lesson's file.
+    pub fn pick_lesson(&mut self, id: &str) {
+        self.answers.retain(|(lesson, _, _)| lesson == id);
+        self.lesson = Some(id.to_string());
     }
 }
 
@@ -71,7 +104,10 @@ fn given(node: &Node) -> Given {
     }
 }
 
-pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
+/// Reads an answers file. `default_lesson` is the lesson its answers are for when it
+/// does not say (`grade --lesson`): its answers then map question ids to answers, unless
+/// every one of them is a mapping (a whole-course file, answers grouped by lesson).
+pub fn parse(file: &str, source: &str, default_lesson: Option<&str>) -> Result<Submission, Unusable> {
     let root = yaml::parse(source).map_err(|e| unusable(e.pos, e.message))?;
     let Node::Map { entries, .. } = &root else {
         return Err(unusable(
@@ -111,7 +147,8 @@ pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
             Some(other) => Err(unusable(other.pos(), format!("{key} must be a value"))),
         }
     };
-    let lesson = text_of("lesson")?;
+    let lesson_pos = root.get("lesson").map(Node::pos);
+    let mut lesson = text_of("lesson")?;
     // The template's `student: ""` left as it is names no one.
     let student = text_of("student")?.filter(|s| !s.trim().is_empty());
     let Some(answers_node) = root.get("answers") else {
@@ -124,6 +161,10 @@ pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
     else {
         return Err(unusable(answers_node.pos(), "answers must map question ids to answers"));
     };
+    let grouped = !answer_entries.is_empty() && answer_entries.iter().all(|(_, v)| matches!(v, Node::Map { .. }));
+    if lesson.is_none() && !grouped {
+        lesson = default_lesson.map(str::to_string);
+    }
     let mut answers = Vec::new();
     match &lesson {
         Some(lesson) => {
@@ -154,6 +195,7 @@ pub fn parse(file: &str, source: &str) -> Result<Submission, Unusable> {
     Ok(Submission {
         file: file.to_string(),
         lesson,
+        lesson_pos,
         student,
         answers,
     })
@@ -240,7 +282,7 @@ mod tests {
         let lesson = crate::lesson::load::lesson("t.yaml", yaml, &mut problems).expect("loads");
         let template = template(&lesson, "wirelab grade FILE");
         assert!(!template.contains('\x1b'), "{template}");
-        let sub = parse("t.yaml", &template).expect("the template parses");
+        let sub = parse("t.yaml", &template, None).expect("the template parses");
         for q in &lesson.questions {
             assert_eq!(
                 sub.answer("odd: lesson", &q.id),
@@ -256,6 +298,7 @@ mod tests {
         let s = parse(
             "a.yaml",
             "format_version: 1\nlesson: primer\nanswers:\n  ftp-ports: [20, 21]\n  smb-port: 0x1bd\n",
+            None,
         )
         .unwrap();
         assert_eq!(s.answer("primer", "ftp-ports"), Some(&Given::Text("20 21".into())));
@@ -263,19 +306,48 @@ mod tests {
         let json = parse(
             "a.json",
             r#"{"format_version": 1, "answers": {"primer": {"http-get": "GET"}}}"#,
+            None,
         )
         .unwrap();
         assert_eq!(json.answer("primer", "http-get"), Some(&Given::Text("GET".into())));
-        let odd = parse("a.yaml", "format_version: 1\nlesson: x\nanswers:\n  q: {a: 1}\n").unwrap();
+        let odd = parse("a.yaml", "format_version: 1\nlesson: x\nanswers:\n  q: {a: 1}\n", None).unwrap();
         assert!(matches!(odd.answer("x", "q"), Some(Given::Invalid(_))));
     }
 
     #[test]
+    fn a_file_without_its_lesson_takes_the_one_given() {
+        let flat = "format_version: 1\nanswers:\n  default-mode: active\n";
+        assert!(
+            parse("a.yaml", flat, None).is_err(),
+            "without a lesson, answers are grouped"
+        );
+        let s = parse("a.yaml", flat, Some("ftp-modes")).unwrap();
+        assert_eq!(s.lesson.as_deref(), Some("ftp-modes"));
+        assert_eq!(
+            s.answer("ftp-modes", "default-mode"),
+            Some(&Given::Text("active".into()))
+        );
+        // A whole-course file stays grouped: the caller picks the lesson out of it.
+        let course = "format_version: 1\nanswers:\n  ftp-modes: {default-mode: active}\n  primer: {q: x}\n";
+        let mut s = parse("a.yaml", course, Some("ftp-modes")).unwrap();
+        assert_eq!(s.lesson, None);
+        s.pick_lesson("ftp-modes");
+        assert_eq!(s.keys().count(), 1);
+        assert_eq!(
+            s.answer("ftp-modes", "default-mode"),
+            Some(&Given::Text("active".into()))
+        );
+        // Which lesson the file names, and where.
+        let named = parse("a.yaml", "format_version: 1\nlesson: nope\nanswers: {}\n", None).unwrap();
+        assert_eq!(named.lesson_pos.map(|p| (p.line, p.column)), Some((2, 9)));
+    }
+
+    #[test]
     fn unusable_files_say_where() {
-        let err = parse("a.yaml", "format_version: 1\nlesson: x\nanswer:\n  q: 1\n").unwrap_err();
+        let err = parse("a.yaml", "format_version: 1\nlesson: x\nanswer:\n  q: 1\n", None).unwrap_err();
         assert_eq!(err.pos.line, 3);
-        assert!(parse("a.yaml", "just text").is_err());
-        assert!(parse("a.yaml", "format_version: 2\nanswers: {}\n")
+        assert!(parse("a.yaml", "just text", None).is_err());
+        assert!(parse("a.yaml", "format_version: 2\nanswers: {}\n", None)
             .unwrap_err()
             .message
             .contains("newer"));

@@ -224,6 +224,68 @@ fn a_template_has_every_question_and_grades_as_unanswered() {
 }
 
 #[test]
+fn the_lesson_is_given_on_the_command_line_or_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    // A file that does not say its lesson, answers as in a lesson's file.
+    let bare = write("bare.yaml", "format_version: 1\nanswers:\n  default-mode: active\n");
+    for which in ["ftp-modes", "4"] {
+        let (code, out, err) = grade(&[&bare, "--lesson", which]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            out.contains("✔ ftp-modes/default-mode") && out.ends_with("score: 1/8\n"),
+            "{out}"
+        );
+    }
+    let (code, _, err) = grade(&[&bare, "--lesson", "9"]);
+    assert_eq!((code, err.contains("no lesson '9' in the course")), (2, true), "{err}");
+    // A lesson named by its number in the file, as `read 4` names it.
+    let numbered = write(
+        "numbered.yaml",
+        "format_version: 1\nlesson: 4\nanswers:\n  default-mode: active\n",
+    );
+    let (_, out, _) = grade(&[&numbered]);
+    assert!(out.contains("✔ ftp-modes/default-mode"), "{out}");
+    let (code, _, err) = grade(&[&numbered, "--lesson", "primer"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("answers lesson 'ftp-modes', not 'primer'"), "{err}");
+    // One lesson out of a whole-course file: no notes about the other lessons' answers.
+    let course = write(
+        "course.yaml",
+        "format_version: 1\nanswers:\n  ftp-modes: {default-mode: active}\n  primer: {ftp-ports: 20 21}\n",
+    );
+    let (_, out, _) = grade(&[&course, "--lesson", "ftp-modes", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (report["scope"].as_str(), report["score"].as_u64()),
+        (Some("ftp-modes"), Some(1))
+    );
+    assert_eq!(report["notes"], serde_json::json!([]), "{out}");
+    // A lesson the course does not have: in a batch, the file and the line that names it.
+    let batch = tempfile::tempdir().unwrap();
+    std::fs::write(
+        batch.path().join("a.yaml"),
+        "format_version: 1\nlesson: nope\nanswers:\n  x: y\n",
+    )
+    .unwrap();
+    std::fs::copy(data("answers/primer-page.yaml"), batch.path().join("b.yaml")).unwrap();
+    let output = wirelab()
+        .args(["grade", "--submissions"])
+        .arg(batch.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("a.yaml:2:9: no lesson 'nope' in the course (lessons: primer,"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_whole_course_submission_is_graded_across_lessons() {
     let (code, out, _) = grade(&["tests/data/answers/course-partial.yaml", "--format", "json"]);
     assert_eq!(code, 1, "most questions are unanswered");
