@@ -9,7 +9,6 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::capture::CaptureReader;
 use crate::decode::single_pass::{Decoded, Options, SinglePass};
 use crate::decode::{Decoder, Field, Packet, Value};
 use crate::export::{ftp_name, http_name, UniqueNames};
@@ -47,7 +46,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         reopen: Some(super::reopen(&args.file)),
         ..Options::default()
     };
-    let mut packets = SinglePass::new(CaptureReader::open(&args.file)?, Decoder::new().deferring(), options);
+    let mut packets = SinglePass::new(super::open_capture(&args.file)?, Decoder::new().deferring(), options);
     let mut names = UniqueNames::default();
     let mut ftp: HashMap<u64, Written> = HashMap::new();
     let mut written: Vec<(PathBuf, u64, String)> = Vec::new();

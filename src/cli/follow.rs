@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::bail;
 
 use super::{flush, stdout_writer, use_color, write_all, ColorChoice};
-use crate::capture::CaptureReader;
 use crate::decode::{Decoder, Field, Value};
 use crate::view::follow::{Follow, Mode};
 
@@ -46,7 +45,7 @@ pub fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
     } else {
         ("tcp", Field::TcpStream, Field::TcpPort)
     };
-    let mut reader = CaptureReader::open(&args.file)?;
+    let mut reader = super::open_capture(&args.file)?;
     let mut decoder = Decoder::new();
     let mut follow = Follow::new(mode, use_color(args.color));
     let mut out = stdout_writer();

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::capture::CaptureReader;
+use crate::capture::{BoxedReader, CaptureError, CaptureReader};
 use crate::decode::single_pass::{self, End, SinglePass};
 use crate::decode::{Decoder, Field};
 use crate::filter::Filter;
@@ -385,7 +385,7 @@ fn replay(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             sharded::Sharded::Unfinished { through } => listed_through = through,
         }
     }
-    let reader = CaptureReader::open(&args.file)?;
+    let reader = open_capture(&args.file)?;
     let options = single_pass::Options {
         limit,
         with_bytes: args.hex,
@@ -510,7 +510,31 @@ fn finish_list(frames: u64, end: End, out: &mut dyn Write, rest: &[u8]) -> anyho
 /// Opens `file` again from its start (for a first pass a single pass may need).
 pub(crate) fn reopen(file: &Path) -> single_pass::Reopen {
     let file = file.to_path_buf();
-    Box::new(move || CaptureReader::open_boxed(&file))
+    Box::new(move || open_capture(&file))
+}
+
+/// The capture at `path`, or, when there is no such file, the bundled capture it names
+/// (`ftp-passive.pcapng` or `captures/ftp-passive.pcapng`, as the lessons write their
+/// commands): so a lesson's commands work wherever wirelab is installed.
+pub(crate) fn open_capture(path: &Path) -> Result<BoxedReader, CaptureError> {
+    match CaptureReader::open_boxed(path) {
+        Err(e) if !path.exists() => match bundled_capture(path) {
+            Some(bytes) => CaptureReader::new(Box::new(io::Cursor::new(bytes)), &path.display().to_string()),
+            None => Err(e),
+        },
+        opened => opened,
+    }
+}
+
+/// The bundled capture a path names: its bare name, or its name under `captures/`.
+fn bundled_capture(path: &Path) -> Option<&'static [u8]> {
+    let parts: Vec<_> = path.components().collect();
+    let name = match parts.as_slice() {
+        [std::path::Component::Normal(name)] => name,
+        [std::path::Component::Normal(dir), std::path::Component::Normal(name)] if *dir == "captures" => name,
+        _ => return None,
+    };
+    crate::lesson::bundled::capture(name.to_str()?)
 }
 
 /// Prints a command's output, then the damage that cut the capture short (on stderr).
@@ -543,7 +567,7 @@ pub(crate) fn read_packets(
         reopen: Some(reopen(file)),
         ..single_pass::Options::default()
     };
-    let mut packets = SinglePass::new(CaptureReader::open(file)?, Decoder::new().deferring(), options);
+    let mut packets = SinglePass::new(open_capture(file)?, Decoder::new().deferring(), options);
     let mut shown_progress = 0;
     while let Some(packet) = packets.next() {
         if filter.as_ref().is_none_or(|f| f.matches(packet)) && !each(packet) {

@@ -44,18 +44,32 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
     let captures = &library;
     for section in &lesson.sections {
         if let Some(replay) = &section.replay {
-            // The file must be there and be a capture (its header is read).
-            let opened = source.open(&replay.capture).and_then(|input| {
-                crate::capture::CaptureReader::new(input, &replay.capture)
-                    .map(drop)
-                    .map_err(|e| e.located())
-            });
-            if let Err(e) = opened {
+            // The file must be there and be a capture; damage after some frames is
+            // pointed out (students see the frames before it, and a note).
+            let opened = source
+                .open(&replay.capture)
+                .and_then(|input| crate::capture::CaptureReader::new(input, &replay.capture).map_err(|e| e.located()));
+            let problem = match opened {
+                Err(e) => Some((Severity::Error, e)),
+                Ok(mut reader) => loop {
+                    match reader.next_frame() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break None,
+                        Err(e) => {
+                            break Some((
+                                Severity::Warning,
+                                format!("{} (students see only the frames before it)", e.located()),
+                            ))
+                        }
+                    }
+                },
+            };
+            if let Some((severity, e)) = problem {
                 push(
                     problems,
                     lesson,
                     replay.capture_pos,
-                    Severity::Error,
+                    severity,
                     format!("capture {}: {e}", replay.capture),
                 );
             }

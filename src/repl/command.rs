@@ -44,8 +44,8 @@ pub const COMMANDS: &[(&str, &[&str], &str, &str)] = &[
     (
         "replay",
         &["rp"],
-        "replay [CAPTURE] [-Y FILTER] [--annotate]",
-        "show a capture's packets (the section's, by default)",
+        "replay [CAPTURE] [-Y FILTER] [-e FIELD]",
+        "show a capture's packets (the section's, by default); -e FIELD (repeatable, -T fields optional) shows field values instead, --annotate explains each packet",
     ),
     ("more", &["m"], "more", "the next page of the last replay"),
     (
@@ -95,6 +95,8 @@ pub enum Command {
     Replay {
         capture: Option<String>,
         filter: Option<String>,
+        /// `-e FIELD`s (with `-T fields` or alone): their values instead of the list.
+        fields: Vec<String>,
         annotate: bool,
     },
     More,
@@ -136,7 +138,11 @@ pub fn parse(line: &str) -> Result<Command, String> {
     if line.is_empty() {
         return Ok(Command::Empty);
     }
-    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let (mut word, mut rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    // A command pasted from a lesson's solution, as a shell takes it.
+    if word == "wirelab" && !rest.trim().is_empty() {
+        (word, rest) = rest.trim().split_once(char::is_whitespace).unwrap_or((rest.trim(), ""));
+    }
     let rest = rest.trim();
     let Some(name) = canonical(word) else {
         let names = COMMANDS.iter().map(|(n, _, _, _)| *n);
@@ -175,37 +181,124 @@ pub fn parse(line: &str) -> Result<Command, String> {
     })
 }
 
-/// `replay [CAPTURE] [-Y FILTER...] [--annotate]`: the filter is everything after -Y
-/// (up to --annotate), so it needs no quotes.
+/// `replay [CAPTURE] [-Y FILTER...] [-T fields -e FIELD...] [--annotate]`: the filter
+/// runs up to the next option, so it needs no quotes. A word outside quotes that starts
+/// with `-` and a letter is an option (no filter has such a word).
 fn replay(rest: &str) -> Result<Command, String> {
-    let mut annotate = false;
-    let mut rest = rest.to_string();
-    if let Some(at) = rest.find("--annotate") {
-        annotate = true;
-        rest.replace_range(at..at + "--annotate".len(), "");
-    }
-    let (before, filter) = match rest.find("-Y") {
-        Some(at) => {
-            // Quotes a shell would need are allowed around the whole filter, in a pair
-            // (a filter that is one string in double quotes could not be valid anyway).
-            let text = rest[at + 2..].trim();
-            let text = ['\'', '"']
-                .iter()
-                .find_map(|&q| text.strip_prefix(q).and_then(|t| t.strip_suffix(q)))
-                .unwrap_or(text);
-            if text.trim().is_empty() {
-                return Err(format!("{}: -Y needs a filter", usage("replay")));
-            }
-            (rest[..at].trim().to_string(), Some(text.to_string()))
-        }
-        None => (rest.trim().to_string(), None),
+    let words = words(rest);
+    let is_option = |w: &(usize, usize)| {
+        let word = &rest[w.0..w.1];
+        let body = word.strip_prefix("--").or_else(|| word.strip_prefix('-'));
+        body.is_some_and(|b| b.starts_with(|c: char| c.is_ascii_alphabetic()))
     };
-    let capture = (!before.is_empty()).then_some(before);
+    let (mut capture, mut filter, mut fields, mut annotate) = (None, None, Vec::new(), false);
+    let mut i = 0;
+    while i < words.len() {
+        let (start, end) = words[i];
+        let word = &rest[start..end];
+        if !is_option(&words[i]) {
+            // Words before the first option name the capture.
+            if capture.is_some() || filter.is_some() || !fields.is_empty() || annotate {
+                return Err(format!(
+                    "{}: '{}' is out of place",
+                    usage("replay"),
+                    escaped(word.as_bytes())
+                ));
+            }
+            let last = words[i..].iter().position(is_option).map_or(words.len(), |n| i + n);
+            capture = Some(rest[start..words[last - 1].1].to_string());
+            i = last;
+            continue;
+        }
+        let value = words.get(i + 1).filter(|w| !is_option(w)).map(|w| &rest[w.0..w.1]);
+        match word {
+            "-Y" => {
+                let last = words[i + 1..]
+                    .iter()
+                    .position(is_option)
+                    .map_or(words.len(), |n| i + 1 + n);
+                let text = if last > i + 1 {
+                    rest[words[i + 1].0..words[last - 1].1].trim()
+                } else {
+                    ""
+                };
+                // Quotes a shell would need are allowed around the whole filter, in a pair
+                // (a filter that is one string in double quotes could not be valid anyway).
+                let text = ['\'', '"']
+                    .iter()
+                    .find_map(|&q| text.strip_prefix(q).and_then(|t| t.strip_suffix(q)))
+                    .unwrap_or(text);
+                if text.trim().is_empty() {
+                    return Err(format!("{}: -Y needs a filter", usage("replay")));
+                }
+                filter = Some(text.to_string());
+                i = last;
+                continue;
+            }
+            "-T" => match value {
+                Some("fields") => {}
+                Some(other) => {
+                    return Err(format!(
+                        "-T {}: the REPL shows the packet list or, with -T fields, field values; \
+                         for other formats run wirelab replay in a shell",
+                        escaped(other.as_bytes())
+                    ))
+                }
+                None => return Err(format!("{}: -T needs fields", usage("replay"))),
+            },
+            "-e" => match value {
+                Some(field) => fields.push(field.to_string()),
+                None => return Err(format!("{}: -e needs a field name", usage("replay"))),
+            },
+            "--annotate" => {
+                annotate = true;
+                i += 1;
+                continue;
+            }
+            other => {
+                return Err(format!(
+                    "unknown option {}; {} (wirelab replay in a shell takes every option)",
+                    escaped(other.as_bytes()),
+                    usage("replay")
+                ))
+            }
+        }
+        i += 2;
+    }
     Ok(Command::Replay {
         capture,
         filter,
+        fields,
         annotate,
     })
+}
+
+/// The byte ranges of the words of `text`, split at whitespace outside quotes (a quote
+/// without its pair runs to the end).
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let (mut start, mut quote) = (None, None);
+    for (at, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    words.push((s, at));
+                }
+            }
+            None => {
+                start.get_or_insert(at);
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text.len()));
+    }
+    words
 }
 
 #[cfg(test)]
@@ -223,6 +316,7 @@ mod tests {
             Ok(Command::Replay {
                 capture: Some("ftp-passive.pcapng".into()),
                 filter: Some("ftp.request.command == \"RETR\"".into()),
+                fields: vec![],
                 annotate: true
             })
         );
@@ -231,9 +325,33 @@ mod tests {
             Ok(Command::Replay {
                 capture: None,
                 filter: None,
+                fields: vec![],
                 annotate: false
             })
         );
+        // A lesson's solution pasted as it is written for a shell.
+        assert_eq!(
+            parse(
+                "wirelab replay captures/smb.pcapng -Y 'smb2.flags.response == 0' -T fields -e tcp.dstport -e ip.src"
+            ),
+            Ok(Command::Replay {
+                capture: Some("captures/smb.pcapng".into()),
+                filter: Some("smb2.flags.response == 0".into()),
+                fields: vec!["tcp.dstport".into(), "ip.src".into()],
+                annotate: false
+            })
+        );
+        // Words inside a filter's strings are not options; a negative number is no option.
+        let Ok(Command::Replay { filter, annotate, .. }) =
+            parse("replay -Y http.user_agent contains \"curl -v --x\" || tcp.window_size_scalefactor == -1 --annotate")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            filter.as_deref(),
+            Some("http.user_agent contains \"curl -v --x\" || tcp.window_size_scalefactor == -1")
+        );
+        assert!(annotate);
     }
 
     #[test]
@@ -246,8 +364,22 @@ mod tests {
         assert_eq!(parse("answer two x").unwrap_err(), "usage: answer N TEXT");
         assert_eq!(
             parse("replay -Y").unwrap_err(),
-            "usage: replay [CAPTURE] [-Y FILTER] [--annotate]: -Y needs a filter"
+            "usage: replay [CAPTURE] [-Y FILTER] [-e FIELD]: -Y needs a filter"
         );
+        // Options the REPL does not take are named, never taken for a capture or a filter.
+        for line in [
+            "replay -c 3",
+            "replay ftp.pcapng -V",
+            "replay ftp.pcapng -Y ftp --filter x",
+        ] {
+            let err = parse(line).unwrap_err();
+            assert!(err.contains("unknown option -"), "{line}: {err}");
+        }
+        assert!(parse("replay x.pcapng -T json").unwrap_err().starts_with("-T json: "));
+        assert!(parse("replay x.pcapng -e")
+            .unwrap_err()
+            .ends_with("-e needs a field name"));
+        assert!(parse("replay -Y ftp x.pcapng").is_ok_and(|c| matches!(c, Command::Replay { capture: None, .. })));
         // A quote without its pair is left for the filter parser to point at.
         let Ok(Command::Replay { filter, .. }) = parse("replay -Y 'ftp") else {
             panic!()

@@ -4,10 +4,12 @@
 
 use crate::capture::CaptureReader;
 use crate::decode::single_pass::{Options, SinglePass};
+use crate::decode::text::escaped;
 use crate::decode::{Decoder, Field, Packet};
 use crate::filter::Filter;
 use crate::lesson::answer::Captures;
 use crate::view::annotate::{self, Annotator};
+use crate::view::fields::{FieldOptions, Fields};
 use crate::view::follow::{Follow, Mode};
 use crate::view::ladder::{render_text, Step};
 use crate::view::table::Table;
@@ -30,6 +32,11 @@ pub struct Replayed {
     shown: Vec<usize>,
     next: usize,
     annotator: Option<Annotator>,
+    /// With `-e FIELD`s: their values, one line per frame, as `-T fields` prints them.
+    fields: Option<Fields>,
+    /// The damage that ended the capture early: the frames before it are listed, and
+    /// every page says so.
+    damage: Option<String>,
     /// The table the pages are drawn with, kept with its MAC-name tables (which take
     /// longer to read than a page takes to draw).
     table: Option<(usize, bool, Table)>,
@@ -59,8 +66,11 @@ impl Replayed {
             packets.push(decoded.packet.clone());
             delivered.push(decoded.delivered.to_vec());
         }
-        if let Some(damage) = pass.end().and_then(|end| end.damage) {
-            return Err(damage.located());
+        // A capture cut short keeps the frames before the damage, as `wirelab replay`
+        // lists them; one with no frame at all is an error.
+        let damage = pass.end().and_then(|end| end.damage).map(|d| d.located());
+        if let (Some(damage), true) = (&damage, packets.is_empty()) {
+            return Err(damage.clone());
         }
         let shown = (0..packets.len()).collect();
         Ok(Replayed {
@@ -70,17 +80,20 @@ impl Replayed {
             shown,
             next: 0,
             annotator: None,
+            fields: None,
+            damage,
             table: None,
         })
     }
 
     /// Keeps the frames a filter selects (all without one), from the first page again.
-    pub fn select(mut self, filter: Option<&Filter>, annotate: bool) -> Replayed {
+    pub fn select(mut self, filter: Option<&Filter>, fields: &[Field], annotate: bool) -> Replayed {
         self.shown = (0..self.packets.len())
             .filter(|&i| filter.is_none_or(|f| f.matches(&self.packets[i])))
             .collect();
         self.next = 0;
         self.annotator = annotate.then(Annotator::default);
+        self.fields = (!fields.is_empty()).then(|| Fields::new(fields.to_vec(), FieldOptions::default()));
         self
     }
 
@@ -98,13 +111,17 @@ impl Replayed {
             self.table = Some((width, color, Table::fitted(names, color, width)));
         }
         let (_, _, table) = self.table.as_mut().expect("made above");
+        let format: &mut dyn PacketFormat = match self.fields.as_mut() {
+            Some(fields) => fields,
+            None => table,
+        };
         let mut out = Vec::new();
-        table.header(&mut out);
+        format.header(&mut out);
         let start = self.next;
         let mut used = 0;
         while self.next < self.shown.len() && (used < lines || self.next == start) {
             let p = &self.packets[self.shown[self.next]];
-            table.packet(p, &mut out);
+            format.packet(p, &mut out);
             used += 1;
             if let Some(annotator) = self.annotator.as_mut() {
                 for note in annotator.notes(p) {
@@ -131,6 +148,12 @@ impl Replayed {
             self.packets.len(),
             self.name
         ));
+        if let Some(damage) = &self.damage {
+            footer.push_str(&format!(
+                "Note: {}: {damage} (the frames before it are listed)\n",
+                escaped(self.name.as_bytes())
+            ));
+        }
         // The rows are drawn to the width; the footer is prose, wrapped to it.
         t.push_str(&super::wrap::fit_lines(&footer, width));
         t
@@ -197,7 +220,7 @@ mod tests {
     fn pages_fill_the_lines_they_are_given_and_cover_every_frame_once() {
         let replayed = Replayed::decode(&CourseSource::Bundled.captures(), "ftp-active.pcapng").unwrap();
         let total = replayed.packets.len();
-        let mut replayed = replayed.select(None, false);
+        let mut replayed = replayed.select(None, &[], false);
         let mut seen = 0;
         while seen < total {
             let page = replayed.page(80, false, 12);

@@ -212,8 +212,9 @@ impl Session {
             Command::Replay {
                 capture,
                 filter,
+                fields,
                 annotate,
-            } => self.replay(capture, filter, annotate),
+            } => self.replay(capture, filter, &fields, annotate),
             Command::Detail(n) => self.detail(n),
             Command::Follow(n) => self.follow(n),
             Command::Ladder => self.ladder(),
@@ -663,7 +664,7 @@ impl Session {
         format!("{line}\n{}", self.save())
     }
 
-    fn replay(&mut self, capture: Option<String>, filter: Option<String>, annotate: bool) -> String {
+    fn replay(&mut self, capture: Option<String>, filter: Option<String>, fields: &[String], annotate: bool) -> String {
         let section_replay = self.lesson.and_then(|l| {
             let index = self.saved(&self.course.lessons[l].id).map_or(0, |p| p.section);
             self.course.lessons[l]
@@ -687,6 +688,22 @@ impl Session {
             Some(Ok(f)) => Some(f),
             None => None,
         };
+        let fields = match fields
+            .iter()
+            .map(|name| Field::lookup(name))
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(fields) => fields,
+            Err(e) => return fit_lines(&format!("{}\n", escaped(e.as_bytes())), self.width),
+        };
+        if annotate && !fields.is_empty() {
+            return fit_lines(
+                "--annotate explains the packet list; it does not go with -e FIELD.\n",
+                self.width,
+            );
+        }
+        // A capture named as the lessons' shell commands name it.
+        let name = name.strip_prefix("captures/").map_or(name.clone(), str::to_string);
         // The same capture again (another filter): no need to decode it twice.
         let again = self.last.take_if(|last| last.name == name).map(Ok);
         let replayed = match again.unwrap_or_else(|| Replayed::decode(&self.source.captures(), &name)) {
@@ -697,7 +714,7 @@ impl Session {
                 return fit_lines(&message, self.width);
             }
         };
-        self.last = Some(replayed.select(filter.as_ref(), annotate));
+        self.last = Some(replayed.select(filter.as_ref(), &fields, annotate));
         self.more()
     }
 

@@ -492,3 +492,32 @@ fn a_long_decode_into_a_pipe_draws_progress_on_a_terminal_only() {
     p.exp_string("decoding [").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn the_lessons_commands_find_the_bundled_captures_from_any_folder() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], dir: &std::path::Path| {
+        let output = wirelab().args(args).current_dir(dir).output().unwrap();
+        (output.status.code(), String::from_utf8(output.stdout).unwrap())
+    };
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["replay", "captures/ftp-passive.pcapng", "-T", "tsv", "-Y", "ftp"];
+    let (code, in_repo) = run(&args, repo);
+    assert_eq!(code, Some(0));
+    assert_eq!(run(&args, elsewhere.path()), (Some(0), in_repo.clone()));
+    let bare = ["replay", "ftp-passive.pcapng", "-T", "tsv", "-Y", "ftp"];
+    assert_eq!(run(&bare, elsewhere.path()), (Some(0), in_repo));
+    let (code, followed) = run(
+        &["follow", "--stream", "0", "captures/ftp-passive.pcapng"],
+        elsewhere.path(),
+    );
+    assert_eq!(code, Some(0));
+    assert!(followed.contains("227 Entering Passive Mode"), "{followed}");
+    // A file of that name wins; a path elsewhere is never taken for a bundled capture.
+    std::fs::write(elsewhere.path().join("ftp-passive.pcapng"), b"not a capture").unwrap();
+    assert_eq!(run(&bare, elsewhere.path()).0, Some(2));
+    assert_eq!(
+        run(&["replay", "/nowhere/ftp-passive.pcapng"], elsewhere.path()).0,
+        Some(2)
+    );
+}

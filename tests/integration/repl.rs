@@ -211,6 +211,72 @@ fn replay_filters_pages_and_drills_down() {
 }
 
 #[test]
+fn a_lessons_shell_command_runs_in_the_repl_as_written() {
+    let home = tempfile::tempdir().unwrap();
+    // As the SMB lesson's solution writes it: wirelab, captures/, -T fields -e.
+    let (out, _) = session(
+        home.path(),
+        "wirelab replay captures/smb-logon-failures.pcapng -Y 'ntlmssp.messagetype == 3' -T fields -e ip.src -e ntlmssp.auth.username\n",
+    );
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains('\t')).collect();
+    assert!(!rows.is_empty(), "{out}");
+    for row in &rows {
+        let columns: Vec<&str> = row.split('\t').collect();
+        assert_eq!(columns.len(), 2, "{row}");
+        assert!(columns[0].starts_with("10.20.30."), "{row}");
+    }
+    // Options the REPL does not take are named as such, not taken for a capture.
+    let (out, _) = session(
+        home.path(),
+        "replay ftp-passive.pcapng -c 3\nreplay ftp-passive.pcapng -e tcp.strem\n",
+    );
+    assert!(out.contains("unknown option -c"), "{out}");
+    assert!(!out.contains("no such capture"), "{out}");
+    assert!(
+        out.contains("unknown field 'tcp.strem' (did you mean tcp.stream?)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_course_capture_damaged_after_some_frames_lists_them_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(crate::common::bundled("ftp-passive.pcapng")).unwrap();
+    let course = course_folder(
+        dir.path(),
+        "course",
+        &[
+            ("course.yaml", "format_version: 1\nid: cut\ntitle: Cut\nlessons: [l.yaml]\n"),
+            (
+                "l.yaml",
+                "format_version: 1\nid: l\ntitle: L\nsections:\n  - title: a\n    body: b\n    replay: { capture: cut.pcapng }\nquestions:\n  - { id: q, prompt: p, answer: { text: x } }\n",
+            ),
+        ],
+    );
+    std::fs::write(course.join("cut.pcapng"), &whole[..3000]).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = session_with(
+        home.path(),
+        &[std::ffi::OsStr::new("--course"), course.as_os_str()],
+        "open 1\nreplay\n",
+        150,
+    );
+    assert!(out.contains("(24 of 24 frames of cut.pcapng"), "{out}");
+    assert!(
+        out.contains("Note: cut.pcapng: byte offset 2984: truncated block"),
+        "{out}"
+    );
+    // check says so too, as a warning at the section's capture.
+    let output = wirelab().arg("check").arg(&course).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("l.yaml:7:24: warning: capture cut.pcapng: byte offset 2984"),
+        "{text}"
+    );
+}
+
+#[test]
 fn output_fits_the_terminal_width() {
     let home = tempfile::tempdir().unwrap();
     for columns in [60, 72, 80, 100] {
