@@ -4,9 +4,14 @@ use super::Failed;
 use crate::grade::Report;
 
 /// A CSV field: quoted when it must be; control characters (which a student id or a
-/// file name could carry) shown escaped, as everywhere wirelab prints text.
+/// file name could carry) shown escaped, as everywhere wirelab prints text. Text a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first: a student writes their
+/// own name) gets a leading `'`, as OWASP advises for CSV files opened in spreadsheets.
 fn field(text: &str) -> String {
-    let text = &crate::decode::text::escaped(text.as_bytes());
+    let mut text = crate::decode::text::escaped(text.as_bytes());
+    if text.starts_with(['=', '+', '-', '@']) {
+        text.insert(0, '\'');
+    }
     if text.contains([',', '"']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -70,5 +75,13 @@ mod tests {
         assert_eq!(super::field("a,b"), "\"a,b\"");
         assert_eq!(super::field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::field("s\x1b[2J\nx"), "s\\033[2J\\nx");
+        // Never a formula in a spreadsheet, whatever a student calls themselves.
+        assert_eq!(super::field("=1+1"), "'=1+1");
+        assert_eq!(
+            super::field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(super::field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::field("\t=1"), "\\t=1");
     }
 }
