@@ -449,7 +449,7 @@ fn exercise_lesson(lesson: &wirelab::lesson::Lesson, problems: &mut Vec<wirelab:
         markup::render(&section.body, 10, true);
     }
     let template = submission::template(lesson, "wirelab grade FILE");
-    let _ = submission::parse("template.yaml", &template);
+    let _ = submission::parse("template.yaml", &template, None);
     for q in &lesson.questions {
         q.option_order();
         let _ = answer::expected(q, &BundledPackets);
@@ -535,14 +535,16 @@ pub fn answers_load(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match submission::parse("answers.yaml", text) {
-        Ok(sub) => {
+    // The first byte, when odd, stands for `grade --lesson primer`.
+    let lesson = data.first().filter(|b| *b & 1 == 1).map(|_| "primer");
+    match submission::parse("answers.yaml", text, lesson) {
+        Ok(mut sub) => {
             let keys: Vec<_> = sub.keys().collect();
             for (l, q) in &keys {
                 let _ = sub.answer(l, q);
             }
             let g = grading();
-            let Ok(lessons) = grade::lessons_for(&g.course, &sub) else {
+            let Ok(lessons) = grade::lessons_for(&g.course, &mut sub) else {
                 return;
             };
             let reports = vec![

@@ -69,9 +69,21 @@ pub struct Verdict {
     pub feedback: Option<String>,
 }
 
-/// Case-insensitive, spaces trimmed and folded.
+/// Case-insensitive, spaces trimmed and folded, in Unicode's compatibility form (NFKC):
+/// "é" typed as one character or as "e" and an accent, and full-width "２１" from an
+/// East Asian keyboard, compare equal to what the author wrote.
 pub fn normalize(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    compatible(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// `text` in NFKC (see [`normalize`]).
+fn compatible(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    text.nfkc().collect()
 }
 
 /// Does `c` separate the members of a listed answer (a set, `take: all`)?
@@ -85,7 +97,7 @@ pub(crate) fn separates_options(c: char) -> bool {
 }
 
 fn tokens(text: &str) -> Vec<String> {
-    let mut t: Vec<String> = text
+    let mut t: Vec<String> = compatible(text)
         .split(separates_members)
         .filter(|t| !t.is_empty())
         .map(|t| t.to_lowercase())
@@ -95,6 +107,7 @@ fn tokens(text: &str) -> Vec<String> {
 }
 
 pub(crate) fn number(text: &str) -> Option<f64> {
+    let text = &compatible(text);
     let t = text.trim();
     match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         Some(hex) => u64::from_str_radix(hex, 16).ok().map(|n| n as f64),
@@ -146,12 +159,12 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
                         .size_limit(1 << 20)
                         .build()
                         .map_err(|e| format!("the question's regex does not compile: {e}"))?
-                        .is_match(given.trim()),
+                        .is_match(compatible(given).trim()),
                     None => false,
                 }
         }
         Answer::Set(expected) => {
-            let mut expected: Vec<String> = expected.iter().map(|e| e.to_lowercase()).collect();
+            let mut expected: Vec<String> = expected.iter().map(|e| compatible(e).to_lowercase()).collect();
             expected.sort();
             tokens(given) == expected
         }
@@ -197,11 +210,14 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
             }
         }
         Answer::FilterMatches { capture, reference, .. } => {
-            let Ok(student) = Filter::parse(given) else {
-                return Ok(Verdict {
-                    correct: false,
-                    feedback: Some("that is not a display filter wirelab can read".into()),
-                });
+            let student = match Filter::parse(given) {
+                Ok(filter) => filter,
+                Err(e) => {
+                    return Ok(Verdict {
+                        correct: false,
+                        feedback: Some(format!("that is not a display filter wirelab can read: {e}")),
+                    })
+                }
             };
             let reference = Filter::parse(reference).map_err(|e| format!("the reference filter: {e}"))?;
             frames(captures, capture, &student)? == frames(captures, capture, &reference)?
@@ -339,6 +355,34 @@ mod tests {
         assert!(right(&Answer::Bool(true), "True"));
         assert!(right(&Answer::Bool(true), "yes"));
         assert!(!right(&Answer::Bool(true), "maybe"));
+    }
+
+    #[test]
+    fn unicode_spellings_of_one_answer_are_one_answer() {
+        let text = |t: &str| Answer::Text {
+            accept: vec![t.into()],
+            regex: None,
+        };
+        // "é" as one code point, or "e" and a combining accent.
+        assert!(right(&text("cafe\u{301}"), "caf\u{e9}"));
+        assert!(right(&text("caf\u{e9}"), "CAFE\u{301}"));
+        let regex = Answer::Text {
+            accept: vec![],
+            regex: Some("caf\u{e9}s?".into()),
+        };
+        assert!(right(&regex, "cafe\u{301}s"));
+        // Full-width digits and letters, as East Asian keyboards type them.
+        let port = Answer::Number {
+            value: "21".into(),
+            tolerance: "0".into(),
+        };
+        assert!(right(&port, "\u{ff12}\u{ff11}"));
+        assert!(right(
+            &Answer::Set(vec!["20".into(), "21".into()]),
+            "\u{ff12}\u{ff10} 21"
+        ));
+        assert!(right(&text("GET"), "\u{ff27}\u{ff25}\u{ff34}"));
+        assert!(!right(&text("cafe"), "caf\u{e9}"), "an accent still counts");
     }
 
     #[test]
