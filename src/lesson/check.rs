@@ -105,6 +105,25 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                 format!("question '{}' has no step-by-step solution", q.id),
             );
         }
+        let hints_cost = (q.hints.len() as u64).saturating_mul(u64::from(q.hint_cost));
+        if hints_cost > u64::from(q.points) {
+            let points = |n: u64| {
+                if n == 1 {
+                    "1 point".to_string()
+                } else {
+                    format!("{n} points")
+                }
+            };
+            problem(
+                Severity::Warning,
+                format!(
+                    "question '{}': its hints cost {} in all, more than the {} it is worth (students are told each hint's cost, though they can never lose more than the question)",
+                    q.id,
+                    points(hints_cost),
+                    points(u64::from(q.points))
+                ),
+            );
+        }
         match &q.answer {
             Answer::Text { accept, regex } => {
                 if accept.is_empty() && regex.is_none() {

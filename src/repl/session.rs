@@ -434,8 +434,14 @@ impl Session {
                 t.push_str(&format!("  {letter}) {}\n", escaped(q.options[i].as_bytes())));
             }
         }
+        // What a hint costs is said before one is taken.
+        let hint = match q.hint_cost {
+            0 => "a hint".to_string(),
+            1 => "a hint, which costs 1 point".to_string(),
+            cost => format!("a hint, which costs {cost} points"),
+        };
         t.push_str(&format!(
-            "\nType your answer (hint {n} for a hint, solution {n} for a step of the solution).\n"
+            "\nType your answer (hint {n} for {hint}, solution {n} for a step of the solution).\n"
         ));
         t
     }

@@ -641,6 +641,11 @@ fn hint_costs_are_said_once_and_an_empty_replay_says_so() {
         "open 1\nquestion 1\nhint\nhint\n21\nreplay -Y dns\nmore\nreplay -Y \"ftp.response.code == 220\"\n",
         150,
     );
+    // Said before the student takes one, then when it is shown.
+    assert!(
+        out.contains("(hint 1 for a hint, which costs 2 points, solution 1"),
+        "{out}"
+    );
     assert!(out.contains("Hint 1/1 (costs 2 points): one"), "{out}");
     assert!(out.contains("Hint 1/1 (already shown): one"), "{out}");
     assert!(out.contains("✔ Right! +1 point"), "3 points less one hint of 2: {out}");
