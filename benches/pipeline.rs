@@ -127,7 +127,7 @@ fn grading(c: &mut Criterion) {
         b.iter_batched(
             || answers.to_string(),
             |text| {
-                let parsed = submission::parse("bench.json", &text).expect("valid answers");
+                let parsed = submission::parse("bench.json", &text, None).expect("valid answers");
                 grade_submission(&[lesson], &parsed, &library, false)
             },
             BatchSize::SmallInput,

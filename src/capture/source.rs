@@ -73,7 +73,14 @@ impl<R: Read> Source<R> {
             }
             n => Err(self.error_at(
                 n as u64,
-                &format!("the file is only {n} bytes long, too short for a capture header"),
+                &format!(
+                    "the file is only {} long, too short for a capture header",
+                    if n == 1 {
+                        "1 byte".to_string()
+                    } else {
+                        format!("{n} bytes")
+                    }
+                ),
             )),
         }
     }

@@ -18,21 +18,14 @@ pub struct LadderArgs {
     #[arg(long, value_enum, default_value_t = LadderFormat::Text)]
     pub format: LadderFormat,
     /// Columns to fit, 30 or more (default: $COLUMNS, else 80)
-    #[arg(long, value_name = "N", value_parser = at_least::<30>)]
+    #[arg(long, value_name = "N", value_parser = super::at_least::<30>)]
     pub width: Option<usize>,
     /// Draw at most this many packets (1 or more)
-    #[arg(long, value_name = "N", default_value_t = 500, value_parser = at_least::<1>)]
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = super::at_least::<1>)]
     pub max: usize,
 }
 
 /// A whole number no smaller than `MIN`, for clap.
-fn at_least<const MIN: usize>(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if n >= MIN => Ok(n),
-        _ => Err(format!("a whole number, {MIN} or more")),
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LadderFormat {
     Text,

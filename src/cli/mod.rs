@@ -128,10 +128,17 @@ pub struct ReplayArgs {
     pub annotate: bool,
     /// Print frames at the capture's own pace (--pace), or SPEED times faster (--pace=10); gaps capped at 2 s;
     /// any key stops
-    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1", require_equals = true)]
+    #[arg(
+        long,
+        value_name = "SPEED",
+        num_args = 0..=1,
+        default_missing_value = "1",
+        require_equals = true,
+        value_parser = speed
+    )]
     pub pace: Option<f64>,
-    /// Columns to wrap --annotate notes to (default: $COLUMNS, else 80)
-    #[arg(long, value_name = "N")]
+    /// Columns to wrap --annotate notes to, 20 or more (default: $COLUMNS, else 80)
+    #[arg(long, value_name = "N", value_parser = at_least::<20>)]
     pub width: Option<usize>,
     /// Stop after this many frames (read, as tshark's -c)
     #[arg(short = 'c', value_name = "N")]
@@ -505,6 +512,22 @@ fn finish_list(frames: u64, end: End, out: &mut dyn Write, rest: &[u8]) -> anyho
         eprintln!("wirelab: note: {e} (the {frames} frames before it are listed)");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A whole number of at least `MIN`, for clap.
+pub(crate) fn at_least<const MIN: usize>(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= MIN => Ok(n),
+        _ => Err(format!("a whole number, {MIN} or more")),
+    }
+}
+
+/// A speed-up above 0 (`--pace=0.5` is half speed), for clap.
+fn speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err("a number above 0 (1 is the capture's own pace, 10 ten times faster)".into()),
+    }
 }
 
 /// Opens `file` again from its start (for a first pass a single pass may need).

@@ -22,7 +22,7 @@ impl Pacer {
         let stop = Arc::new(AtomicBool::new(false));
         let keys = RawKeys::start(Arc::clone(&stop));
         Pacer {
-            speed: if speed > 0.0 { speed } else { 1.0 },
+            speed,
             last_ns: None,
             stop,
             _keys: keys,

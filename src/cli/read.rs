@@ -19,8 +19,8 @@ pub struct ReadArgs {
     /// Read an instructor's course folder instead of the bundled course
     #[arg(long, value_name = "DIR")]
     pub course: Option<PathBuf>,
-    /// Columns to wrap to (default: $COLUMNS, else 80)
-    #[arg(long, value_name = "N")]
+    /// Columns to wrap to, 20 or more (default: $COLUMNS, else 80)
+    #[arg(long, value_name = "N", value_parser = super::at_least::<20>)]
     pub width: Option<usize>,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never
     #[arg(long, value_enum)]

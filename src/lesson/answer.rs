@@ -147,6 +147,14 @@ pub fn expected(question: &Question, captures: &dyn Packets) -> Result<String, S
     })
 }
 
+/// A regex error in one line: the crate's message quotes the pattern over several lines
+/// with a caret under the fault, and ends with what the fault is.
+pub(crate) fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&text);
+    last.trim().trim_start_matches("error: ").to_string()
+}
+
 /// Grades a student's answer to a question.
 pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result<Verdict, String> {
     let correct = match &question.answer {
@@ -158,7 +166,7 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
                         .case_insensitive(true)
                         .size_limit(1 << 20)
                         .build()
-                        .map_err(|e| format!("the question's regex does not compile: {e}"))?
+                        .map_err(|e| format!("the question's regex does not compile: {}", regex_error(&e)))?
                         .is_match(compatible(given).trim()),
                     None => false,
                 }

@@ -22,15 +22,14 @@ fn push(problems: &mut Vec<Problem>, lesson: &Lesson, pos: Pos, severity: Severi
 
 /// Checks a loaded course; problems are appended.
 pub fn course(course: &Course, captures: &dyn Captures, problems: &mut Vec<Problem>) {
-    let mut lesson_ids = HashSet::new();
-    for lesson in &course.lessons {
-        if !lesson_ids.insert(lesson.id.clone()) {
+    for (index, lesson) in course.lessons.iter().enumerate() {
+        if let Some(first) = course.lessons[..index].iter().find(|l| l.id == lesson.id) {
             push(
                 problems,
                 lesson,
-                Pos { line: 1, column: 1 },
+                lesson.id_pos,
                 Severity::Error,
-                format!("lesson id '{}' is used twice", lesson.id),
+                format!("lesson id '{}' is used twice (first in {})", lesson.id, first.file),
             );
         }
         self::lesson(lesson, captures, problems);
@@ -139,7 +138,11 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                     if let Err(e) = regex::Regex::new(re) {
                         problem(
                             Severity::Error,
-                            format!("question '{}': regex does not compile: {e}", q.id),
+                            format!(
+                                "question '{}': regex does not compile: {}",
+                                q.id,
+                                super::answer::regex_error(&e)
+                            ),
                         );
                     }
                 }

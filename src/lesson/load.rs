@@ -125,8 +125,15 @@ impl<'p> Reader<'p> {
         let Some(n) = Self::optional(entries, key) else {
             return default;
         };
-        n.text().and_then(|t| t.parse().ok()).unwrap_or_else(|| {
-            self.error(n.pos(), format!("{key} must be a whole number, 0 or more"));
+        let text = n.text().unwrap_or("");
+        text.parse().unwrap_or_else(|_| {
+            // Digits only, and still no u32: too large.
+            let message = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+                format!("{key} is too large (at most {})", u32::MAX)
+            } else {
+                format!("{key} must be a whole number, 0 or more")
+            };
+            self.error(n.pos(), message);
             default
         })
     }
@@ -236,6 +243,7 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
     r.format_version(entries, root.pos());
     let at = root.pos();
     let id = r.required_text(entries, "id", "the lesson", at);
+    let id_pos = Reader::optional(entries, "id").map_or(at, Node::pos);
     let title = r.required_text(entries, "title", "the lesson", at);
     let summary = Reader::optional(entries, "summary")
         .and_then(|n| r.text(n, "summary"))
@@ -266,6 +274,7 @@ pub fn lesson(file: &str, source: &str, problems: &mut Vec<Problem>) -> Option<L
     Some(Lesson {
         file: file.to_string(),
         id,
+        id_pos,
         title,
         summary,
         sections,
@@ -497,10 +506,22 @@ pub fn course(
         lessons: files,
     } = course_index(index_file, index, problems)?;
     let mut lessons = Vec::new();
-    for (file, pos) in files {
-        match read(&file) {
+    let mut listed: Vec<(&str, Pos)> = Vec::new();
+    for (file, pos) in &files {
+        let (file, pos) = (file.as_str(), *pos);
+        if let Some((_, first)) = listed.iter().find(|(f, _)| *f == file) {
+            problems.push(Problem {
+                file: index_file.to_string(),
+                pos,
+                severity: Severity::Error,
+                message: format!("{file} is listed twice (first on line {})", first.line),
+            });
+            continue;
+        }
+        listed.push((file, pos));
+        match read(file) {
             Ok(source) => {
-                if let Some(l) = lesson(&display(&file), &source, problems) {
+                if let Some(l) = lesson(&display(file), &source, problems) {
                     lessons.push(l);
                 }
             }

@@ -61,6 +61,8 @@ pub struct Lesson {
     /// The file it came from, as given to the loader (for messages).
     pub file: String,
     pub id: String,
+    /// Where the id is written (for `check`).
+    pub id_pos: Pos,
     pub title: String,
     pub summary: String,
     pub sections: Vec<Section>,

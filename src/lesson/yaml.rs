@@ -85,6 +85,8 @@ struct Builder {
     pending_keys: Vec<(Option<Node>, HashMap<String, Pos>)>,
     root: Option<Node>,
     nodes: usize,
+    /// Documents begun (a file holds one).
+    documents: usize,
     error: Option<YamlError>,
 }
 
@@ -147,6 +149,15 @@ impl MarkedEventReceiver for Builder {
         }
         match event {
             Event::Alias(_) => self.fail(pos, "aliases (*name) are not allowed in lessons"),
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(
+                        pos,
+                        "a second document starts here: a file holds one (remove the '---')",
+                    );
+                }
+            }
             Event::Scalar(text, style, _, _) => {
                 let quoted = !matches!(style, TScalarStyle::Plain);
                 self.push_value(Node::Scalar { text, quoted, pos });
@@ -185,6 +196,24 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// The first character YAML does not allow in a file (C0 and C1 controls but tab, line
+/// feed, carriage return and next line; DEL), and where it is.
+fn first_unprintable(source: &str) -> Option<(Pos, char)> {
+    let (mut line, mut column) = (1, 1);
+    for c in source.chars() {
+        let control = (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}')) || c == '\u{7f}';
+        if control {
+            return Some((Pos { line, column }, c));
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
+}
+
 /// Where the first tab at or after character `index` is: the scanner names the start of
 /// the value it was reading, which may be lines before the tab.
 fn first_tab_from(source: &str, index: usize) -> Option<Pos> {
@@ -212,9 +241,19 @@ pub fn parse(source: &str) -> Result<Node, YamlError> {
     }
     // Editors on Windows may start a file with a byte order mark: not part of the text.
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if let Some((pos, c)) = first_unprintable(source) {
+        return Err(YamlError {
+            pos,
+            message: format!(
+                "a control character ({}) is not allowed in YAML text; in a double-quoted string, write it as an escape",
+                crate::decode::text::escaped(c.to_string().as_bytes())
+            ),
+        });
+    }
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(source);
-    if let Err(e) = parser.load(&mut builder, false) {
+    // Every document is read, so that a second one is an error rather than ignored.
+    if let Err(e) = parser.load(&mut builder, true) {
         if e.info().contains("found a tab") {
             if let Some(pos) = first_tab_from(source, e.marker().index()) {
                 return Err(YamlError {
@@ -240,6 +279,19 @@ pub fn parse(source: &str) -> Result<Node, YamlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_and_second_documents_are_errors_where_they_are() {
+        let err = parse("id: n\0ul\ntitle: t\n").unwrap_err();
+        assert_eq!((err.pos.line, err.pos.column), (1, 6));
+        assert!(err.message.contains("control character (\\000)"), "{}", err.message);
+        assert!(parse("a: \u{7f}\n").is_err());
+        assert!(parse("a: \"tab\there\"\r\nb: ü\n").is_ok());
+        let err = parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos.line, 2);
+        assert!(err.message.contains("a second document"), "{}", err.message);
+        assert!(parse("---\na: 1\n...\n").is_ok(), "one document, marked");
+    }
 
     #[test]
     fn scalars_keep_their_text_and_position() {

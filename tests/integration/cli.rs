@@ -372,6 +372,22 @@ fn ladders_match_their_golden_drawings() {
         assert_eq!(output.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&output.stderr).contains(says));
     }
+    // Other commands refuse widths and speeds they cannot honour, too.
+    for args in [
+        &["replay", ftp, "--annotate", "--width", "0"][..],
+        &["read", "1", "--width", "19"],
+        &["replay", ftp, "--pace=0"],
+        &["replay", ftp, "--pace=-1"],
+        &["replay", ftp, "--pace=NaN"],
+    ] {
+        let output = wirelab().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("20 or more") || stderr.contains("a number above 0"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

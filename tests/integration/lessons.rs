@@ -86,6 +86,44 @@ fn syntax_errors_and_unusable_paths() {
 }
 
 #[test]
+fn check_points_at_what_is_written_twice_and_at_unreadable_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = |id: &str, extra: &str| {
+        format!(
+            "format_version: 1\nid: {id}\ntitle: T\nsections: [{{title: S, body: B}}]\nquestions:\n  - {{ id: q, prompt: P, answer: {{ text: x }}, hints: [h], solution: [s]{extra} }}\n"
+        )
+    };
+    let course = course_folder(
+        dir.path(),
+        "course",
+        &[
+            (
+                "course.yaml",
+                "format_version: 1\nid: c\ntitle: C\nlessons:\n  - a.yaml\n  - b.yaml\n  - a.yaml\n  - c.yaml\n",
+            ),
+            ("a.yaml", &lesson("alpha", "")),
+            ("b.yaml", &lesson("alpha", ", points: 99999999999")),
+            ("c.yaml", "format_version: 1\nid: n\0ul\ntitle: T\n"),
+        ],
+    );
+    let output = wirelab().arg("check").arg(&course).output().unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    for expected in [
+        "course.yaml:7:5: error: a.yaml is listed twice (first on line 5)",
+        "b.yaml:2:5: error: lesson id 'alpha' is used twice (first in ",
+        "b.yaml:6:81: error: points is too large (at most 4294967295)",
+        "c.yaml:2:6: error: a control character (\\000) is not allowed in YAML text",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+    assert!(
+        out.ends_with("2 lessons, 2 questions: 4 errors, 0 warnings\n"),
+        "each lesson counted once: {out}"
+    );
+}
+
+#[test]
 fn the_course_pages_eight_answers_are_accepted() {
     let source = CourseSource::Bundled;
     let mut problems = Vec::new();

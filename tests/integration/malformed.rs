@@ -603,7 +603,8 @@ fn read_cut(bytes: &[u8]) -> (usize, Option<(u64, String)>) {
 /// The message expected when a file ends `into` bytes inside `block` (0 < into < len).
 fn cut_message(pcapng: bool, block: &Block, into: usize) -> String {
     match (pcapng, block.start, into) {
-        (_, 0, 1..=3) => format!("the file is only {into} bytes long, too short for a capture header"),
+        (_, 0, 1) => "the file is only 1 byte long, too short for a capture header".into(),
+        (_, 0, 2..=3) => format!("the file is only {into} bytes long, too short for a capture header"),
         (false, 0, _) => "truncated pcap file header (a pcap file header is 24 bytes)".into(),
         (false, _, 1..=15) => format!("truncated record header: the file ends {into} bytes into a 16-byte header"),
         (false, _, _) => format!(
