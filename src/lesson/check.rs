@@ -86,13 +86,31 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
         }
     }
     let mut ids = HashSet::new();
-    for q in &lesson.questions {
+    for (index, q) in lesson.questions.iter().enumerate() {
         let start = problems.len();
         let mut problem = |severity: Severity, message: String| push(problems, lesson, q.pos, severity, message);
         if !ids.insert(q.id.clone()) {
             problem(
                 Severity::Error,
                 format!("question id '{}' is used twice in this lesson", q.id),
+            );
+        } else if let Some(other) = lesson.questions[..index]
+            .iter()
+            .find(|o| o.id != q.id && o.id.to_lowercase() == q.id.to_lowercase())
+        {
+            problem(
+                Severity::Warning,
+                format!(
+                    "question ids '{}' and '{}' differ only in case: answers files will mix them up",
+                    other.id, q.id
+                ),
+            );
+        }
+        // Ids are typed in answers files and shown in reports.
+        if q.id.chars().any(char::is_control) {
+            problem(
+                Severity::Error,
+                format!("question id '{}' holds a control character", q.id),
             );
         }
         if q.hints.is_empty() {
@@ -176,6 +194,31 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                     problem(
                         Severity::Error,
                         format!("question '{}' is a choice without options", q.id),
+                    );
+                }
+                // Options a student cannot tell apart, or tell from the letters they pick by.
+                let normalized: Vec<String> = q.options.iter().map(|o| super::answer::normalize(o)).collect();
+                for (i, o) in q.options.iter().enumerate() {
+                    if normalized[..i].contains(&normalized[i]) {
+                        problem(
+                            Severity::Error,
+                            format!(
+                                "question '{}': option '{o}' is there twice (case and spaces aside)",
+                                q.id
+                            ),
+                        );
+                    }
+                }
+                if q.options
+                    .iter()
+                    .any(|o| o.trim().len() == 1 && o.trim().chars().all(|c| c.is_ascii_alphabetic()))
+                {
+                    problem(
+                        Severity::Warning,
+                        format!(
+                            "question '{}': an option that is a single letter reads as the letter students pick an option by (a, b, ...); write it out",
+                            q.id
+                        ),
                     );
                 }
                 // A student picks several options separated by commas or semicolons.

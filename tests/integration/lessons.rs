@@ -99,7 +99,13 @@ fn check_points_at_what_is_written_twice_and_at_unreadable_text() {
         &[
             (
                 "course.yaml",
-                "format_version: 1\nid: c\ntitle: C\nlessons:\n  - a.yaml\n  - b.yaml\n  - a.yaml\n  - c.yaml\n",
+                "format_version: 1\nid: c\ntitle: C\nlessons:\n  - a.yaml\n  - b.yaml\n  - a.yaml\n  - c.yaml\n  - d.yaml\n",
+            ),
+            (
+                "d.yaml",
+                "format_version: 1\nid: d\ntitle: T\nsections: [{title: S, body: B}]\nquestions:\n\
+                 \x20 - { id: Q, prompt: P, options: [A, \" a\", b], answer: { choice: b }, hints: [h], solution: [s] }\n\
+                 \x20 - { id: q, prompt: P, answer: { text: x }, hints: [h], solution: [s] }\n",
             ),
             ("a.yaml", &lesson("alpha", "")),
             ("b.yaml", &lesson("alpha", ", points: 99999999999")),
@@ -114,11 +120,14 @@ fn check_points_at_what_is_written_twice_and_at_unreadable_text() {
         "b.yaml:2:5: error: lesson id 'alpha' is used twice (first in ",
         "b.yaml:6:81: error: points is too large (at most 4294967295)",
         "c.yaml:2:6: error: a control character (\\000) is not allowed in YAML text",
+        "d.yaml:6:5: error: question 'Q': option ' a' is there twice (case and spaces aside)",
+        "d.yaml:6:5: warning: question 'Q': an option that is a single letter reads as the letter",
+        "d.yaml:7:5: warning: question ids 'Q' and 'q' differ only in case",
     ] {
         assert!(out.contains(expected), "{expected}\n{out}");
     }
     assert!(
-        out.ends_with("2 lessons, 2 questions: 4 errors, 0 warnings\n"),
+        out.ends_with("3 lessons, 4 questions: 5 errors, 2 warnings\n"),
         "each lesson counted once: {out}"
     );
 }
