@@ -92,6 +92,10 @@ fn unusable(pos: Pos, message: impl Into<String>) -> Unusable {
 
 fn given(node: &Node) -> Given {
     match node {
+        // YAML's null (`q1: ~`, `q1: null`) is no answer; quoted, it is the text.
+        Node::Scalar {
+            text, quoted: false, ..
+        } if matches!(text.as_str(), "~" | "null" | "Null" | "NULL") => Given::Text(String::new()),
         Node::Scalar { text, .. } => Given::Text(text.clone()),
         Node::Seq { items, .. } => {
             let parts: Option<Vec<&str>> = items.iter().map(Node::text).collect();
@@ -340,6 +344,19 @@ mod tests {
         // Which lesson the file names, and where.
         let named = parse("a.yaml", "format_version: 1\nlesson: nope\nanswers: {}\n", None).unwrap();
         assert_eq!(named.lesson_pos.map(|p| (p.line, p.column)), Some((2, 9)));
+    }
+
+    #[test]
+    fn yaml_null_is_no_answer_and_quoted_null_is_text() {
+        let s = parse(
+            "a.yaml",
+            "format_version: 1\nlesson: x\nanswers:\n  a: ~\n  b: null\n  c: 'null'\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.answer("x", "a"), Some(&Given::Text(String::new())));
+        assert_eq!(s.answer("x", "b"), Some(&Given::Text(String::new())));
+        assert_eq!(s.answer("x", "c"), Some(&Given::Text("null".into())));
     }
 
     #[test]

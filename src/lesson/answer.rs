@@ -155,6 +155,19 @@ pub(crate) fn regex_error(e: &regex::Error) -> String {
     last.trim().trim_start_matches("error: ").to_string()
 }
 
+/// A value read from a capture and a student's spelling of it: the same text, or, for
+/// a whole number (a port, `0x0304`), the same number in decimal or hex.
+fn same_value(expected: &str, given: &str) -> bool {
+    let whole = |text: &str| {
+        let t = text.trim();
+        match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            Some(hex) => u64::from_str_radix(hex, 16).ok(),
+            None => t.parse::<u64>().ok(),
+        }
+    };
+    normalize(expected) == normalize(given) || whole(expected).is_some_and(|e| whole(&compatible(given)) == Some(e))
+}
+
 /// Grades a student's answer to a question.
 pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result<Verdict, String> {
     let correct = match &question.answer {
@@ -207,9 +220,7 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
         } => {
             let expected = from_capture(captures, capture, filter, field, *take)?;
             match take {
-                Take::Only | Take::First | Take::Count => {
-                    expected.first().is_some_and(|e| normalize(e) == normalize(given))
-                }
+                Take::Only | Take::First | Take::Count => expected.first().is_some_and(|e| same_value(e, given)),
                 Take::All | Take::Distinct => {
                     let mut expected: Vec<String> = expected.iter().map(|e| e.to_lowercase()).collect();
                     expected.sort();
@@ -391,6 +402,16 @@ mod tests {
         ));
         assert!(right(&text("GET"), "\u{ff27}\u{ff25}\u{ff34}"));
         assert!(!right(&text("cafe"), "caf\u{e9}"), "an accent still counts");
+    }
+
+    #[test]
+    fn a_whole_number_from_a_capture_is_right_in_decimal_or_hex() {
+        assert!(same_value("0x0304", "0x304"));
+        assert!(same_value("0x0304", "772"));
+        assert!(same_value("80", "0x50"));
+        assert!(same_value("jdoe", " JDOE "));
+        assert!(!same_value("1.10", "1.1"), "only whole numbers");
+        assert!(!same_value("0x0304", "0x0303"));
     }
 
     #[test]

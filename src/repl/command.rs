@@ -162,7 +162,11 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "next" => Command::Next,
         "prev" => Command::Prev,
         "questions" => Command::Questions,
-        "question" => Command::Question(number(args.next(), name)?),
+        // `q` alone is how many tools quit: say how to, with the usage.
+        "question" => Command::Question(number(args.next(), name).map_err(|usage| match word {
+            "q" if rest.is_empty() => format!("{usage} (to leave: quit, or Ctrl-D)"),
+            _ => usage,
+        })?),
         "answer" => {
             let (n, text) = rest.split_once(char::is_whitespace).ok_or_else(|| usage(name))?;
             Command::Answer(n.parse().map_err(|_| usage(name))?, text.trim().to_string())
@@ -361,6 +365,7 @@ mod tests {
             "unknown command 'qestions' (did you mean questions?) — type help"
         );
         assert_eq!(parse("hint").unwrap_err(), "usage: hint N");
+        assert_eq!(parse("q").unwrap_err(), "usage: question N (to leave: quit, or Ctrl-D)");
         assert_eq!(parse("answer two x").unwrap_err(), "usage: answer N TEXT");
         assert_eq!(
             parse("replay -Y").unwrap_err(),

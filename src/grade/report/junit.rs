@@ -79,6 +79,13 @@ pub fn render(reports: &[Report], unusable: &[Failed]) -> Vec<u8> {
                 }
             }
         }
+        // Answers to questions that do not exist, and the like: graded nowhere, said here.
+        if !report.notes.is_empty() {
+            out.push_str(&format!(
+                "    <system-out>{}</system-out>\n",
+                xml(&report.notes.iter().map(|n| format!("note: {n}\n")).collect::<String>())
+            ));
+        }
         out.push_str("  </testsuite>\n");
     }
     for f in unusable {

@@ -21,6 +21,9 @@ pub fn render(reports: &[Report], unusable: &[Failed]) -> Vec<u8> {
             report.score,
             report.max
         ));
+        for note in &report.notes {
+            out.push_str(&format!("# note: {}\n", escaped(note.as_bytes())));
+        }
         for q in &report.results {
             n += 1;
             let ok = if q.status == Status::Correct { "ok" } else { "not ok" };
