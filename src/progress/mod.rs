@@ -104,10 +104,42 @@ pub struct Store {
     renamed: Vec<(String, String)>,
 }
 
+/// Makes the progress file's folder and opens its lock file for writing.
+fn can_write_beside(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(format!("{}.lock", path.display()))
+        .map(drop)
+}
+
 impl Store {
     /// Opens the file (an absent one is empty progress). Returns a warning when the file
     /// could not be used and was set aside.
     pub fn open(path: &Path) -> (Store, Option<String>) {
+        let (store, warning) = Store::read(path);
+        // Said at the start, not at the first answer: a folder the progress cannot go to.
+        match can_write_beside(path) {
+            Ok(()) => (store, warning),
+            Err(e) => {
+                let saving = format!(
+                    "progress cannot be saved to {}: {}; this session's answers will not be kept (--progress FILE to save elsewhere)",
+                    path.display(),
+                    crate::io_error_text(&e)
+                );
+                let warning = match warning {
+                    Some(first) => format!("{first}; {saving}"),
+                    None => saving,
+                };
+                (store, Some(warning))
+            }
+        }
+    }
+
+    fn read(path: &Path) -> (Store, Option<String>) {
         let empty = |warning| (Store::with(path, Progress::default()), warning);
         let text = match fs::read_to_string(path) {
             Ok(text) => text,
@@ -126,6 +158,12 @@ impl Store {
             Err(e) => format!("it is damaged ({e})"),
         };
         empty(Some(set_aside_saying(path, &problem, "starting afresh")))
+    }
+
+    /// Whether saving can work: the folder made, and the lock file [`Store::save`] takes
+    /// opened (created if need be; it stays, as after any save).
+    pub fn writable(&self) -> bool {
+        can_write_beside(&self.path).is_ok()
     }
 
     fn with(path: &Path, data: Progress) -> Store {

@@ -96,9 +96,14 @@ impl Session {
         t.push_str(&self.outline());
         t.push('\n');
         // Commands in code style: coloured on a terminal, plain words otherwise.
-        let how = "Type `open 1` to start the first lesson, `help` for every command, `quit` to leave. \
-                   Your progress is saved as you go.";
-        for line in markup::render(how, self.width, self.color) {
+        let saved = if self.store.writable() {
+            "Your progress is saved as you go."
+        } else {
+            "Your progress cannot be saved (see the warning above)."
+        };
+        let how =
+            format!("Type `open 1` to start the first lesson, `help` for every command, `quit` to leave. {saved}");
+        for line in markup::render(&how, self.width, self.color) {
             t.push_str(&line);
             t.push('\n');
         }

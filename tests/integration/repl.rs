@@ -180,6 +180,21 @@ fn progress_goes_where_it_is_told() {
     assert!(child.wait().unwrap().success());
     assert!(std::fs::read_to_string(&file).unwrap().contains("ftp-default-mode"));
     assert!(!home.path().join("progress.json").exists());
+    // A place progress cannot go is said at the start, and the greeting does not promise.
+    let blocked = home.path().join("a-file");
+    std::fs::write(&blocked, "").unwrap();
+    let (out, err) = session_with(
+        home.path(),
+        &["--progress".as_ref(), blocked.join("p.json").as_os_str()],
+        "quit\n",
+        150,
+    );
+    assert!(err.contains("progress cannot be saved to "), "{err}");
+    assert!(
+        out.contains("Your progress cannot be saved (see the warning above)."),
+        "{out}"
+    );
+    assert!(!out.contains("saved as you go"), "{out}");
 }
 
 #[test]
