@@ -106,9 +106,18 @@ fn tokens(text: &str) -> Vec<String> {
     t
 }
 
+/// A number with a unit word after it ("49 bytes", "445 tcp") is the number.
+fn without_unit(text: &str) -> &str {
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(number), Some(unit), None) if unit.chars().all(char::is_alphabetic) => number,
+        _ => text,
+    }
+}
+
 pub(crate) fn number(text: &str) -> Option<f64> {
     let text = &compatible(text);
-    let t = text.trim();
+    let t = without_unit(text.trim());
     match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         Some(hex) => u64::from_str_radix(hex, 16).ok().map(|n| n as f64),
         None => t.parse().ok(),
@@ -159,7 +168,7 @@ pub(crate) fn regex_error(e: &regex::Error) -> String {
 /// a whole number (a port, `0x0304`), the same number in decimal or hex.
 fn same_value(expected: &str, given: &str) -> bool {
     let whole = |text: &str| {
-        let t = text.trim();
+        let t = without_unit(text.trim());
         match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
             Some(hex) => u64::from_str_radix(hex, 16).ok(),
             None => t.parse::<u64>().ok(),
@@ -396,6 +405,8 @@ mod tests {
             tolerance: "0".into(),
         };
         assert!(right(&port, "\u{ff12}\u{ff11}"));
+        assert!(right(&port, "21 tcp"), "a unit after the number");
+        assert!(!right(&port, "21 22"));
         assert!(right(
             &Answer::Set(vec!["20".into(), "21".into()]),
             "\u{ff12}\u{ff10} 21"
@@ -410,6 +421,8 @@ mod tests {
         assert!(same_value("0x0304", "772"));
         assert!(same_value("80", "0x50"));
         assert!(same_value("jdoe", " JDOE "));
+        assert!(same_value("49", "49 bytes"), "a unit after the number");
+        assert!(!same_value("49", "49 50"));
         assert!(!same_value("1.10", "1.1"), "only whole numbers");
         assert!(!same_value("0x0304", "0x0303"));
     }
