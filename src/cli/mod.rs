@@ -108,7 +108,7 @@ pub struct ReplayArgs {
     /// A field to print with -T fields (repeatable), e.g. -e ip.src -e tcp.stream
     #[arg(short = 'e', value_name = "FIELD")]
     pub fields: Vec<String>,
-    /// Field output option, as tshark: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C
+    /// Field output option, as tshark: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=d|s|n
     #[arg(short = 'E', value_name = "KEY=VALUE")]
     pub field_options: Vec<String>,
     /// Display filter, in Wireshark's syntax: -Y 'ftp.request.command == "RETR"'

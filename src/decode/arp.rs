@@ -45,7 +45,10 @@ pub(crate) fn decode(data: &[u8], offset: usize, p: &mut Packet) {
     p.add(Field::ArpDstProtoIpv4, Value::Ipv4(tpa));
     let gratuitous = spa == tpa && matches!(opcode, 1 | 2);
     let target_unknown = tha == [0; 6];
-    p.add(Field::ArpIsGratuitous, Value::Bool(gratuitous));
+    // tshark adds the field to gratuitous ARPs only: `arp.isgratuitous` finds them.
+    if gratuitous {
+        p.add(Field::ArpIsGratuitous, Value::Bool(true));
+    }
     // Written into the packet's own Info buffer, which is reused from frame to frame,
     // without `write!` (its formatting of addresses cost more than the rest of ARP).
     let info = &mut p.info;

@@ -87,7 +87,7 @@ fields! {
     IpFlags = "ip.flags", Hex(2), "IPv4 flags (0x02 don't fragment, 0x01 more fragments)";
     IpFlagsDf = "ip.flags.df", Bool, "IPv4 don't fragment";
     IpFlagsMf = "ip.flags.mf", Bool, "IPv4 more fragments";
-    IpFragOffset = "ip.frag_offset", Dec, "IPv4 fragment offset, in bytes";
+    IpFragOffset = "ip.frag_offset", Dec, "IPv4 fragment offset, in 8-byte units as in the header (tshark -V shows it times 8, in bytes)";
     IpTtl = "ip.ttl", Dec, "IPv4 time to live";
     IpProto = "ip.proto", Dec, "IPv4 payload protocol number (6 TCP, 17 UDP, 1 ICMP)";
     IpChecksum = "ip.checksum", Hex(4), "IPv4 header checksum";

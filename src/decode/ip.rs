@@ -93,7 +93,8 @@ pub(crate) fn ipv4_at(ctx: &mut Ctx, data: &[u8], offset: usize, p: &mut Packet,
         p.add_u(Field::IpFlags, flags);
         p.add(Field::IpFlagsDf, Value::Bool(hdr.dont_fragment()));
         p.add(Field::IpFlagsMf, Value::Bool(hdr.more_fragments()));
-        p.add_u(Field::IpFragOffset, frag_offset as u64);
+        // The header's 13-bit value (8-byte units), as tshark's field holds it.
+        p.add_u(Field::IpFragOffset, (frag_offset / 8) as u64);
         p.add_u(Field::IpTtl, hdr.ttl());
         p.add_u(Field::IpProto, protocol);
         p.add_u(Field::IpChecksum, hdr.header_checksum());

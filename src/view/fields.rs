@@ -18,6 +18,8 @@ pub struct FieldOptions {
     pub separator: String,
     pub occurrence: Occurrence,
     pub aggregator: String,
+    /// `-E quote=d|s`: around each value that is not empty (not around the header).
+    pub quote: Option<char>,
 }
 
 impl Default for FieldOptions {
@@ -27,6 +29,7 @@ impl Default for FieldOptions {
             separator: "\t".into(),
             occurrence: Occurrence::All,
             aggregator: ",".into(),
+            quote: None,
         }
     }
 }
@@ -46,10 +49,19 @@ impl FieldOptions {
                 }
             }
             "separator" => {
+                // One character, as tshark takes the first of what is given.
                 self.separator = match value {
                     "/t" => "\t".into(),
                     "/s" => " ".into(),
-                    other => other.to_string(),
+                    other => other.chars().next().map(String::from).unwrap_or_default(),
+                }
+            }
+            "quote" => {
+                self.quote = match value {
+                    "d" => Some('"'),
+                    "s" => Some('\''),
+                    "n" => None,
+                    _ => return Err(format!("-E quote={value}: expected d, s or n")),
                 }
             }
             "occurrence" => {
@@ -68,7 +80,7 @@ impl FieldOptions {
             }
             other => {
                 return Err(format!(
-                    "-E {other}: unknown option (header, separator, occurrence, aggregator)"
+                    "-E {other}: unknown option (header, separator, occurrence, aggregator, quote)"
                 ))
             }
         }
@@ -109,12 +121,15 @@ impl PacketFormat for Fields {
                 (Occurrence::First, _) => &values[..1],
                 (Occurrence::Last, n) => &values[n - 1..],
             };
+            let quote = self.options.quote.filter(|_| !chosen.is_empty());
+            line.extend(quote);
             for (j, value) in chosen.iter().enumerate() {
                 if j > 0 {
                     line.push_str(&self.options.aggregator);
                 }
                 value.write_field(field.kind(), &mut line);
             }
+            line.extend(quote);
         }
         line.push('\n');
         out.extend_from_slice(line.as_bytes());
@@ -164,6 +179,20 @@ mod tests {
         );
         assert_eq!(render(&["tcp.port"], &["aggregator=/s", "occurrence=a"]), "80 443\n");
         assert_eq!(render(&["tcp.port"], &["occurrence=f"]), "80\n");
+        // Quotes around values that are there (tshark -E quote=d), never the header.
+        assert_eq!(
+            render(
+                &["frame.number", "tcp.port", "udp.port"],
+                &["quote=d", "separator=,", "header=y"]
+            ),
+            "frame.number,tcp.port,udp.port\n\"7\",\"80,443\",\n"
+        );
+        assert_eq!(render(&["tcp.port"], &["quote=s", "aggregator=;"]), "'80;443'\n");
+        // Only a separator's first character counts, as in tshark.
+        assert_eq!(
+            render(&["frame.number", "tcp.port"], &["separator=;;", "occurrence=f"]),
+            "7;80\n"
+        );
     }
 
     #[test]
@@ -172,5 +201,6 @@ mod tests {
         assert!(o.set("header=maybe").unwrap_err().contains("y or n"));
         assert!(o.set("colour=red").unwrap_err().contains("unknown option"));
         assert!(o.set("header").is_err());
+        assert!(o.set("quote=x").unwrap_err().contains("d, s or n"));
     }
 }

@@ -583,6 +583,42 @@ fn icmp_data_matches_tshark() {
     assert!(with_data > 10, "too few ICMP frames with data to compare: {with_data}");
 }
 
+/// Fields whose presence or unit is the point of a filter: `arp.isgratuitous` only on
+/// gratuitous ARPs, `ip.frag_offset` in the header's 8-byte units, and `data.data` of
+/// an HTTP body with no media type.
+#[test]
+fn arp_fragment_and_data_fields_match_tshark() {
+    if !require_tshark() {
+        return;
+    }
+    let compare = |file: &std::path::Path, filter: &str, fields: &[&str]| {
+        let mut args = vec!["-Y", filter, "-T", "fields", "-e", "frame.number"];
+        for field in fields {
+            args.extend(["-e", field]);
+        }
+        let ours = stdout_of(wirelab().arg("replay").args(&args).arg(file));
+        let mut theirs_args = vec!["-2"];
+        theirs_args.extend(&args);
+        assert_eq!(ours, tshark(file, &theirs_args), "{} {filter}", file.display());
+        ours.lines().count()
+    };
+    let (mut arp_or_fragments, mut data) = (0, 0);
+    for file in all_captures() {
+        arp_or_fragments += compare(
+            &file,
+            "arp || ip.flags.mf == 1 || ip.frag_offset > 0",
+            &["arp.isgratuitous", "ip.frag_offset"],
+        );
+    }
+    for file in all_captures()
+        .iter()
+        .filter(|f| f.starts_with(super::common::bundled("")))
+    {
+        data += compare(file, "data", &["data.len", "data.data"]);
+    }
+    assert!(arp_or_fragments > 100 && data > 0, "{arp_or_fragments} {data}");
+}
+
 /// `frame.protocols` names the layers as tshark does on every frame of the course's
 /// captures: the EtherType table, GSS-API and SPNEGO around NTLMSSP, text as
 /// data-text-lines, an HTML form's fields, a CONNECT tunnel's TLS inside HTTP. One frame

@@ -457,6 +457,7 @@ impl Conversation {
             body: Vec::new(),
             body_len: 0,
             body_cap: if out.wants(Field::HttpFileData)
+                || out.wants(Field::DataData)
                 || out.wants(Field::UrlencodedFormKey)
                 || out.wants(Field::UrlencodedFormValue)
             {
@@ -800,7 +801,13 @@ fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
             Some(media) if is_text_lines_media(media) && !head.body.starts_with(b"<?xml") => {
                 out.layer(Proto::DataTextLines)
             }
-            None | Some("") => out.layer(Proto::Data),
+            None | Some("") => {
+                out.layer(Proto::Data);
+                if out.wants(Field::DataData) {
+                    out.field(Field::DataData, Value::Bytes(head.body.clone()));
+                }
+                out.uint(Field::DataLen, head.body_len);
+            }
             Some("application/x-www-form-urlencoded") => form_fields(&head.body, out),
             _ => {}
         }
