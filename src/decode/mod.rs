@@ -21,6 +21,7 @@ pub mod tcp;
 pub mod tcp_flows;
 pub mod text;
 pub mod udp;
+pub mod value_names;
 
 pub use field::{Field, Kind, Value};
 pub use hints::{HintWriter, Hints};

@@ -7,6 +7,7 @@ use super::parser::{CmpOp, Expr, RawValue, SetItem};
 use super::FilterError;
 use crate::decode::field::{Field, Kind, Value};
 use crate::decode::packet::Proto;
+use crate::decode::value_names;
 use crate::decode::Packet;
 
 /// A value to compare with, already in its field's type.
@@ -32,22 +33,48 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
             format!("{} is not {what}, as {} needs", shown(value), field.name()),
         )
     };
+    // A number's name, as the field's value strings give it (`"Client Hello"`).
+    let named = |text: &str| value_names::value_of(field, text).map(Literal::U);
+    let number_or_name = if value_names::has_names(field) {
+        "an integer or the name of a value it has"
+    } else {
+        "an integer"
+    };
     let word = match value {
         RawValue::Word(w) => w.as_str(),
         RawValue::Quoted(bytes) => {
             return match field.kind() {
                 Kind::Str => Ok(Literal::Str(bytes.clone())),
                 Kind::Bytes => Ok(Literal::Bytes(bytes.clone())),
+                Kind::Dec | Kind::Hex(_) => std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(named)
+                    .ok_or_else(|| bad(number_or_name)),
                 _ => Err(bad("a quoted string's type")),
-            }
+            };
         }
     };
     match field.kind() {
-        Kind::Dec | Kind::Hex(_) => parse_uint(word).map(Literal::U).ok_or_else(|| bad("an integer")),
+        Kind::Dec | Kind::Hex(_) => match parse_uint(word).map(Literal::U) {
+            Some(number) => Ok(number),
+            // A bare word that names a protocol is that protocol, as in Wireshark.
+            None if Proto::ALL.iter().any(|p| p.filter_name() == word) => Err(FilterError::new(
+                column,
+                format!(
+                    "'{word}' is the protocol {word} here, not a value of {}: quote a name (\"{}\") or give the number",
+                    field.name(),
+                    word.to_uppercase()
+                ),
+            )),
+            None => named(word).ok_or_else(|| bad(number_or_name)),
+        },
+        // Any number is a boolean, as in Wireshark: true unless 0.
         Kind::Bool => match word {
-            "1" | "True" | "TRUE" | "true" => Ok(Literal::Bool(true)),
-            "0" | "False" | "FALSE" | "false" => Ok(Literal::Bool(false)),
-            _ => Err(bad("a boolean (1, 0, True, False)")),
+            "True" | "TRUE" | "true" => Ok(Literal::Bool(true)),
+            "False" | "FALSE" | "false" => Ok(Literal::Bool(false)),
+            _ => parse_uint(word)
+                .map(|n| Literal::Bool(n != 0))
+                .ok_or_else(|| bad("a boolean (1, 0, True, False)")),
         },
         Kind::Ipv4 => {
             let (addr, prefix) = split_prefix(word, 32).ok_or_else(|| bad("an IPv4 address"))?;
@@ -68,7 +95,11 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
             .map(Literal::Bytes)
             .ok_or_else(|| bad("bytes (aa:bb:cc)")),
         Kind::RelTime | Kind::AbsTime => {
-            let seconds: f64 = word.parse().map_err(|_| bad("a number of seconds"))?;
+            let seconds: f64 = word
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && s.abs() < 1e10)
+                .ok_or_else(|| bad("a number of seconds"))?;
             Ok(Literal::Time((seconds * 1e9).round() as i64))
         }
         Kind::Flag => Err(FilterError::new(
@@ -125,33 +156,27 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
         Expr::Not(a) => !matches(a, p),
         Expr::Proto(proto) => p.has_proto(*proto),
         Expr::Exists(field) => p.values(*field).next().is_some(),
-        Expr::Compare(field, op, lit) => {
-            let mut values = p.values(*field).peekable();
-            if values.peek().is_none() {
-                return false;
-            }
-            match op {
-                CmpOp::AllNe => values.all(|v| compare(v, lit) != Some(Ordering::Equal)),
-                CmpOp::AnyNe => values.any(|v| compare(v, lit) != Some(Ordering::Equal)),
-                _ => values.any(|v| {
-                    compare(v, lit).is_some_and(|ord| match op {
-                        CmpOp::Eq => ord == Ordering::Equal,
-                        CmpOp::Lt => ord == Ordering::Less,
-                        CmpOp::Le => ord != Ordering::Greater,
-                        CmpOp::Gt => ord == Ordering::Greater,
-                        CmpOp::Ge => ord != Ordering::Less,
-                        CmpOp::AllNe | CmpOp::AnyNe => unreachable!("handled above"),
-                    })
-                }),
-            }
-        }
+        Expr::Compare(field, op, lit) => holds(*op, p.values(*field).map(|v| compare(v, lit))),
+        Expr::MaskedCompare(field, mask, op, lit) => holds(
+            *op,
+            p.values(*field).map(|v| match v {
+                Value::U(u) => compare(&Value::U(u & mask), lit),
+                _ => None,
+            }),
+        ),
+        Expr::CompareFields(a, op, b) => holds(
+            *op,
+            p.values(*a)
+                .flat_map(|x| p.values(*b).map(move |y| compare_values(x, y))),
+        ),
+        // An empty needle is in nothing, as in Wireshark.
         Expr::Contains(field, needle) => p.values(*field).any(|v| {
             let hay = bytes_of(v);
-            needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice())
+            !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle.as_slice())
         }),
         Expr::Matches(field, regex) => p.values(*field).any(|v| regex.is_match(&bytes_of(v))),
         Expr::ProtoContains(proto, needle) => protocol_bytes(p, *proto)
-            .any(|hay| needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice())),
+            .any(|hay| !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle.as_slice())),
         Expr::ProtoMatches(proto, regex) => protocol_bytes(p, *proto).any(|hay| regex.is_match(hay)),
         Expr::BitAnd(field, mask) => p.values(*field).any(|v| matches!(v, Value::U(u) if u & mask != 0)),
         Expr::In(field, items) => p.values(*field).any(|v| {
@@ -163,6 +188,52 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
                 }
             })
         }),
+    }
+}
+
+/// Whether a comparison holds over the orderings of a field's values (each against the
+/// literal, or each pair of two fields' values): `==` some equal, `===` all equal, `!=`
+/// none equal, `~=`/`!==` some not equal, the orders some; no value, no match.
+fn holds(op: CmpOp, orderings: impl Iterator<Item = Option<Ordering>>) -> bool {
+    let mut orderings = orderings.peekable();
+    if orderings.peek().is_none() {
+        return false;
+    }
+    let equal = |o: &Option<Ordering>| *o == Some(Ordering::Equal);
+    match op {
+        CmpOp::AllEq => orderings.all(|o| equal(&o)),
+        CmpOp::AllNe => orderings.all(|o| !equal(&o)),
+        CmpOp::AnyNe => orderings.any(|o| !equal(&o)),
+        _ => orderings.any(|o| {
+            o.is_some_and(|ord| match op {
+                CmpOp::Eq => ord == Ordering::Equal,
+                CmpOp::Lt => ord == Ordering::Less,
+                CmpOp::Le => ord != Ordering::Greater,
+                CmpOp::Gt => ord == Ordering::Greater,
+                CmpOp::Ge => ord != Ordering::Less,
+                CmpOp::AllEq | CmpOp::AllNe | CmpOp::AnyNe => unreachable!("handled above"),
+            })
+        }),
+    }
+}
+
+/// How two decoded values order (`None` when they cannot compare).
+fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
+    let literal = match b {
+        Value::U(u) => Literal::U(*u),
+        Value::Bool(v) => Literal::Bool(*v),
+        Value::Ipv4(v) => Literal::Ipv4(*v, 32),
+        Value::Ipv6(v) => Literal::Ipv6(*v, 128),
+        Value::Ether(v) => Literal::Ether(*v),
+        Value::Str(v) => Literal::Str(v.as_bytes().to_vec()),
+        Value::Bytes(v) => Literal::Bytes(v.clone()),
+        Value::Time(v) => Literal::Time(*v),
+        _ => return None,
+    };
+    match (a, &literal) {
+        (Value::Bool(v), Literal::U(u)) => Some(u64::from(*v).cmp(u)),
+        (Value::Str(v), Literal::Bytes(l)) => Some(v.as_bytes().cmp(l.as_slice())),
+        _ => compare(a, &literal),
     }
 }
 

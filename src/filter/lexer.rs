@@ -25,7 +25,9 @@ pub struct Spanned {
 }
 
 /// Operators made of symbols, longest first.
-const SYMBOLS: [&str; 13] = ["==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "=", "&"];
+const SYMBOLS: [&str; 15] = [
+    "===", "!==", "==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "=", "&",
+];
 
 pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
     let chars: Vec<char> = text.chars().collect();
@@ -51,6 +53,16 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             i += 1;
             continue;
         }
+        // A raw string (r"..."): backslashes stay, as regular expressions want them.
+        if matches!(c, 'r' | 'R') && chars.get(i + 1) == Some(&'"') {
+            let (bytes, next) = raw_quoted(&chars, i + 1)?;
+            out.push(Spanned {
+                token: Token::Quoted(bytes),
+                column,
+            });
+            i = next;
+            continue;
+        }
         if c == '"' {
             let (bytes, next) = quoted(&chars, i)?;
             out.push(Spanned {
@@ -68,7 +80,7 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             i += 2;
             continue;
         }
-        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+        let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
         if let Some(op) = SYMBOLS.iter().find(|op| rest.starts_with(**op)) {
             if *op == "=" {
                 return Err(FilterError::new(column, "'=' is not an operator: compare with '=='"));
@@ -95,10 +107,12 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             });
             continue;
         }
-        return Err(FilterError::new(
-            column,
-            format!("unexpected character '{}'", c.escape_debug()),
-        ));
+        let message = match c {
+            '[' => "slices (field[0:3]) are valid in Wireshark, but wirelab does not support them".to_string(),
+            '+' | '*' | '%' => "arithmetic is valid in Wireshark, but wirelab does not support it".to_string(),
+            _ => format!("unexpected character '{}'", c.escape_debug()),
+        };
+        return Err(FilterError::new(column, message));
     }
     Ok(out)
 }
@@ -108,7 +122,9 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// A quoted string starting at `start` (the opening quote); returns its bytes and the
-/// index after the closing quote.
+/// index after the closing quote. Escapes are Wireshark 4.0's: `\\ \" \' \a \b \f
+/// \n \r \t \v`, `\x` with one or two hex digits, `\` with one to three octal digits;
+/// any other is an error (a regex's `\.` is written `\\.` in a filter, as in Wireshark).
 fn quoted(chars: &[char], start: usize) -> Result<(Vec<u8>, usize), FilterError> {
     let mut bytes = Vec::new();
     let mut i = start + 1;
@@ -116,27 +132,49 @@ fn quoted(chars: &[char], start: usize) -> Result<(Vec<u8>, usize), FilterError>
         match chars[i] {
             '"' => return Ok((bytes, i + 1)),
             '\\' => {
+                let column = i + 1;
                 let escaped = *chars
                     .get(i + 1)
-                    .ok_or_else(|| FilterError::new(i + 1, "a string ends in a lone backslash"))?;
-                match escaped {
-                    'n' => bytes.push(b'\n'),
-                    'r' => bytes.push(b'\r'),
-                    't' => bytes.push(b'\t'),
-                    '0' => bytes.push(0),
+                    .ok_or_else(|| FilterError::new(column, "a string ends in a lone backslash"))?;
+                i += 2;
+                let byte = match escaped {
+                    '\\' => b'\\',
+                    '"' => b'"',
+                    '\'' => b'\'',
+                    'a' => 0x07,
+                    'b' => 0x08,
+                    'f' => 0x0c,
+                    'n' => b'\n',
+                    'r' => b'\r',
+                    't' => b'\t',
+                    'v' => 0x0b,
                     'x' => {
-                        let hex: String = chars.get(i + 2..i + 4).unwrap_or_default().iter().collect();
-                        let byte = u8::from_str_radix(&hex, 16)
-                            .map_err(|_| FilterError::new(i + 1, "\\x needs two hex digits"))?;
-                        bytes.push(byte);
-                        i += 2;
+                        let digits = digits_at(chars, i, 2, 16);
+                        if digits == 0 {
+                            return Err(FilterError::new(column, "\\x needs one or two hex digits"));
+                        }
+                        let text: String = chars[i..i + digits].iter().collect();
+                        i += digits;
+                        u8::from_str_radix(&text, 16).expect("hex digits")
+                    }
+                    '0'..='7' => {
+                        let digits = digits_at(chars, i - 1, 3, 8);
+                        let text: String = chars[i - 1..i - 1 + digits].iter().collect();
+                        i += digits - 1;
+                        u8::try_from(u32::from_str_radix(&text, 8).expect("octal digits"))
+                            .map_err(|_| FilterError::new(column, format!("\\{text} is more than a byte (at most \\377)")))?
                     }
                     other => {
-                        let mut buf = [0; 4];
-                        bytes.extend(other.encode_utf8(&mut buf).as_bytes());
+                        return Err(FilterError::new(
+                            column,
+                            format!(
+                                "\\{} is not an escape Wireshark knows; for a backslash write \\\\ (a regex's \\. is \"\\\\.\" in a filter)",
+                                other.escape_debug()
+                            ),
+                        ))
                     }
-                }
-                i += 2;
+                };
+                bytes.push(byte);
             }
             other => {
                 let mut buf = [0; 4];
@@ -146,6 +184,36 @@ fn quoted(chars: &[char], start: usize) -> Result<(Vec<u8>, usize), FilterError>
         }
     }
     Err(FilterError::new(start + 1, "a string is not closed with '\"'"))
+}
+
+/// How many digits of `radix` (at most `max`) start at `at`.
+fn digits_at(chars: &[char], at: usize, max: usize, radix: u32) -> usize {
+    chars[at.min(chars.len())..]
+        .iter()
+        .take(max)
+        .take_while(|c| c.is_digit(radix))
+        .count()
+}
+
+/// A raw string whose opening quote is at `start`: every character as written, a
+/// backslash included; `\"` does not end it.
+fn raw_quoted(chars: &[char], start: usize) -> Result<(Vec<u8>, usize), FilterError> {
+    let mut text = String::new();
+    let mut i = start + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => return Ok((text.into_bytes(), i + 1)),
+            '\\' if chars.get(i + 1) == Some(&'"') => {
+                text.push_str("\\\"");
+                i += 2;
+            }
+            c => {
+                text.push(c);
+                i += 1;
+            }
+        }
+    }
+    Err(FilterError::new(start, "a string is not closed with '\"'"))
 }
 
 #[cfg(test)]
@@ -185,6 +253,26 @@ mod tests {
                 Token::RBrace,
             ]
         );
+    }
+
+    #[test]
+    fn escapes_are_wiresharks() {
+        let one = |text: &str| match kinds(text).pop() {
+            Some(Token::Quoted(bytes)) => bytes,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(one(r#""\125\123\105\122""#), b"USER");
+        assert_eq!(one(r#""\x4\x41\0""#), [4, 0x41, 0]);
+        assert_eq!(one(r#""\a\b\f\n\r\t\v\\\"\'""#), b"\x07\x08\x0c\n\r\t\x0b\\\"'");
+        assert_eq!(one(r#""\\.txt$""#), br"\.txt$");
+        assert_eq!(one(r#"r"\.txt$\"x""#), br#"\.txt$\"x"#);
+        for bad in [r#""\.txt""#, r#""US\ER""#, r#""\x""#, r#""\400""#] {
+            assert!(tokens(bad).is_err(), "{bad}");
+        }
+        assert!(tokens(r#""\.txt""#)
+            .unwrap_err()
+            .message
+            .contains("not an escape Wireshark knows"));
     }
 
     #[test]

@@ -94,7 +94,9 @@ impl Filter {
                 | Expr::Contains(f, _)
                 | Expr::Matches(f, _)
                 | Expr::In(f, _)
-                | Expr::BitAnd(f, _) => fields.push(*f),
+                | Expr::BitAnd(f, _)
+                | Expr::MaskedCompare(f, ..) => fields.push(*f),
+                Expr::CompareFields(a, _, b) => fields.extend([*a, *b]),
             }
         }
         fields

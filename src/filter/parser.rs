@@ -8,7 +8,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use super::eval::{literal, Literal};
 use super::lexer::{Spanned, Token};
 use super::FilterError;
-use crate::decode::field::Field;
+use crate::decode::field::{Field, Kind};
 use crate::decode::packet::Proto;
 
 /// The largest compiled regex a `matches` may build (bytes of automaton).
@@ -16,7 +16,10 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
+    /// `==`: some value equals.
     Eq,
+    /// `===`: every value equals.
+    AllEq,
     /// Wireshark 4.0's `!=`: every value differs.
     AllNe,
     /// `~=`: some value differs.
@@ -52,6 +55,10 @@ pub enum Expr {
     In(Field, Vec<SetItem>),
     /// `field & mask`: some value of an integer field has a bit of the mask set.
     BitAnd(Field, u64),
+    /// `field & mask == value`: the comparison applies to each value with the mask.
+    MaskedCompare(Field, u64, CmpOp, Literal),
+    /// `field == other`: two fields' values compared (for `==`, some pair is equal).
+    CompareFields(Field, CmpOp, Field),
 }
 
 struct Parser<'t> {
@@ -182,7 +189,19 @@ impl Parser<'_> {
             Some(Token::Word(w))
                 if matches!(
                     w.as_str(),
-                    "eq" | "ne" | "any_ne" | "lt" | "le" | "gt" | "ge" | "contains" | "matches" | "in"
+                    "eq" | "ne"
+                        | "any_eq"
+                        | "all_eq"
+                        | "any_ne"
+                        | "all_ne"
+                        | "lt"
+                        | "le"
+                        | "gt"
+                        | "ge"
+                        | "contains"
+                        | "matches"
+                        | "in"
+                        | "bitwise_and"
                 ) =>
             {
                 Some(w)
@@ -193,6 +212,10 @@ impl Parser<'_> {
             return match (proto, op) {
                 (Some(proto), None) => Ok(Expr::Proto(proto)),
                 (Some(proto), Some(op)) => self.protocol_test(proto, &op),
+                (None, _) if matches!(self.peek().map(|s| &s.token), Some(Token::LParen)) => Err(FilterError::new(
+                    column,
+                    format!("functions such as {name}() are valid in Wireshark, but wirelab does not support them"),
+                )),
                 (None, _) => Err(FilterError::new(column, unknown_name(name))),
             };
         };
@@ -214,33 +237,73 @@ impl Parser<'_> {
                 };
                 Ok(Expr::Contains(field, needle))
             }
-            "matches" | "~" => Ok(Expr::Matches(field, self.regex(&op)?)),
+            "matches" | "~" => {
+                // As in Wireshark: a regex applies to text and bytes, not to numbers or
+                // addresses (whose printed form it would silently search).
+                if !matches!(field.kind(), Kind::Str | Kind::Bytes) {
+                    return Err(FilterError::new(
+                        op_column,
+                        format!("{} is not text or bytes: 'matches' does not apply", field.name()),
+                    ));
+                }
+                Ok(Expr::Matches(field, self.regex(&op)?))
+            }
             "in" => Ok(Expr::In(field, self.set(field)?)),
-            "&" => {
+            "&" | "bitwise_and" => {
                 let (value, column) = self.value(&op)?;
-                match literal(field, &value, column)? {
-                    Literal::U(mask) => Ok(Expr::BitAnd(field, mask)),
-                    _ => Err(FilterError::new(
+                let Literal::U(mask) = literal(field, &value, column)? else {
+                    return Err(FilterError::new(
                         op_column,
                         format!("{} is not an integer: '&' does not apply", field.name()),
-                    )),
+                    ));
+                };
+                // `field & mask == value`: the masked value compared.
+                match self.comparison() {
+                    Some(cmp) => {
+                        let (value, column) = self.value("the comparison")?;
+                        Ok(Expr::MaskedCompare(field, mask, cmp, literal(field, &value, column)?))
+                    }
+                    None => Ok(Expr::BitAnd(field, mask)),
                 }
             }
             _ => {
-                let cmp = match op.as_str() {
-                    "==" | "eq" => CmpOp::Eq,
-                    "!=" | "ne" => CmpOp::AllNe,
-                    "~=" | "any_ne" => CmpOp::AnyNe,
-                    "<" | "lt" => CmpOp::Lt,
-                    "<=" | "le" => CmpOp::Le,
-                    ">" | "gt" => CmpOp::Gt,
-                    ">=" | "ge" => CmpOp::Ge,
-                    other => return Err(FilterError::new(op_column, format!("'{other}' is not a comparison"))),
+                let Some(cmp) = comparison(&op) else {
+                    return Err(FilterError::new(op_column, format!("'{op}' is not a comparison")));
                 };
                 let (value, column) = self.value(&op)?;
+                // A bare word that names a field compares with that field's values
+                // (`udp.srcport == udp.dstport`), as in Wireshark.
+                if let Some(other) = match &value {
+                    RawValue::Word(word) => Field::from_name(word),
+                    RawValue::Quoted(_) => None,
+                } {
+                    return comparable(field, other)
+                        .then_some(Expr::CompareFields(field, cmp, other))
+                        .ok_or_else(|| {
+                            FilterError::new(
+                                column,
+                                format!(
+                                    "{} and {} hold different kinds of values: they do not compare",
+                                    field.name(),
+                                    other.name()
+                                ),
+                            )
+                        });
+                }
                 Ok(Expr::Compare(field, cmp, literal(field, &value, column)?))
             }
         }
+    }
+
+    /// A comparison operator next, taken.
+    fn comparison(&mut self) -> Option<CmpOp> {
+        let cmp = match self.peek().map(|s| &s.token) {
+            Some(Token::Op(op)) => comparison(op),
+            Some(Token::Word(w)) => comparison(w),
+            _ => None,
+        }?;
+        self.at += 1;
+        Some(cmp)
     }
 
     /// A protocol with an operator: its bytes searched (`frame contains "USER"`, as in
@@ -348,6 +411,35 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// The comparison an operator (symbol or word) stands for.
+fn comparison(op: &str) -> Option<CmpOp> {
+    Some(match op {
+        "==" | "eq" | "any_eq" => CmpOp::Eq,
+        "===" | "all_eq" => CmpOp::AllEq,
+        "!=" | "ne" | "all_ne" => CmpOp::AllNe,
+        "~=" | "!==" | "any_ne" => CmpOp::AnyNe,
+        "<" | "lt" => CmpOp::Lt,
+        "<=" | "le" => CmpOp::Le,
+        ">" | "gt" => CmpOp::Gt,
+        ">=" | "ge" => CmpOp::Ge,
+        _ => return None,
+    })
+}
+
+/// Can values of these two fields be compared with each other?
+fn comparable(a: Field, b: Field) -> bool {
+    let class = |kind: Kind| match kind {
+        Kind::Dec | Kind::Hex(_) | Kind::Bool => 0,
+        Kind::Str | Kind::Bytes => 1,
+        Kind::Ipv4 => 2,
+        Kind::Ipv6 => 3,
+        Kind::Ether => 4,
+        Kind::RelTime | Kind::AbsTime => 5,
+        Kind::Flag => 6,
+    };
+    class(a.kind()) == class(b.kind()) && a.kind() != Kind::Flag
 }
 
 /// A value as written: a bare word or a quoted string.

@@ -173,6 +173,27 @@ const CASES: &[(&str, &str)] = &[
     ("investigation", r#"udp.stream == 0"#),
     ("investigation", r#"frame.time_relative > 0.5"#),
     ("investigation", r#"tcp.stream in {1..3}"#),
+    // Wireshark 4.0's operators, masks, fields against fields, value names, escapes.
+    ("investigation", r#"tcp.port === 445"#),
+    ("investigation", r#"tcp.port !== 445 && tcp"#),
+    ("investigation", r#"tcp.port all_eq 445 || udp.port any_eq 53"#),
+    ("investigation", r#"tcp.flags & 0x12 == 0x12"#),
+    ("investigation", r#"tcp.flags bitwise_and 0x04"#),
+    ("investigation", r#"udp.srcport == udp.dstport"#),
+    ("investigation", r#"tcp.srcport > tcp.dstport"#),
+    ("investigation", r#"smb2.nt_status == STATUS_LOGON_FAILURE"#),
+    ("investigation", r#"smb2.cmd == "Session Setup""#),
+    ("investigation", r#"ntlmssp.messagetype == NTLMSSP_AUTH"#),
+    ("investigation", r#"eth.type == ARP || arp.opcode == Reply"#),
+    ("investigation", r#"ip.proto == "UDP""#),
+    ("investigation", r#"tcp.flags.syn == 2"#),
+    ("tls12-handshake", r#"tls.handshake.type == "client hello""#),
+    ("tls12-handshake", r#"tls.handshake.type == Certificate"#),
+    ("tls12-handshake", r#"tls.record.content_type == "Application Data""#),
+    ("ftp-active", r#"frame contains "\125\123\105\122""#),
+    ("ftp-active", r#"frame contains r"USER""#),
+    ("ftp-active", r#"frame contains """#),
+    ("ftp-passive", r#"ftp.request.arg matches "\\.txt$""#),
 ];
 
 fn frames_ours(capture: &str, filter: &str) -> String {
@@ -274,6 +295,29 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
             "tcp.flags.syn == yes",
             "column 18: 'yes' is not a boolean (1, 0, True, False), as tcp.flags.syn needs",
         ),
+        // What Wireshark refuses, wirelab refuses too (or says it cannot do).
+        (
+            r#"http.request.uri matches "\.txt$""#,
+            r#"column 27: \. is not an escape Wireshark knows"#,
+        ),
+        (
+            "tcp.port matches \"80\"",
+            "column 10: tcp.port is not text or bytes: 'matches' does not apply",
+        ),
+        (
+            "frame.time_relative > nan",
+            "column 23: 'nan' is not a number of seconds",
+        ),
+        ("ip.proto == udp", "column 13: 'udp' is the protocol udp here"),
+        (
+            "ip.src == tcp.port",
+            "ip.src and tcp.port hold different kinds of values",
+        ),
+        (
+            "len(http.request.uri) > 5",
+            "functions such as len() are valid in Wireshark",
+        ),
+        ("eth.src[0:3] == 00:0c:29", "slices (field[0:3]) are valid in Wireshark"),
     ];
     for (filter, expected) in cases {
         let message = error_of(filter);

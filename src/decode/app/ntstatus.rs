@@ -5,7 +5,7 @@ pub const STATUS_SUCCESS: u32 = 0;
 pub const STATUS_MORE_PROCESSING_REQUIRED: u32 = 0xc000_0016;
 pub const STATUS_LOGON_FAILURE: u32 = 0xc000_006d;
 
-const NAMES: &[(u32, &str)] = &[
+pub const NAMES: &[(u32, &str)] = &[
     (0x0000_0000, "STATUS_SUCCESS"),
     (0x0000_0103, "STATUS_PENDING"),
     (0x0000_010b, "STATUS_NOTIFY_CLEANUP"),
