@@ -503,6 +503,18 @@ impl Session {
                 given = q.options[i].clone();
             }
         }
+        // A filter that does not parse is a typo to fix, not a wrong answer.
+        if let Answer::FilterMatches { .. } = &q.answer {
+            if let Err(e) = Filter::parse(&given) {
+                return fit_lines(
+                    &format!(
+                        "That filter does not parse: {} (not counted as an attempt; fix it and answer again)\n",
+                        escaped(e.to_string().as_bytes())
+                    ),
+                    self.width,
+                );
+            }
+        }
         let verdict = match grade(&q, &given, &self.library) {
             Ok(v) => v,
             Err(e) => return format!("This question cannot be graded: {e}\n"),

@@ -254,6 +254,23 @@ fn a_lessons_shell_command_runs_in_the_repl_as_written() {
 }
 
 #[test]
+fn a_filter_answer_that_does_not_parse_is_no_attempt_and_value_names_are_right() {
+    let home = tempfile::tempdir().unwrap();
+    let (out, _) = session(
+        home.path(),
+        "open 3\nquestion 5\ntls.handshake.type = 11\ntls.handshake.type == Certificate\n",
+    );
+    assert!(
+        out.contains("That filter does not parse: column 20: '=' is not an operator"),
+        "{out}"
+    );
+    assert!(out.contains("✔ Right!"), "{out}");
+    let saved = progress(home.path());
+    let question = &saved["courses"]["layers-5-7"]["lessons"]["tls-handshake"]["questions"]["certificate-filter"];
+    assert_eq!(question["attempts"], 1, "{question}");
+}
+
+#[test]
 fn a_course_capture_damaged_after_some_frames_lists_them_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let whole = std::fs::read(crate::common::bundled("ftp-passive.pcapng")).unwrap();
