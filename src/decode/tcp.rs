@@ -12,8 +12,9 @@ use super::tcp_flows::{flags as af, Analysis, Segment, ACK, FIN, RST, SYN};
 use super::text::push_num;
 use super::{truncated, Ctx};
 
-/// Flag names in bit order, as in tshark's Info column.
-const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"];
+/// Flag names in bit order, as in tshark 4.0's Info column (bit 8, once ECN's nonce sum,
+/// is AccECN's AE there).
+const FLAG_NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
 
 /// The TCP options wirelab decodes, in packet order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,7 +341,7 @@ fn flag_bits(hdr: &TcpHeaderSlice) -> u16 {
 
 /// tcp.flags.str: `·······A··S·` style, most significant first (12 bits).
 fn flag_letters(flags: u16) -> String {
-    const LETTERS: [char; 12] = ['R', 'R', 'R', 'N', 'C', 'E', 'U', 'A', 'P', 'R', 'S', 'F'];
+    const LETTERS: [char; 12] = ['R', 'R', 'R', 'A', 'C', 'E', 'U', 'A', 'P', 'R', 'S', 'F'];
     (0..12)
         .map(|i| if flags & (1 << (11 - i)) != 0 { LETTERS[i] } else { '·' })
         .collect()
@@ -666,5 +667,10 @@ mod tests {
     fn flag_letters_match_tshark() {
         assert_eq!(flag_letters(0x012), "·······A··S·");
         assert_eq!(flag_letters(0x018), "·······AP···");
+        // Bit 8 is AccECN's AE in tshark 4.0.
+        assert_eq!(flag_letters(0x102), "···A······S·");
+        let mut names = String::new();
+        push_flag_names(&mut names, 0x102);
+        assert_eq!(names, " [SYN, AE");
     }
 }
