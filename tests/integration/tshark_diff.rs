@@ -619,6 +619,55 @@ fn arp_fragment_and_data_fields_match_tshark() {
     assert!(arp_or_fragments > 100 && data > 0, "{arp_or_fragments} {data}");
 }
 
+/// The crafted corners (tests/data/crafted/make.py): a 227 behind NAT, every TCP flag,
+/// TLS 1.0/1.1 and a TLS 1.3 Hello Retry Request answered after a middlebox Change
+/// Cipher Spec. Protocol and Info of every frame as tshark writes them.
+#[test]
+fn crafted_corners_list_as_tshark_lists_them() {
+    if !require_tshark() {
+        return;
+    }
+    let dir = super::common::data("crafted");
+    let mut frames = 0;
+    for name in ["ftp-passive-nat.pcap", "tcp-flags.pcap", "tls-versions.pcap"] {
+        let file = dir.join(name);
+        let ours: String = stdout_of(wirelab().args(["replay", "-T", "tsv"]).arg(&file))
+            .lines()
+            .map(|l| {
+                let columns: Vec<&str> = l.split('\t').collect();
+                format!("{}\t{}\t{}\n", columns[0], columns[4], columns[6])
+            })
+            .collect();
+        let theirs = tshark(
+            &file,
+            &[
+                "-2",
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
+                "_ws.col.Protocol",
+                "-e",
+                "_ws.col.Info",
+            ],
+        );
+        assert_eq!(ours, theirs, "{name}");
+        frames += ours.lines().count();
+    }
+    assert!(frames > 40, "{frames}");
+    // The NAT'd channel takes its file name from the RETR.
+    let out = tempfile::tempdir().unwrap();
+    let status = wirelab()
+        .arg("export")
+        .arg(dir.join("ftp-passive-nat.pcap"))
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert_eq!(std::fs::read(out.path().join("secret.txt")).unwrap(), b"top secret\n");
+}
+
 /// `frame.protocols` names the layers as tshark does on every frame of the course's
 /// captures: the EtherType table, GSS-API and SPNEGO around NTLMSSP, text as
 /// data-text-lines, an HTML form's fields, a CONNECT tunnel's TLS inside HTTP. One frame

@@ -68,6 +68,10 @@ pub struct ChannelInfo {
     /// The endpoint that will be connected to, and the address connecting to it.
     listener: Endpoint,
     connector: IpAddr,
+    /// The control connection's two hosts: the commands that name the channel's use come
+    /// over it, whatever address the announcement gives (a server behind NAT names its
+    /// inside one).
+    control: AddressPair,
     /// The first command after the setup, and its frame (what tshark labels it with).
     command: Option<(String, u64)>,
     /// The transfer command that used the channel (RETR, STOR, LIST...): names the file.
@@ -136,7 +140,7 @@ fn count_down(counts: &mut FastMap<AddressPair, u32>, key: AddressPair) {
 
 impl ChannelInfo {
     fn addresses(&self) -> AddressPair {
-        address_pair(self.listener.0, self.connector)
+        self.control
     }
 }
 
@@ -410,6 +414,7 @@ impl Control {
                         method: "EPASV",
                         listener: (server.0, port),
                         connector: client.0,
+                        control: address_pair(server.0, client.0),
                         command: None,
                         transfer: None,
                         cwd: None,
@@ -557,6 +562,7 @@ fn announce(
         method,
         listener: (IpAddr::V4(ip), port),
         connector,
+        control: address_pair(announcer, connector),
         command: None,
         transfer: None,
         cwd: None,

@@ -280,7 +280,11 @@ impl Conversation {
         out.uint(Field::TlsRecordLength, body.len() as u64);
         match content_type {
             CHANGE_CIPHER_SPEC => {
-                self.ccs_seen[d] = true;
+                // In TLS 1.3 it is a dummy for middleboxes (RFC 8446 D.4): a Client Hello
+                // after a Hello Retry Request still comes in clear.
+                if !is_tls13(self.version) {
+                    self.ccs_seen[d] = true;
+                }
                 out.info_sep("Change Cipher Spec");
                 out.str(Field::WirelabTlsStep, STEP_FINISHED);
             }
