@@ -85,6 +85,24 @@ impl Reassembler {
         result
     }
 
+    /// Bytes `[seq, seq + len)` will never come (the capture's snaplen cut them off a
+    /// segment): when nothing before them is missing, the stream steps over them, so it
+    /// goes on with the next segment instead of waiting for them. Returns the bytes
+    /// stepped over.
+    pub fn lost(&mut self, seq: u32, len: u32, out: &mut Vec<u8>) -> u64 {
+        let Some(next) = self.next_seq else {
+            return 0;
+        };
+        let rel = i64::from(seq.wrapping_sub(next) as i32);
+        let end = rel + i64::from(len);
+        if rel > 0 || end <= 0 {
+            return 0;
+        }
+        self.advance(end as u64);
+        self.drain(out);
+        end as u64
+    }
+
     /// The direction ended (FIN or RST): deliver what waits, skipping holes.
     pub fn finish(&mut self, out: &mut Vec<u8>) -> u64 {
         let mut skipped = 0;
@@ -185,6 +203,21 @@ impl Reassembler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_cut_by_the_snaplen_are_stepped_over() {
+        let mut r = Reassembler::default();
+        let mut out = Vec::new();
+        r.push(999, true, b"", &mut out);
+        // 10 bytes on the wire, 3 captured: the stream goes on after the 10.
+        r.push(1000, false, b"abc", &mut out);
+        assert_eq!(r.lost(1003, 7, &mut out), 7);
+        r.push(1010, false, b"xyz", &mut out);
+        assert_eq!(out, b"abcxyz");
+        assert_eq!(r.pending_bytes(), 0);
+        // Lost bytes behind a hole are left to the hole's rules.
+        assert_eq!(r.lost(2000, 5, &mut out), 0);
+    }
 
     #[test]
     fn in_order_out_of_order_and_retransmitted_bytes_arrive_once() {

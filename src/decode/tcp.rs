@@ -102,7 +102,13 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         Err(_) => {
             let need = data.get(12).map_or(20, |b| usize::from(b >> 4) * 4).max(20);
             p.protocol = "TCP";
-            p.info = "TCP header cut short".into();
+            // Cut by the capture's snaplen: the ports, as tshark shows them.
+            p.info = if p.orig_len > p.cap_len && data.len() >= 4 {
+                let port = |at: usize| u16::from_be_bytes([data[at], data[at + 1]]);
+                format!("{} → {}[Packet size limited during capture]", port(0), port(2))
+            } else {
+                "TCP header cut short".into()
+            };
             p.push_layer(Proto::Tcp, offset);
             truncated(p, Proto::Tcp, "TCP header", need, data.len());
             return;
@@ -186,6 +192,7 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
         ack: flags & ACK != 0,
         fin_or_rst: flags & (FIN | RST) != 0,
         closed: analysis.closed,
+        cut: analysis.cut,
         delivered: &analysis.delivered,
     };
     // The rest of the TCP line is written only if no application message replaces it

@@ -86,6 +86,9 @@ pub struct Analysis {
     /// This segment closed the conversation (the second FIN, or a RST): analyzers can
     /// let go of its state.
     pub closed: bool,
+    /// The capture's snaplen cut this segment, and its direction's stream stepped over
+    /// the missing bytes: the message they belonged to ends here, cut short.
+    pub cut: bool,
 }
 
 #[derive(Debug)]
@@ -422,6 +425,16 @@ impl TcpTracker {
         if let Some(stream) = fwd.stream.as_mut() {
             let before = stream.pending_bytes();
             analysis.reassembly = stream.push(seg.seq, seg.flags & SYN != 0, seg.payload, &mut analysis.delivered);
+            let captured = seg.payload.len() as u32;
+            if captured < seglen {
+                // The snaplen cut the segment: its missing bytes never come.
+                let data_seq = seg.seq.wrapping_add(u32::from(seg.flags & SYN != 0));
+                analysis.cut = stream.lost(
+                    data_seq.wrapping_add(captured),
+                    seglen - captured,
+                    &mut analysis.delivered,
+                ) > 0;
+            }
             if seg.flags & (FIN | RST) != 0 || self.buffered + stream.pending_bytes() > before + self.max_buffered {
                 // The direction ended, or all streams together hold too much out-of-order
                 // data: this one gives up its holes.

@@ -145,6 +145,36 @@ impl Conversation {
         }
     }
 
+    /// The snaplen cut the direction's bytes: a message whose head was read is shown as
+    /// far as it came, marked as tshark marks it; what waits is dropped, and the next
+    /// bytes start a new message.
+    pub fn cut_short(&mut self, dir: Dir, out: &mut Out) {
+        let d = dir as usize;
+        match std::mem::take(&mut self.state[d]) {
+            Body::Length { head, .. } | Body::Chunked { head } | Body::UntilClose { head } => {
+                emit(head, self.ssdp, out);
+                out.info_with(|info| info.push_str("[Packet size limited during capture]"));
+            }
+            Body::Head => {
+                // A head cut short: its first line, if it came whole and reads as HTTP.
+                let buf = self.pending[d].bytes();
+                if let Some(end) = memchr::memchr(b'\n', buf).filter(|_| looks_like_http(buf)) {
+                    let line = buf[..end].strip_suffix(b"\r").unwrap_or(&buf[..end]);
+                    match self.ssdp {
+                        true => out.message(Proto::Ssdp, "SSDP"),
+                        false => out.message(Proto::Http, "HTTP"),
+                    }
+                    out.info_part_with(|info| {
+                        escape_bytes(line, info);
+                        info.push_str(" [Packet size limited during capture]");
+                    });
+                }
+            }
+            Body::Lost => {}
+        }
+        self.pending[d].clear();
+    }
+
     /// One step of the state machine; returns the next state and whether it consumed input.
     fn step(&mut self, dir: Dir, state: Body, out: &mut Out) -> (Body, bool) {
         let d = dir as usize;

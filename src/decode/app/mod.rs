@@ -263,6 +263,8 @@ pub(crate) struct TcpSegment<'a> {
     pub syn: bool,
     pub ack: bool,
     pub fin_or_rst: bool,
+    /// The snaplen cut this segment's bytes short (see `Analysis::cut`).
+    pub cut: bool,
     /// The conversation ended with this segment.
     pub closed: bool,
     /// The bytes it added to its direction's ordered stream (empty for a retransmission).
@@ -446,6 +448,9 @@ impl AppLayer {
             return false;
         }
         let claimed = self.analyze(seg, out);
+        if seg.cut {
+            self.cut_short(seg, out, scout.as_deref_mut());
+        }
         if scout.is_some() {
             if let Some(conv) = self.tcp.get_mut(&seg.stream) {
                 post_tls_version(seg.stream, conv, false, scout.as_deref_mut());
@@ -465,6 +470,23 @@ impl AppLayer {
             Analyzer::Nbss(_) | Analyzer::Dns(_) | Analyzer::FtpData(_) => false,
             Analyzer::Undecided | Analyzer::Http(_) | Analyzer::Ftp(_) | Analyzer::FtpTls(..) => true,
         })
+    }
+
+    /// The snaplen cut a segment: HTTP shows the message as far as it was captured, as
+    /// tshark does, and waits for a new one; other analyzers start afresh with the next
+    /// bytes (what they were reading can never be completed).
+    fn cut_short(&mut self, seg: &TcpSegment, out: &mut Out, scout: Option<&mut HintWriter>) {
+        let Some(conv) = self.tcp.get_mut(&seg.stream) else {
+            return;
+        };
+        match &mut conv.analyzer {
+            Analyzer::Http(http) => {
+                let dir = direction(conv.server, seg);
+                http.cut_short(dir, out);
+            }
+            Analyzer::Undecided => {}
+            _ => self.forget(seg.stream, scout),
+        }
     }
 
     /// Lets go of a TCP conversation's analyzer (it ended, or the tracker forgot it).

@@ -7,6 +7,9 @@ each checked against tshark 4.0 by tests/integration/tshark_diff.rs:
 - tcp-flags.pcap: every flag, bit 8 (AE) included; window scaling; a mid-stream start.
 - tls-versions.pcap: TLS 1.0 and 1.1, records split and joined, a TLS 1.3 Hello Retry
   Request with the client's middlebox Change Cipher Spec before its second Client Hello.
+- snaplen-80.pcap, snaplen-150.pcap, snaplen-40.pcap: HTTP requests and responses cut by a
+  capture's snaplen (heads cut; bodies cut; TCP headers cut): what was captured is shown,
+  and the next message decodes.
 
 Deterministic, standard library only: python3 tests/data/crafted/make.py
 """
@@ -124,7 +127,19 @@ def tls_versions():
     c4.c2s(rec(22,0x0303,m[:30])+rec(22,0x0303,m[30:]))
     write(os.path.join(HERE, 'tls-versions.pcap'), c.frames + c2.frames + c3.frames + c4.frames)
 
+def snaplen(cut):
+    c = Conn('10.0.0.1', '10.0.0.2', 40000, 80)
+    c.hs()
+    c.c2s(b'GET /abc HTTP/1.1\r\nHost: example.com\r\nUser-Agent: x\r\n\r\n')
+    c.s2c(b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n' + b'x' * 100)
+    c.c2s(b'GET /def HTTP/1.1\r\nHost: example.com\r\n\r\n')
+    c.s2c(b'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+    write(os.path.join(HERE, 'snaplen-%d.pcap' % cut), [(f[:cut], len(f)) for f in c.frames])
+
+
 if __name__ == "__main__":
     ftp_passive_nat()
     tcp_flags()
     tls_versions()
+    for cut in (40, 80, 150):
+        snaplen(cut)
