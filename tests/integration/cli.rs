@@ -537,3 +537,28 @@ fn the_lessons_commands_find_the_bundled_captures_from_any_folder() {
         Some(2)
     );
 }
+
+#[test]
+fn a_usage_error_is_one_line_with_clap_s_tip() {
+    for (args, says) in [
+        (
+            &["replay", "--colr", "always", "x.pcap"][..],
+            "a similar argument exists: '--color'",
+        ),
+        (&["grade"], "required arguments were not provided"),
+        (&["replay", "--bogus", "x.pcap"], "unexpected argument '--bogus' found"),
+    ] {
+        let output = wirelab().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("wirelab: ") && stderr.contains(says), "{stderr}");
+        assert!(!stderr.contains("-- --bogus"), "{stderr}");
+    }
+    // Help still prints in full, with success.
+    let output = wirelab().args(["replay", "--help"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8(output.stdout)
+        .unwrap()
+        .contains("Usage: wirelab replay"));
+}
