@@ -7,8 +7,6 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use crate::decode::single_pass::{Decoded, Options, SinglePass};
 use crate::decode::{Decoder, Field, Packet, Value};
 use crate::export::{ftp_name, http_name, UniqueNames};
@@ -54,14 +52,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     // The folder is made with the first file, so a capture with nothing to export
     // leaves nothing behind.
     let create = |names: &mut UniqueNames, name: &str| -> anyhow::Result<(PathBuf, File)> {
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::create_dir_all(&dir).map_err(|e| super::io_failed(format!("cannot create {}", dir.display()), &e))?;
         let name = names.claim(name, |n| dir.join(n).exists());
         let path = dir.join(name);
         let file = File::options()
             .write(true)
             .create_new(true)
             .open(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+            .map_err(|e| super::io_failed(format!("cannot create {}", path.display()), &e))?;
         Ok((path, file))
     };
     let mut shown_progress = 0;
@@ -99,7 +97,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             entry
                 .file
                 .write_all(delivered)
-                .with_context(|| format!("cannot write {}", entry.path.display()))?;
+                .map_err(|e| super::io_failed(format!("cannot write {}", entry.path.display()), &e))?;
             entry.bytes += delivered.len() as u64;
         }
         if let Some(Value::Bytes(body)) = packet.value(Field::HttpFileData) {
@@ -107,7 +105,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             let name = http_name(target.as_deref().unwrap_or(""));
             let (path, mut file) = create(&mut names, &name)?;
             file.write_all(body)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .map_err(|e| super::io_failed(format!("cannot write {}", path.display()), &e))?;
             let what = format!(
                 "HTTP body in frame {}{}",
                 packet.number,

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 
 use super::{flush, stdout_writer, write_all};
 use crate::grade::report::{self, Failed};
@@ -128,7 +128,7 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
         .as_ref()
         .expect("clap requires a file or --submissions");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
+        .map_err(|e| super::io_failed(format!("cannot read {}", dir.display()), &e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
         .collect();
@@ -192,7 +192,11 @@ pub fn run(args: &GradeArgs) -> anyhow::Result<ExitCode> {
     }
     // The smallest maximum: a mark above it is out of reach for some submission.
     warn_unreachable_pass_mark(args.pass_mark, reports.iter().map(|r| r.max).min().unwrap_or(0));
-    Ok(if failed.is_empty() && reports.iter().all(passes) {
+    // A file that could not be graded is unusable input (2), whatever the others scored:
+    // a script must not read it as a class that merely failed.
+    Ok(if !failed.is_empty() {
+        ExitCode::from(2)
+    } else if reports.iter().all(passes) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -514,6 +514,12 @@ fn finish_list(frames: u64, end: End, out: &mut dyn Write, rest: &[u8]) -> anyho
     Ok(ExitCode::SUCCESS)
 }
 
+/// "cannot create DIR: No such file or directory": an I/O error with what was being
+/// done, without the OS's "(os error N)".
+pub(crate) fn io_failed(doing: String, e: &io::Error) -> anyhow::Error {
+    anyhow::anyhow!("{doing}: {}", crate::io_error_text(e))
+}
+
 /// A whole number of at least `MIN`, for clap.
 pub(crate) fn at_least<const MIN: usize>(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
