@@ -621,7 +621,7 @@ fn arp_fragment_and_data_fields_match_tshark() {
 
 /// The crafted corners (tests/data/crafted/make.py): a 227 behind NAT, every TCP flag,
 /// TLS 1.0/1.1 and a TLS 1.3 Hello Retry Request answered after a middlebox Change
-/// Cipher Spec, HTTP cut by three snaplens. Protocol and Info of every frame as tshark
+/// Cipher Spec, HTTP cut by three snaplens, pipelined HTTP. Protocol and Info of every frame as tshark
 /// writes them.
 #[test]
 fn crafted_corners_list_as_tshark_lists_them() {
@@ -637,6 +637,7 @@ fn crafted_corners_list_as_tshark_lists_them() {
         "snaplen-40.pcap",
         "snaplen-80.pcap",
         "snaplen-150.pcap",
+        "http-pipelined.pcap",
     ] {
         let file = dir.join(name);
         let ours: String = stdout_of(wirelab().args(["replay", "-T", "tsv"]).arg(&file))

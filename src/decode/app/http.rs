@@ -810,7 +810,13 @@ fn emit(mut head: Head, ssdp: bool, out: &mut Out) {
             out.info_part("Response");
         }
         _ => {
-            out.info_part(&head.info);
+            if out.messages() > 1 {
+                // A second message in the frame (pipelined): tshark writes it straight
+                // after the first, no separator.
+                out.info_with(|info| info.push_str(&head.info));
+            } else {
+                out.info_part(&head.info);
+            }
             if head.body_len > 0 {
                 if let Some(text) = media_info {
                     out.info_with(|info| {

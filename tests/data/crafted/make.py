@@ -10,6 +10,7 @@ each checked against tshark 4.0 by tests/integration/tshark_diff.rs:
 - snaplen-80.pcap, snaplen-150.pcap, snaplen-40.pcap: HTTP requests and responses cut by a
   capture's snaplen (heads cut; bodies cut; TCP headers cut): what was captured is shown,
   and the next message decodes.
+- http-pipelined.pcap: two requests in one segment, two responses in one segment.
 
 Deterministic, standard library only: python3 tests/data/crafted/make.py
 """
@@ -137,9 +138,18 @@ def snaplen(cut):
     write(os.path.join(HERE, 'snaplen-%d.pcap' % cut), [(f[:cut], len(f)) for f in c.frames])
 
 
+def http_pipelined():
+    c = Conn('192.168.1.2', '192.168.1.3', 51000, 8080)
+    c.hs()
+    c.c2s(b'GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n')
+    c.s2c(b'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nAHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nB')
+    write(os.path.join(HERE, 'http-pipelined.pcap'), c.frames)
+
+
 if __name__ == "__main__":
     ftp_passive_nat()
     tcp_flags()
     tls_versions()
     for cut in (40, 80, 150):
         snaplen(cut)
+    http_pipelined()
