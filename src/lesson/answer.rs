@@ -153,8 +153,11 @@ pub fn expected(question: &Question, captures: &dyn Packets) -> Result<String, S
             ..
         } => from_capture(captures, capture, filter, field, *take)?.join(" "),
         Answer::FilterMatches { reference, .. } => reference.clone(),
+        Answer::Unreadable => return Err(UNREADABLE.into()),
     })
 }
+
+const UNREADABLE: &str = "the question's answer could not be read (wirelab check says why)";
 
 /// A regex error in one line: the crate's message quotes the pattern over several lines
 /// with a caret under the fault, and ends with what the fault is.
@@ -250,6 +253,7 @@ pub fn grade(question: &Question, given: &str, captures: &dyn Packets) -> Result
             let reference = Filter::parse(reference).map_err(|e| format!("the reference filter: {e}"))?;
             frames(captures, capture, &student)? == frames(captures, capture, &reference)?
         }
+        Answer::Unreadable => return Err(UNREADABLE.into()),
     };
     let feedback = if correct {
         None

@@ -259,7 +259,7 @@ pub fn lesson(lesson: &Lesson, source: &dyn Captures, problems: &mut Vec<Problem
                     }
                 }
             }
-            Answer::Bool(_) => {}
+            Answer::Bool(_) | Answer::Unreadable => {}
             Answer::FromCapture {
                 capture,
                 filter,
@@ -393,6 +393,8 @@ fn own_answer_graded_wrong(q: &Question, captures: &dyn Packets) -> Option<Strin
             ..
         } => from_capture(captures, capture, filter, field, *take).ok()?.join(" "),
         Answer::FilterMatches { reference, .. } => reference.clone(),
+        // Reported where it is written.
+        Answer::Unreadable => return None,
     };
     match grade(q, &typed, captures) {
         Ok(verdict) if verdict.correct => None,

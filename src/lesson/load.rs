@@ -353,8 +353,12 @@ fn question(r: &mut Reader, node: &Node) -> Option<Question> {
             r.error(n.pos(), "feedback must map wrong answers to what to say");
         }
     }
-    let answer_node = r.required(entries, "answer", "a question", at)?;
-    let answer = answer(r, answer_node)?;
+    // A question whose answer cannot be read is kept, so that every other problem of
+    // it is reported in the same run.
+    let answer = r
+        .required(entries, "answer", "a question", at)
+        .and_then(|node| answer(r, node))
+        .unwrap_or(Answer::Unreadable);
     Some(Question {
         id,
         prompt,

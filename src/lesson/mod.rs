@@ -162,6 +162,9 @@ pub enum Answer {
         pos: Pos,
         reference_pos: Pos,
     },
+    /// An answer the loader could not read (and reported): kept so that `check` still
+    /// looks at the rest of its question, never graded.
+    Unreadable,
 }
 
 #[cfg(test)]

@@ -328,8 +328,10 @@ questions:
             "{name}:8:16: error: capture notes.pcap: byte offset 0: not a pcap or pcapng capture (starts with 6a 75 73 74)\n\
              {name}:9:15: error: filter 'ftp.request.comand' does not parse: column 1: unknown field or protocol 'ftp.request.comand' (did you mean ftp.request.command?)\n\
              {name}:28:69: error: question 'misspelt': unknown field 'ftp.request.ar' (did you mean ftp.request.arg?)\n\
+             {name}:31:7: warning: question 'no-kind' has no hint\n\
+             {name}:31:7: warning: question 'no-kind' has no step-by-step solution\n\
              {name}:33:13: error: an answer needs one of: text, regex, set, choice, number, bool, from_capture, filter_matches\n\
-             1 lesson, 5 questions: 4 errors, 0 warnings\n"
+             1 lesson, 5 questions: 4 errors, 2 warnings\n"
         )
     );
     assert_eq!(output.status.code(), Some(1));
@@ -510,4 +512,27 @@ for name, change in [("no section", {"sections": []}), ("blank id", {"id": " "})
          count without field valid\nno kind invalid\ntwo kinds invalid\nfrom_capture without field invalid\n\
          from_capture without filter invalid\nunknown key invalid\nno section invalid\nblank id invalid\n"
     );
+}
+
+/// A question whose answer cannot be read is still checked for everything else: one
+/// run names every problem.
+#[test]
+fn a_broken_answer_does_not_hide_the_rest_of_its_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.yaml");
+    std::fs::write(
+        &path,
+        "format_version: 1\nid: x\ntitle: T\nsections:\n  - title: S\n    body: b\nquestions:\n  - id: q1\n    prompt: p\n    answer: { txt: a }\n  - id: q1\n    prompt: p\n    answer: { text: b }\n    hints: [h]\n    solution: [s]\n",
+    )
+    .unwrap();
+    let output = wirelab().arg("check").arg(&path).output().unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    for expected in [
+        "l.yaml:10:15: error: unknown key 'txt' in an answer (did you mean text?)",
+        "l.yaml:11:7: error: question id 'q1' is used twice in this lesson",
+        "l.yaml:8:7: warning: question 'q1' has no hint",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
 }
