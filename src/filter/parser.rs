@@ -337,8 +337,11 @@ impl Parser<'_> {
             RawValue::Quoted(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             RawValue::Word(word) => word,
         };
-        RegexBuilder::new(&pattern)
+        // Wireshark's PCRE2 on raw bytes: ASCII classes and word boundaries (a byte
+        // that is not UTF-8 is no word character), `$` also before a final newline.
+        RegexBuilder::new(&pcre_dollar(&pattern))
             .case_insensitive(true)
+            .unicode(false)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map_err(|e| {
@@ -449,6 +452,32 @@ pub enum RawValue {
     Quoted(Vec<u8>),
 }
 
+/// `pattern` with each `$` that ends the subject (outside a class, not escaped) written
+/// as PCRE reads it without multi-line mode: at the end, or before a final newline.
+fn pcre_dollar(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let (mut escaped, mut in_class) = (false, false);
+    for c in pattern.chars() {
+        match c {
+            _ if escaped => {
+                escaped = false;
+                out.push(c);
+                continue;
+            }
+            '\\' => escaped = true,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '$' if !in_class => {
+                out.push_str("(?:\n?\\z)");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The regex crate's reason on one line: its "error: ..." line (the others draw the
 /// pattern with a caret under the fault), else its first line.
 fn regex_reason(text: &str) -> &str {
@@ -457,6 +486,17 @@ fn regex_reason(text: &str) -> &str {
         .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
         .unwrap_or(text)
         .trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pcre_dollar;
+
+    #[test]
+    fn a_dollar_also_matches_before_a_final_newline() {
+        assert_eq!(pcre_dollar("a$"), "a(?:\n?\\z)");
+        assert_eq!(pcre_dollar(r"a\$[$]"), r"a\$[$]");
+    }
 }
 
 /// "unknown field or protocol 'tcp.prot' (did you mean tcp.port?)"

@@ -194,6 +194,10 @@ const CASES: &[(&str, &str)] = &[
     ("ftp-active", r#"frame contains r"USER""#),
     ("ftp-active", r#"frame contains """#),
     ("ftp-passive", r#"ftp.request.arg matches "\\.txt$""#),
+    // PCRE on raw bytes: `$` before a final newline, ASCII word boundaries.
+    ("ftp-active", r#"frame matches "jdoe\\r$""#),
+    ("http-methods", r#"http.file_data matches "</html>$""#),
+    ("ftp-active", r#"frame matches "\\bUSER""#),
 ];
 
 fn frames_ours(capture: &str, filter: &str) -> String {
