@@ -488,6 +488,16 @@ fn regex_reason(text: &str) -> &str {
         .trim()
 }
 
+/// "unknown field or protocol 'tcp.prot' (did you mean tcp.port?)"
+fn unknown_name(name: &str) -> String {
+    let protocols = Proto::ALL.iter().map(|p| p.filter_name());
+    let candidates = Field::ALL.iter().map(|f| f.name()).chain(protocols);
+    match crate::decode::field::nearest(name, candidates) {
+        Some(near) => format!("unknown field or protocol '{name}' (did you mean {near}?)"),
+        None => format!("unknown field or protocol '{name}'"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::pcre_dollar;
@@ -496,15 +506,5 @@ mod tests {
     fn a_dollar_also_matches_before_a_final_newline() {
         assert_eq!(pcre_dollar("a$"), "a(?:\n?\\z)");
         assert_eq!(pcre_dollar(r"a\$[$]"), r"a\$[$]");
-    }
-}
-
-/// "unknown field or protocol 'tcp.prot' (did you mean tcp.port?)"
-fn unknown_name(name: &str) -> String {
-    let protocols = Proto::ALL.iter().map(|p| p.filter_name());
-    let candidates = Field::ALL.iter().map(|f| f.name()).chain(protocols);
-    match crate::decode::field::nearest(name, candidates) {
-        Some(near) => format!("unknown field or protocol '{name}' (did you mean {near}?)"),
-        None => format!("unknown field or protocol '{name}'"),
     }
 }
