@@ -233,7 +233,10 @@ pub(crate) fn decode(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p:
     if ctx.decoder.lean && !analysis.delivered.is_empty() && !ctx.decoder.app.scout_wants_bytes(analysis.stream) {
         ctx.decoder.tcp.stop_reassembly(analysis.stream);
     }
-    if !claimed {
+    // tshark hands a retransmitted or out-of-order segment's payload to no dissector,
+    // not even data's.
+    let resent = af::RETRANSMISSION | af::FAST_RETRANSMISSION | af::SPURIOUS_RETRANSMISSION | af::OUT_OF_ORDER;
+    if !claimed && analysis.flags & resent == 0 {
         data_layer(p, payload, offset + header_len);
     }
     if (payload.len() as u32) < seglen {

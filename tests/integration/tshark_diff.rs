@@ -677,6 +677,41 @@ fn crafted_corners_list_as_tshark_lists_them() {
     assert_eq!(std::fs::read(out.path().join("secret.txt")).unwrap(), b"top secret\n");
 }
 
+/// A retransmitted or out-of-order segment's payload goes to no dissector, data's
+/// included, as in tshark (the course's captures, the recorded ones and the bulk
+/// transfer, whose retransmissions are real).
+#[test]
+fn resent_segments_carry_no_data_layer() {
+    if !require_tshark() {
+        return;
+    }
+    let filter = "tcp.analysis.retransmission || tcp.analysis.out_of_order || tcp.analysis.fast_retransmission";
+    let args = [
+        "-Y",
+        filter,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "frame.protocols",
+        "-e",
+        "data.len",
+    ];
+    let mut resent = 0;
+    for file in all_captures()
+        .iter()
+        .filter(|f| !f.starts_with(super::common::data("thirdparty")))
+    {
+        let ours = stdout_of(wirelab().arg("replay").args(args).arg(file));
+        let mut theirs_args = vec!["-2"];
+        theirs_args.extend(args);
+        assert_eq!(ours, tshark(file, &theirs_args), "{}", file.display());
+        resent += ours.lines().count();
+    }
+    assert!(resent > 5, "too few resent segments to compare: {resent}");
+}
+
 /// `frame.protocols` names the layers as tshark does on every frame of the course's
 /// captures: the EtherType table, GSS-API and SPNEGO around NTLMSSP, text as
 /// data-text-lines, an HTML form's fields, a CONNECT tunnel's TLS inside HTTP. One frame
