@@ -131,7 +131,7 @@ fields! {
     TcpOptionsMss = "tcp.options.mss_val", Dec, "TCP maximum segment size option";
     TcpOptionsWscaleShift = "tcp.options.wscale.shift", Dec, "TCP window scale shift";
     TcpOptionsWscaleMultiplier = "tcp.options.wscale.multiplier", Dec, "TCP window scale multiplier";
-    TcpOptionsSackPerm = "tcp.options.sack_perm", Flag, "TCP SACK permitted option";
+    TcpOptionsSackPerm = "tcp.options.sack_perm", Bytes, "TCP SACK permitted option (its bytes, 04:02, as tshark holds it)";
     TcpOptionsSackLe = "tcp.options.sack_le", Dec, "TCP SACK left edge (relative)";
     TcpOptionsSackRe = "tcp.options.sack_re", Dec, "TCP SACK right edge (relative)";
     TcpOptionsTsval = "tcp.options.timestamp.tsval", Dec, "TCP timestamp value";

@@ -365,7 +365,8 @@ fn option_fields(p: &mut Packet, options: &[TcpOption], ack_base: u32) {
                 p.add_u(Field::TcpOptionsWscaleShift, *shift);
                 p.add_u(Field::TcpOptionsWscaleMultiplier, 1u64 << (*shift).min(14));
             }
-            TcpOption::SackPermitted => p.add(Field::TcpOptionsSackPerm, Value::Flag),
+            // The option's kind and length bytes: what tshark's field holds and prints.
+            TcpOption::SackPermitted => p.add(Field::TcpOptionsSackPerm, Value::Bytes(vec![4, 2])),
             TcpOption::Sack(blocks) => {
                 for (left, right) in blocks {
                     p.add_u(Field::TcpOptionsSackLe, left.wrapping_sub(ack_base));

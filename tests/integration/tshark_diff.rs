@@ -583,9 +583,9 @@ fn icmp_data_matches_tshark() {
     assert!(with_data > 10, "too few ICMP frames with data to compare: {with_data}");
 }
 
-/// Fields whose presence or unit is the point of a filter: `arp.isgratuitous` only on
-/// gratuitous ARPs, `ip.frag_offset` in the header's 8-byte units, and `data.data` of
-/// an HTTP body with no media type.
+/// Fields whose presence, unit or form is the point of a filter: `arp.isgratuitous` only
+/// on gratuitous ARPs, `ip.frag_offset` in the header's 8-byte units, SACK permitted as
+/// its bytes, and `data.data` of an HTTP body with no media type.
 #[test]
 fn arp_fragment_and_data_fields_match_tshark() {
     if !require_tshark() {
@@ -609,6 +609,8 @@ fn arp_fragment_and_data_fields_match_tshark() {
             "arp || ip.flags.mf == 1 || ip.frag_offset > 0",
             &["arp.isgratuitous", "ip.frag_offset"],
         );
+        // An option field holds the option's bytes (04:02), not a flag.
+        compare(&file, "tcp.options.sack_perm", &["tcp.options.sack_perm"]);
     }
     for file in all_captures()
         .iter()
