@@ -299,11 +299,28 @@ fn inner_segment(ctx: &mut Ctx, data: &[u8], offset: usize, net: NetInfo, p: &mu
     }
     if data.len() >= 16 {
         p.add_u(Field::TcpAck, be32(8));
+        p.add_u(Field::TcpAckRaw, be32(8));
         p.add_u(Field::TcpHdrLen, u64::from(data[12] >> 4) * 4);
-        flag_fields(p, u16::from_be_bytes([data[12], data[13]]) & 0x01ff);
+        let flags = u16::from_be_bytes([data[12], data[13]]) & 0x01ff;
+        flag_fields(p, flags);
+        if p.keeps(Field::TcpFlagsStr) {
+            p.add(Field::TcpFlagsStr, Value::Str(flag_letters(flags)));
+        }
         let window = u16::from_be_bytes([data[14], data[15]]);
         p.add_u(Field::TcpWindowSizeValue, window);
         p.add_u(Field::TcpWindowSize, window);
+    }
+    let be16 = |at: usize| u16::from_be_bytes([data[at], data[at + 1]]);
+    if data.len() >= 18 {
+        p.add_u(Field::TcpChecksum, be16(16));
+    }
+    if data.len() >= 20 {
+        p.add_u(Field::TcpUrgentPointer, be16(18));
+        // What the error quotes past the header, as tshark shows it.
+        let header_len = usize::from(data[12] >> 4) * 4;
+        if header_len >= 20 && data.len() > header_len && p.keeps(Field::TcpPayload) {
+            p.add(Field::TcpPayload, Value::Bytes(data[header_len..].to_vec()));
+        }
     }
 }
 

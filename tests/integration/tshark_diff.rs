@@ -550,7 +550,8 @@ fn fields_match_tshark() {
 }
 
 /// The data ICMP carries, as tshark splits it: an echo's payload after the sender's
-/// timestamp (when it starts with one), the payload of a datagram an error quotes.
+/// timestamp (when it starts with one), the payload of a datagram an error quotes, and
+/// the fields of a TCP header it quotes.
 #[test]
 fn icmp_data_matches_tshark() {
     if !require_tshark() {
@@ -567,6 +568,17 @@ fn icmp_data_matches_tshark() {
         "data.len",
         "-e",
         "data.data",
+        // The TCP header an error quotes: every field it holds.
+        "-e",
+        "tcp.ack_raw",
+        "-e",
+        "tcp.flags.str",
+        "-e",
+        "tcp.checksum",
+        "-e",
+        "tcp.urgent_pointer",
+        "-e",
+        "tcp.payload",
     ];
     let mut with_data = 0;
     for file in all_captures() {
