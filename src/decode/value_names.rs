@@ -42,19 +42,21 @@ pub fn value_of(field: Field, name: &str) -> Option<u64> {
     }
 }
 
+/// The fields [`value_of`] knows names for.
+const NAMED: [Field; 8] = [
+    Field::TlsHandshakeType,
+    Field::Smb2Cmd,
+    Field::IpProto,
+    Field::Smb2NtStatus,
+    Field::TlsRecordContentType,
+    Field::ArpOpcode,
+    Field::NtlmsspMessagetype,
+    Field::EthType,
+];
+
 /// Does the field give its values names (that [`value_of`] reads)?
 pub fn has_names(field: Field) -> bool {
-    matches!(
-        field,
-        Field::TlsHandshakeType
-            | Field::Smb2Cmd
-            | Field::IpProto
-            | Field::Smb2NtStatus
-            | Field::TlsRecordContentType
-            | Field::ArpOpcode
-            | Field::NtlmsspMessagetype
-            | Field::EthType
-    )
+    NAMED.contains(&field)
 }
 
 fn table(names: &[(u64, &str)], name: &str) -> Option<u64> {
@@ -107,5 +109,19 @@ mod tests {
         assert_eq!(value_of(Field::TlsRecordContentType, "application data"), Some(23));
         assert_eq!(value_of(Field::TcpPort, "http"), None);
         assert!(has_names(Field::Smb2Cmd) && !has_names(Field::TcpPort));
+        // Every field said to have names has one of these: the list and the match agree.
+        let names = [
+            "Client Hello",
+            "Session Setup",
+            "TCP",
+            "STATUS_SUCCESS",
+            "Alert",
+            "request",
+            "NTLMSSP_AUTH",
+            "ARP",
+        ];
+        for field in NAMED {
+            assert!(names.iter().any(|n| value_of(field, n).is_some()), "{field:?}");
+        }
     }
 }

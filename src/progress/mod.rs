@@ -102,6 +102,8 @@ pub struct Store {
     last_stamp: u64,
     /// Courses kept under another key now ([`Store::rename_course`]): (old, new).
     renamed: Vec<(String, String)>,
+    /// Could saving work when the file was opened (see [`Store::writable`])?
+    writable: bool,
 }
 
 /// Makes the progress file's folder and opens its lock file for writing.
@@ -120,11 +122,12 @@ impl Store {
     /// Opens the file (an absent one is empty progress). Returns a warning when the file
     /// could not be used and was set aside.
     pub fn open(path: &Path) -> (Store, Option<String>) {
-        let (store, warning) = Store::read(path);
+        let (mut store, warning) = Store::read(path);
         // Said at the start, not at the first answer: a folder the progress cannot go to.
         match can_write_beside(path) {
             Ok(()) => (store, warning),
             Err(e) => {
+                store.writable = false;
                 let saving = format!(
                     "progress cannot be saved to {}: {}; this session's answers will not be kept (--progress FILE to save elsewhere)",
                     path.display(),
@@ -160,10 +163,10 @@ impl Store {
         empty(Some(set_aside_saying(path, &problem, "starting afresh")))
     }
 
-    /// Whether saving can work: the folder made, and the lock file [`Store::save`] takes
-    /// opened (created if need be; it stays, as after any save).
+    /// Could saving work when the file was opened: its folder made, and the lock file
+    /// [`Store::save`] takes opened (created if need be; it stays, as after any save).
     pub fn writable(&self) -> bool {
-        can_write_beside(&self.path).is_ok()
+        self.writable
     }
 
     fn with(path: &Path, data: Progress) -> Store {
@@ -173,6 +176,7 @@ impl Store {
             data,
             last_stamp: 0,
             renamed: Vec::new(),
+            writable: true,
         }
     }
 
