@@ -102,7 +102,7 @@ echo "### $(date -u +%Y-%m-%d): $frames frames, $((bytes / 1000000)) MB"
 echo
 shards=$(($(nproc) < 8 ? $(nproc) : 8))
 echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(nproc) cores," \
-    "$(free -g | awk '/Mem:/ {print $2}') GiB; $(tshark --version | head -n 1); $("$wirelab" --version)" \
+    "$(free -g | awk '/Mem:/ {print $2}') GiB; $(tshark --version 2>/dev/null | head -n 1); $("$wirelab" --version)" \
     "(decoding in $shards shards)."
 echo
 echo "Each command ran $rounds times, in rounds of every command once: its best and median time, the"

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut reader = match CaptureReader::new(std::io::BufReader::with_capacity(1 << 16, file), &path) {
+    let mut reader = match CaptureReader::new(file, &path) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("read-frames: {e}");

@@ -6,6 +6,7 @@
 //! offset of any damage) and lets `pcap-file` parse each complete header or block. Memory
 //! is one reusable buffer the size of the largest record, never the file.
 
+mod aligned;
 mod linktype;
 mod pcap;
 mod pcapng;

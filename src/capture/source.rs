@@ -2,10 +2,11 @@
 
 use std::io::{self, BufRead, Read};
 
+use super::aligned::AlignedBufReader;
 use super::CaptureError;
 
 pub(super) struct Source<R: Read> {
-    input: io::BufReader<R>,
+    input: AlignedBufReader<R>,
     name: String,
     /// Offset of the next unread byte.
     offset: u64,
@@ -32,7 +33,7 @@ pub(super) enum Fill {
 impl<R: Read> Source<R> {
     pub fn new(input: R, name: &str) -> Self {
         Source {
-            input: io::BufReader::with_capacity(256 * 1024, input),
+            input: AlignedBufReader::with_capacity(256 * 1024, input),
             name: name.to_string(),
             offset: 0,
             buf: Vec::new(),
