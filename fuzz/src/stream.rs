@@ -107,9 +107,10 @@ pub const DNS: AppTarget = AppTarget {
         tcp(53),
         tcp(5353),
         udp(41234),
-        udp(53),
+        // mDNS (LLMNR takes the same path) and DHCP.
+        udp(5353),
         udp(138),
-        tcp(53),
+        udp(67),
     ],
     second: Second::SameService,
 };

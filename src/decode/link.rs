@@ -91,9 +91,10 @@ fn ethertype_payload(ctx: &mut Ctx, ethertype: u16, data: &[u8], offset: usize, 
                 truncated(p, Proto::Vlan, "802.1Q tag", 4, data.len());
                 return;
             };
-            p.push_layer(Proto::Vlan, offset);
+            let service_tag = ethertype == ETHERTYPE_QINQ;
+            p.push_layer(if service_tag { Proto::Ieee8021ad } else { Proto::Vlan }, offset);
             let inner = tag.ether_type().0;
-            if ethertype == ETHERTYPE_QINQ {
+            if service_tag {
                 // tshark names the 802.1ad service tag's fields apart from 802.1Q's.
                 p.add_u(Field::Ieee8021adId, tag.vlan_identifier().value());
             } else {
@@ -111,6 +112,7 @@ fn unknown_payload(p: &mut Packet, data: &[u8], offset: usize, info: &str) {
     if p.protocol.is_empty() {
         p.protocol = match p.layers.last().map(|l| l.proto) {
             Some(Proto::Vlan) => "802.1Q",
+            Some(Proto::Ieee8021ad) => "IEEE 802.1ad",
             Some(Proto::Sll) => "SLL",
             Some(Proto::Null) => "NULL",
             _ => "Ethernet",

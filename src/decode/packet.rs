@@ -46,6 +46,15 @@ pub enum Proto {
     Nbdgm,
     Mailslot,
     Browser,
+    /// Multicast DNS (UDP 5353): DNS messages, shown as tshark shows them.
+    Mdns,
+    /// Link-Local Multicast Name Resolution (UDP 5355): DNS messages too.
+    Llmnr,
+    /// DHCP and plain BOOTP (UDP 67 and 68): Wireshark names both `dhcp`.
+    Dhcp,
+    /// An IEEE 802.1ad service tag (ethertype 0x88a8), which tshark names apart from
+    /// 802.1Q's `vlan` though the tag's layout is the same.
+    Ieee8021ad,
 }
 
 impl Proto {
@@ -81,12 +90,25 @@ impl Proto {
         Proto::Nbdgm,
         Proto::Mailslot,
         Proto::Browser,
+        Proto::Mdns,
+        Proto::Llmnr,
+        Proto::Dhcp,
+        Proto::Ieee8021ad,
     ];
 
-    /// The protocol's bit in a set of protocols (there are fewer than 32).
-    pub(crate) fn bit(self) -> u32 {
-        const _: () = assert!(Proto::ALL.len() <= 32);
+    /// The protocol's bit in a set of protocols (there are fewer than 64).
+    pub(crate) fn bit(self) -> u64 {
+        const _: () = assert!(Proto::ALL.len() < 64);
         1 << self as u32
+    }
+
+    /// The protocol a display filter names: by its filter name, or by an older name
+    /// Wireshark still takes (`bootp` for `dhcp`).
+    pub fn from_filter_name(name: &str) -> Option<Proto> {
+        if name == "bootp" {
+            return Some(Proto::Dhcp);
+        }
+        Proto::ALL.iter().copied().find(|p| p.filter_name() == name)
     }
 
     /// The display-filter name (`tcp`, `ip`, ...), as in frame.protocols.
@@ -123,6 +145,10 @@ impl Proto {
             Proto::Nbdgm => "nbdgm",
             Proto::Mailslot => "mailslot",
             Proto::Browser => "browser",
+            Proto::Mdns => "mdns",
+            Proto::Llmnr => "llmnr",
+            Proto::Dhcp => "dhcp",
+            Proto::Ieee8021ad => "ieee8021ad",
         }
     }
 
@@ -160,6 +186,10 @@ impl Proto {
             Proto::Nbdgm => "NetBIOS Datagram Service",
             Proto::Mailslot => "SMB MailSlot Protocol",
             Proto::Browser => "Microsoft Windows Browser Protocol",
+            Proto::Mdns => "Multicast Domain Name System",
+            Proto::Llmnr => "Link-local Multicast Name Resolution",
+            Proto::Dhcp => "Dynamic Host Configuration Protocol",
+            Proto::Ieee8021ad => "IEEE 802.1ad",
         }
     }
 }
@@ -244,7 +274,7 @@ pub struct Packet {
     /// A bit for each protocol a layer has been pushed for: a superset of `layers` (an
     /// analyzer may drop the Data layer), which answers most of a filter's protocol
     /// tests without a scan.
-    layers_seen: u32,
+    layers_seen: u64,
     pub fields: Vec<(Field, Value)>,
     pub notes: Vec<Note>,
     /// False when only the columns are wanted (a plain packet list, a first pass):
@@ -473,7 +503,7 @@ impl Packet {
 
     /// False when the packet has none of the layers in `protos` (bits of [`Proto::bit`])
     /// and no field: a filter that only tests for those fails at once.
-    pub(crate) fn may_have_any(&self, protos: u32) -> bool {
+    pub(crate) fn may_have_any(&self, protos: u64) -> bool {
         self.layers_seen & protos != 0 || !self.fields.is_empty()
     }
 
@@ -497,11 +527,11 @@ impl Packet {
         }
         for (i, proto) in layers.iter().enumerate() {
             names.push(proto.filter_name());
-            let typed = matches!(proto, Proto::Eth | Proto::Sll | Proto::Vlan);
+            let typed = matches!(proto, Proto::Eth | Proto::Sll | Proto::Vlan | Proto::Ieee8021ad);
             if typed
                 && matches!(
                     layers.get(i + 1),
-                    Some(Proto::Ip | Proto::Ipv6 | Proto::Arp | Proto::Vlan)
+                    Some(Proto::Ip | Proto::Ipv6 | Proto::Arp | Proto::Vlan | Proto::Ieee8021ad)
                 )
             {
                 names.push("ethertype");

@@ -2,7 +2,7 @@
 //! (`smb2.nt_status == STATUS_LOGON_FAILURE`, `tls.handshake.type == "Client Hello"`):
 //! each from the table the decoders print names with, matched case-insensitively.
 
-use super::app::{ntstatus, smb2, tls};
+use super::app::{dhcp, ntstatus, smb2, tls};
 use super::field::Field;
 use super::ip;
 
@@ -38,12 +38,19 @@ pub fn value_of(field: Field, name: &str) -> Option<u64> {
         Field::ArpOpcode => table(&ARP_OPCODES, name),
         Field::NtlmsspMessagetype => table(&NTLMSSP_TYPES, name),
         Field::EthType => table(&ETHERTYPES, name),
+        Field::DhcpOptionDhcp => unique(
+            (1..=255u8)
+                .filter(|&t| same(dhcp::message_type_name(t)))
+                .map(u64::from)
+                .collect(),
+        ),
+        Field::DhcpType => table(&BOOTP_TYPES, name),
         _ => None,
     }
 }
 
 /// The fields [`value_of`] knows names for.
-const NAMED: [Field; 8] = [
+const NAMED: [Field; 10] = [
     Field::TlsHandshakeType,
     Field::Smb2Cmd,
     Field::IpProto,
@@ -52,6 +59,8 @@ const NAMED: [Field; 8] = [
     Field::ArpOpcode,
     Field::NtlmsspMessagetype,
     Field::EthType,
+    Field::DhcpOptionDhcp,
+    Field::DhcpType,
 ];
 
 /// Does the field give its values names (that [`value_of`] reads)?
@@ -83,6 +92,8 @@ const ARP_OPCODES: [(u64, &str); 4] = [
 
 const NTLMSSP_TYPES: [(u64, &str); 3] = [(1, "NTLMSSP_NEGOTIATE"), (2, "NTLMSSP_CHALLENGE"), (3, "NTLMSSP_AUTH")];
 
+const BOOTP_TYPES: [(u64, &str); 2] = [(1, "Boot Request"), (2, "Boot Reply")];
+
 const ETHERTYPES: [(u64, &str); 5] = [
     (0x0800, "IPv4"),
     (0x0806, "ARP"),
@@ -108,6 +119,9 @@ mod tests {
         assert_eq!(value_of(Field::NtlmsspMessagetype, "ntlmssp_auth"), Some(3));
         assert_eq!(value_of(Field::TlsRecordContentType, "application data"), Some(23));
         assert_eq!(value_of(Field::TcpPort, "http"), None);
+        assert_eq!(value_of(Field::DhcpOptionDhcp, "ack"), Some(5));
+        assert_eq!(value_of(Field::DhcpOptionDhcp, "Unknown Message Type"), None);
+        assert_eq!(value_of(Field::DhcpType, "Boot Reply"), Some(2));
         assert!(has_names(Field::Smb2Cmd) && !has_names(Field::TcpPort));
         // Every field said to have names has one of these: the list and the match agree.
         let names = [
@@ -119,6 +133,8 @@ mod tests {
             "request",
             "NTLMSSP_AUTH",
             "ARP",
+            "Discover",
+            "Boot Request",
         ];
         for field in NAMED {
             assert!(names.iter().any(|n| value_of(field, n).is_some()), "{field:?}");

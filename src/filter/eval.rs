@@ -58,7 +58,7 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
         Kind::Dec | Kind::Hex(_) => match parse_uint(word).map(Literal::U) {
             Some(number) => Ok(number),
             // A bare word that names a protocol is that protocol, as in Wireshark.
-            None if Proto::ALL.iter().any(|p| p.filter_name() == word) => Err(FilterError::new(
+            None if Proto::from_filter_name(word).is_some() => Err(FilterError::new(
                 column,
                 format!(
                     "'{word}' is the protocol {word} here, not a value of {}: quote a name (\"{}\") or give the number",

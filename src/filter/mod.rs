@@ -51,7 +51,7 @@ pub struct Filter {
     /// `or` (`ftp || smb2 || tls.handshake`): the protocols' bits. Most packets of a
     /// filtered list fail such a filter, and a packet with none of those layers and no
     /// field fails it without a walk of the expression.
-    presence: Option<u32>,
+    presence: Option<u64>,
 }
 
 impl Filter {
@@ -105,7 +105,7 @@ impl Filter {
 
 /// The layers a disjunction of presence tests (`Proto` and `Exists`, joined by `or`)
 /// asks for; `None` for any other expression.
-fn presence_bits(expr: &Expr) -> Option<u32> {
+fn presence_bits(expr: &Expr) -> Option<u64> {
     match expr {
         Expr::Or(a, b) => Some(presence_bits(a)? | presence_bits(b)?),
         Expr::Proto(proto) => Some(proto.bit()),

@@ -183,7 +183,7 @@ impl Parser<'_> {
     /// A field or protocol, alone (existence) or with a comparison.
     fn test(&mut self, name: &str, column: usize) -> Result<Expr, FilterError> {
         let field = Field::from_name(name);
-        let proto = Proto::ALL.iter().copied().find(|p| p.filter_name() == name);
+        let proto = Proto::from_filter_name(name);
         let op = match self.peek().map(|s| s.token.clone()) {
             Some(Token::Op(op)) if !matches!(op, "&&" | "||" | "!") => Some(op.to_string()),
             Some(Token::Word(w))

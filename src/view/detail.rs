@@ -11,11 +11,16 @@ use crate::decode::{Packet, Proto, Severity};
 fn field_proto(field: Field) -> Option<Proto> {
     let prefix = field.name().split('.').next().unwrap_or("");
     let prefix = match prefix {
-        "ieee8021ad" => "vlan",
         "wirelab" => field.name().split('.').nth(1).unwrap_or(""),
         other => other,
     };
     Proto::ALL.iter().copied().find(|p| p.filter_name() == prefix)
+}
+
+/// Does a layer of `layer` hold fields of `fields`? mDNS and LLMNR messages fill
+/// `dns.*`, as in tshark.
+fn holds(layer: Proto, fields: Proto) -> bool {
+    layer == fields || (fields == Proto::Dns && matches!(layer, Proto::Mdns | Proto::Llmnr))
 }
 
 /// Writes the detail of one packet.
@@ -42,7 +47,7 @@ pub fn render(p: &Packet, names: &MacNames, out: &mut Vec<u8>) {
         // Move on to the field's layer when it is a later one (several IP layers in an
         // ICMP error, HTTP fields under SSDP stay where they are).
         if let Some(proto) = field_proto(*field) {
-            if let Some(next) = p.layers[layer..].iter().position(|l| l.proto == proto) {
+            if let Some(next) = p.layers[layer..].iter().position(|l| holds(l.proto, proto)) {
                 if next > 0 {
                     layer += next;
                     let _ = writeln!(text, "{}", heading(p, layer, names));

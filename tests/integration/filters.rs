@@ -1,9 +1,9 @@
 //! Display filters: the frames a filter selects equal the frames `tshark -2 -Y` selects
 //! on the bundled captures, and bad filters are refused with the column and a hint.
 
-use super::common::{bundled, require_tshark, stdout_of, tshark, wirelab};
+use super::common::{bundled, data, require_tshark, stdout_of, tshark, wirelab};
 
-/// (capture in captures/, filter)
+/// (capture in captures/, or a path under tests/data with its extension; filter)
 const CASES: &[(&str, &str)] = &[
     // A protocol's bytes, to the end of its packet: searched with contains and matches.
     ("ftp-active", r#"frame contains "USER""#),
@@ -198,10 +198,44 @@ const CASES: &[(&str, &str)] = &[
     ("ftp-active", r#"frame matches "jdoe\\r$""#),
     ("http-methods", r#"http.file_data matches "</html>$""#),
     ("ftp-active", r#"frame matches "\\bUSER""#),
+    // The LAN services: their protocols, Wireshark's older name for DHCP, their fields
+    // and value names.
+    ("recorded/lan-services.pcap", "mdns"),
+    ("recorded/lan-services.pcap", "llmnr && dns.flags.response == 1"),
+    ("recorded/lan-services.pcap", "bootp"),
+    ("recorded/lan-services.pcap", "dhcp.option.dhcp == ACK"),
+    (
+        "recorded/lan-services.pcap",
+        r#"dhcp.option.dhcp == "nak" || dhcp.type == "Boot Request" && dhcp.ip.client != 0.0.0.0"#,
+    ),
+    (
+        "recorded/lan-services.pcap",
+        r#"dhcp.option.hostname == "wirelab-cli" && dhcp.option.requested_ip_address"#,
+    ),
+    ("recorded/lan-services.pcap", "dns.qry.qu"),
+    ("recorded/lan-services.pcap", "dns.resp.cache_flush == 0 && mdns"),
+    (
+        "recorded/lan-services.pcap",
+        "dns.retransmission && dns.flags.response == 0",
+    ),
+    (
+        "recorded/lan-services.pcap",
+        "dns.srv.port == 22 || dns.txt contains \"lab=\"",
+    ),
+    ("recorded/lan-services.pcap", "mdns && dns.response_to"),
 ];
 
+/// The capture a case names.
+fn capture_file(capture: &str) -> std::path::PathBuf {
+    if capture.contains('/') {
+        data(capture)
+    } else {
+        bundled(&format!("{capture}.pcapng"))
+    }
+}
+
 fn frames_ours(capture: &str, filter: &str) -> String {
-    let file = bundled(&format!("{capture}.pcapng"));
+    let file = capture_file(capture);
     stdout_of(
         wirelab()
             .args(["replay", "-Y", filter, "-T", "fields", "-e", "frame.number"])
@@ -218,7 +252,7 @@ fn filters_select_the_frames_tshark_selects() {
     let mut failures = Vec::new();
     let mut empty = 0;
     for (capture, filter) in CASES {
-        let file = bundled(&format!("{capture}.pcapng"));
+        let file = capture_file(capture);
         let theirs = tshark(&file, &["-2", "-Y", filter, "-T", "fields", "-e", "frame.number"]);
         let ours = frames_ours(capture, filter);
         if theirs.trim().is_empty() {

@@ -1,10 +1,11 @@
-//! DNS (UDP and TCP 53) and NBNS (UDP 137): the same message format (RFC 1035,
-//! RFC 1002). Names are read with compression pointers, bounded against loops.
+//! DNS (UDP and TCP 53), NBNS (UDP 137), multicast DNS (UDP 5353, RFC 6762) and LLMNR
+//! (UDP 5355, RFC 4795): one message format (RFC 1035, RFC 1002). Names are read with
+//! compression pointers, bounded against loops.
 
 use crate::decode::FastMap;
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::{Dir, Out, Pending};
 use crate::decode::field::{Field, Value};
@@ -15,6 +16,11 @@ use crate::decode::text::{escape_bytes, push_ipv4};
 pub enum Flavor {
     Dns,
     Nbns,
+    /// DNS messages on 5353: a question's class carries the "unicast response" bit
+    /// and a record's the "cache flush" bit, which Info shows.
+    Mdns,
+    /// DNS messages on 5355, shown as DNS's.
+    Llmnr,
 }
 
 /// Queries waiting for their response, to link a response to its query (`dns.response_to`).
@@ -42,6 +48,98 @@ impl Transactions {
 /// Unanswered queries remembered; older ones are forgotten.
 const MAX_OPEN_QUERIES: usize = 4096;
 
+/// The two ends of a UDP conversation, in either order.
+pub type Endpoints = ((IpAddr, u16), (IpAddr, u16));
+
+/// Transactions matched as tshark matches mDNS and LLMNR ones: within one UDP
+/// conversation (the same two addresses and ports, either way) by id. A query while
+/// the last one of its id is unanswered, less than [`RETRANSMISSION_WINDOW_NS`]
+/// after it, is a retransmission of it; a response after the answer is a
+/// retransmission of the answer. A multicast query answered from another host (LLMNR
+/// answers by unicast to the asker's port) is another conversation: no match, as in
+/// tshark.
+#[derive(Debug, Default)]
+pub struct ConversationTransactions {
+    last: FastMap<(Flavor, Endpoints, u16), Transaction>,
+}
+
+/// The last transaction of a conversation and id.
+#[derive(Debug)]
+struct Transaction {
+    query: u64,
+    /// When the query was sent (nanoseconds since the first frame).
+    query_ns: i64,
+    response: Option<u64>,
+}
+
+/// How long after a query the same query is its retransmission, not a new one
+/// (Wireshark's `dns.retransmission_timer`, 5 seconds).
+const RETRANSMISSION_WINDOW_NS: i64 = 5_000_000_000;
+
+/// What a message is in its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matched {
+    Nothing,
+    /// A response to the query in this frame.
+    ResponseTo(u64),
+    /// A query sent again; the first was in this frame.
+    RequestAgain(u64),
+    /// A response sent again; the first was in this frame.
+    ResponseAgain(u64),
+}
+
+impl ConversationTransactions {
+    #[allow(clippy::too_many_arguments)]
+    fn record(&mut self, flavor: Flavor, ends: Endpoints, id: u16, response: bool, frame: u64, at_ns: i64) -> Matched {
+        let ends = if ends.0 <= ends.1 { ends } else { (ends.1, ends.0) };
+        let key = (flavor, ends, id);
+        let last = self.last.get_mut(&key);
+        if response {
+            return match last {
+                Some(Transaction {
+                    query,
+                    response: answer @ None,
+                    ..
+                }) => {
+                    *answer = Some(frame);
+                    Matched::ResponseTo(*query)
+                }
+                Some(Transaction {
+                    response: Some(answer), ..
+                }) => Matched::ResponseAgain(*answer),
+                None => Matched::Nothing,
+            };
+        }
+        if let Some(Transaction {
+            query,
+            query_ns,
+            response: None,
+        }) = last
+        {
+            if at_ns.saturating_sub(*query_ns) < RETRANSMISSION_WINDOW_NS {
+                return Matched::RequestAgain(*query);
+            }
+        }
+        if self.last.len() >= MAX_OPEN_QUERIES {
+            self.last.clear();
+        }
+        let transaction = Transaction {
+            query: frame,
+            query_ns: at_ns,
+            response: None,
+        };
+        self.last.insert(key, transaction);
+        Matched::Nothing
+    }
+}
+
+/// How a message finds its transaction: DNS and NBNS by id alone, mDNS and LLMNR by
+/// id within their conversation.
+pub enum Matching<'t> {
+    ById(&'t mut Transactions),
+    InConversation(&'t mut ConversationTransactions, Endpoints),
+}
+
 /// DNS over TCP: each message is preceded by a two-byte length (RFC 1035 4.2.2).
 #[derive(Debug, Default)]
 pub struct TcpConversation {
@@ -65,7 +163,7 @@ impl TcpConversation {
             if buf.len() < 2 + len {
                 break;
             }
-            message(Flavor::Dns, &buf[2..2 + len], transactions, out);
+            message(Flavor::Dns, &buf[2..2 + len], Matching::ById(transactions), out);
             pending.consume(2 + len);
         }
     }
@@ -93,8 +191,8 @@ pub fn looks_like_dns(msg: &[u8]) -> bool {
 }
 
 /// Decodes one UDP datagram; always claims it (a damaged message is noted).
-pub fn udp(flavor: Flavor, payload: &[u8], transactions: &mut Transactions, out: &mut Out) -> bool {
-    message(flavor, payload, transactions, out);
+pub fn udp(flavor: Flavor, payload: &[u8], matching: Matching, out: &mut Out) -> bool {
+    message(flavor, payload, matching, out);
     true
 }
 
@@ -386,22 +484,53 @@ pub(super) fn netbios_name(encoded: &[u8]) -> Option<(String, u8)> {
     Some((text, suffix))
 }
 
+const T_SRV: u16 = 33;
+
+/// An SRV record's owner, `_service._proto.name` (RFC 2782), in the three fields
+/// tshark shows in place of `dns.resp.name`.
+fn srv_owner_fields(name: &[u8], out: &mut Out) {
+    let text = name_text(name);
+    let mut parts = text.splitn(3, '.');
+    for field in [Field::DnsSrvService, Field::DnsSrvProto, Field::DnsSrvName] {
+        match parts.next() {
+            Some(part) => out.str(field, part),
+            None => break,
+        }
+    }
+}
+
+/// mDNS: the top bit of a question's class (RFC 6762 5.4) and of a record's (10.2).
+const UNICAST_RESPONSE: u16 = 0x8000;
+const CACHE_FLUSH: u16 = 0x8000;
+
 struct Header {
     id: u16,
     flags: u16,
     counts: [u16; 4],
 }
 
-fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mut Out) {
+fn message(flavor: Flavor, msg: &[u8], mut matching: Matching, out: &mut Out) {
     let (proto, column) = match flavor {
         Flavor::Dns => (Proto::Dns, "DNS"),
         Flavor::Nbns => (Proto::Nbns, "NBNS"),
+        Flavor::Mdns => (Proto::Mdns, "MDNS"),
+        Flavor::Llmnr => (Proto::Llmnr, "LLMNR"),
+    };
+    let mut find_transaction = |out: &mut Out| {
+        let (id, response) = (u16::from_be_bytes([msg[0], msg[1]]), msg[2] & 0x80 != 0);
+        match &mut matching {
+            Matching::ById(transactions) => transactions
+                .record(flavor, id, response, out.frame())
+                .map_or(Matched::Nothing, Matched::ResponseTo),
+            Matching::InConversation(transactions, ends) => {
+                transactions.record(flavor, *ends, id, response, out.frame(), out.rel_ns())
+            }
+        }
     };
     if out.quiet() {
         // Only the transactions matter: another decoder shows this message.
         if msg.len() >= 12 {
-            let (id, response) = (u16::from_be_bytes([msg[0], msg[1]]), msg[2] & 0x80 != 0);
-            transactions.record(flavor, id, response, out.frame());
+            find_transaction(out);
         }
         return;
     }
@@ -439,7 +568,7 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
         out.uint(field, count);
     }
     match flavor {
-        Flavor::Dns => {
+        Flavor::Dns | Flavor::Mdns | Flavor::Llmnr => {
             let answer = if response { " response" } else { "" };
             match DNS_OPCODES.get(usize::from(opcode)) {
                 Some(op) => out.info_fmt(format_args!("{op}{answer} 0x{:04x}", h.id)),
@@ -460,8 +589,17 @@ fn message(flavor: Flavor, msg: &[u8], transactions: &mut Transactions, out: &mu
             }
         }
     }
-    if let (Some(query), Some(field)) = (transactions.record(flavor, h.id, response, out.frame()), f.response_to) {
-        out.uint(field, query);
+    match (find_transaction(out), f.response_to) {
+        (Matched::ResponseTo(query), Some(field)) => out.uint(field, query),
+        (Matched::RequestAgain(first), _) => {
+            out.field(Field::DnsRetransmission, Value::Bool(true));
+            out.uint(Field::DnsRetransmitRequestIn, first);
+        }
+        (Matched::ResponseAgain(first), _) => {
+            out.field(Field::DnsRetransmission, Value::Bool(true));
+            out.uint(Field::DnsRetransmitResponseIn, first);
+        }
+        _ => {}
     }
     if let Err(Damage(why)) = records(flavor, msg, &h, out) {
         // tshark stops where the message does not hold what its header announced.
@@ -485,7 +623,7 @@ struct FieldSet {
 impl FieldSet {
     fn of(flavor: Flavor) -> FieldSet {
         match flavor {
-            Flavor::Dns => FieldSet {
+            Flavor::Dns | Flavor::Mdns | Flavor::Llmnr => FieldSet {
                 id: Field::DnsId,
                 flags: Field::DnsFlags,
                 response: Field::DnsFlagsResponse,
@@ -528,18 +666,32 @@ fn records(flavor: Flavor, msg: &[u8], h: &Header, out: &mut Out) -> Result<(), 
         );
         at = next + 4;
         match flavor {
-            Flavor::Dns => {
+            Flavor::Dns | Flavor::Mdns | Flavor::Llmnr => {
+                let mdns = flavor == Flavor::Mdns;
+                let unicast = mdns && qclass & UNICAST_RESPONSE != 0;
                 out.info_with(|info| {
                     info.push(' ');
                     info.push_str(&type_name(qtype));
                     info.push(' ');
                     push_name_text(info, &name);
+                    if mdns {
+                        info.push_str(if unicast {
+                            ", \"QU\" question"
+                        } else {
+                            ", \"QM\" question"
+                        });
+                    }
                 });
                 if out.wants(Field::DnsQryName) {
                     out.str(Field::DnsQryName, name_text(&name));
                 }
                 out.uint(Field::DnsQryType, qtype);
-                out.uint(Field::DnsQryClass, qclass);
+                if mdns {
+                    out.uint(Field::DnsQryClass, qclass & !UNICAST_RESPONSE);
+                    out.field(Field::DnsQryQu, Value::Bool(unicast));
+                } else {
+                    out.uint(Field::DnsQryClass, qclass);
+                }
             }
             Flavor::Nbns => {
                 let text = netbios_name(&name).map_or_else(|| name_text(&name), |(t, _)| t);
@@ -572,7 +724,8 @@ fn resource(flavor: Flavor, msg: &[u8], at: usize, answer: bool, out: &mut Out) 
         .get(rdata_at..rdata_at + rdlen)
         .ok_or(Damage("record data runs past the end"))?;
     match flavor {
-        Flavor::Dns => dns_resource(msg, &name, rrtype, class, ttl, rdata_at, rdata, out)?,
+        Flavor::Dns | Flavor::Llmnr => dns_resource(msg, &name, rrtype, class, false, ttl, rdata_at, rdata, out)?,
+        Flavor::Mdns => dns_resource(msg, &name, rrtype, class, true, ttl, rdata_at, rdata, out)?,
         Flavor::Nbns => {
             if out.wants(Field::NbnsName) {
                 // tshark names the suffix's service in NB records only (not NBSTAT's).
@@ -610,18 +763,34 @@ fn dns_resource(
     name: &[u8],
     rrtype: u16,
     class: u16,
+    mdns: bool,
     ttl: u32,
     rdata_at: usize,
     rdata: &[u8],
     out: &mut Out,
 ) -> Result<(), Damage> {
-    if out.wants(Field::DnsRespName) {
+    if rrtype == T_SRV && !name.is_empty() {
+        srv_owner_fields(name, out);
+    } else if out.wants(Field::DnsRespName) {
         out.str(Field::DnsRespName, name_text(name));
     }
     out.uint(Field::DnsRespType, rrtype);
+    // mDNS: the class's top bit asks caches to drop other records of the name.
+    let flush = mdns && class & CACHE_FLUSH != 0;
     if rrtype == 41 {
         // OPT: the class and TTL fields carry the EDNS payload size and flags.
-        out.uint(Field::DnsRrUdpPayloadSize, class);
+        // (tshark prints mDNS's in hex, without the top bit; the value is the same.)
+        out.uint(
+            Field::DnsRrUdpPayloadSize,
+            if mdns { class & !CACHE_FLUSH } else { class },
+        );
+        if mdns {
+            out.field(Field::DnsRespCacheFlush, Value::Bool(flush));
+        }
+    } else if mdns {
+        out.uint(Field::DnsRespClass, class & !CACHE_FLUSH);
+        out.field(Field::DnsRespCacheFlush, Value::Bool(flush));
+        out.uint(Field::DnsRespTtl, ttl);
     } else {
         out.uint(Field::DnsRespClass, class);
         out.uint(Field::DnsRespTtl, ttl);
@@ -630,6 +799,9 @@ fn dns_resource(
     let mut info = String::with_capacity(64);
     info.push(' ');
     info.push_str(&type_name(rrtype));
+    if flush {
+        info.push_str(", cache flush");
+    }
     let target = |out: &mut Out, field: Field, info: &mut String| -> Result<(), Damage> {
         let (target, _) = read_name_noted(msg, rdata_at, out)?;
         info.push(' ');
@@ -668,10 +840,28 @@ fn dns_resource(
             info.push(' ');
             push_name_text(&mut info, name);
         }
-        33 if rdata.len() >= 7 => {
+        T_SRV if rdata.len() >= 7 => {
             let be16 = |i: usize| u16::from_be_bytes([rdata[i], rdata[i + 1]]);
             let (target, _) = read_name_noted(msg, rdata_at + 6, out)?;
-            let _ = write!(info, " {} {} {} {}", be16(0), be16(2), be16(4), name_text(&target));
+            let target = name_text(&target);
+            let _ = write!(info, " {} {} {} {target}", be16(0), be16(2), be16(4));
+            out.uint(Field::DnsSrvPriority, be16(0));
+            out.uint(Field::DnsSrvWeight, be16(2));
+            out.uint(Field::DnsSrvPort, be16(4));
+            out.str(Field::DnsSrvTarget, target);
+        }
+        // Each character-string of the record, as tshark lists them (not in Info).
+        16 => {
+            let mut rest = rdata;
+            while let Some((&len, tail)) = rest.split_first() {
+                let text = tail.get(..usize::from(len)).unwrap_or(tail);
+                if out.wants(Field::DnsTxt) {
+                    // A text field ends at a NUL byte in tshark.
+                    let shown = text.split(|&b| b == 0).next().unwrap_or_default();
+                    out.str(Field::DnsTxt, crate::decode::text::escaped(shown));
+                }
+                rest = &tail[text.len()..];
+            }
         }
         _ => {}
     }
@@ -724,7 +914,7 @@ mod message_tests {
 
     fn decode(flavor: Flavor, msg: &[u8], transactions: &mut Transactions) -> crate::decode::packet::Packet {
         let mut p = packet(7);
-        udp(flavor, msg, transactions, &mut Out::new(&mut p, 0, 42));
+        udp(flavor, msg, Matching::ById(transactions), &mut Out::new(&mut p, 0, 42));
         p
     }
 

@@ -11,6 +11,7 @@
 //! port, the higher port, then content heuristics (HTTP and TLS) until one matches.
 
 pub mod browser;
+pub mod dhcp;
 pub mod dns;
 pub mod ftp;
 pub mod http;
@@ -246,6 +247,11 @@ impl<'p> Out<'p> {
         self.packet.quiet
     }
 
+    /// The capture's snaplen cut this frame short.
+    pub fn snaplen_cut(&self) -> bool {
+        self.packet.cap_len < self.packet.orig_len
+    }
+
     pub fn frame(&self) -> u64 {
         self.packet.number
     }
@@ -313,6 +319,8 @@ pub struct AppLayer {
     pub(crate) hints_only: bool,
     ftp_expected: ftp::Expectations,
     dns: dns::Transactions,
+    /// mDNS and LLMNR transactions, matched within their conversations.
+    multicast_names: dns::ConversationTransactions,
     hints: Hints,
 }
 
@@ -335,13 +343,16 @@ fn post_tls_version(stream: u64, conv: &mut TcpConversation, ended: bool, scout:
     }
 }
 
-/// UDP ports tshark gives to protocols wirelab does not decode (mDNS, LLMNR, DHCP,
-/// NTP, NetBIOS datagrams, SNMP, ...): the DNS heuristic stays off them.
 /// What tshark appends to Info when a message cannot be dissected further.
 pub(crate) const MALFORMED: &str = "[Malformed Packet]";
 
-const OTHER_UDP_PORTS: [u16; 20] = [
-    67, 68, 69, 123, 138, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 5353, 5355, 17500,
+/// UDP ports of the analyzers (DNS, NBNS, NetBIOS datagrams, SSDP, mDNS, LLMNR, DHCP).
+const DECODED_UDP_PORTS: [u16; 8] = [53, 67, 68, 137, 138, 1900, 5353, 5355];
+
+/// UDP ports tshark gives to protocols wirelab does not decode (TFTP, NTP, SNMP, ...):
+/// the DNS heuristic stays off them.
+const OTHER_UDP_PORTS: [u16; 15] = [
+    69, 123, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 17500,
 ];
 
 /// Does a TCP conversation on this port feed state that conversations between other
@@ -650,17 +661,28 @@ impl AppLayer {
             return false;
         }
         let ports = [src.1.min(dst.1), src.1.max(dst.1)];
+        let by_id = |transactions| dns::Matching::ById(transactions);
         for port in ports {
             match port {
-                53 => return dns::udp(dns::Flavor::Dns, payload, &mut self.dns, out),
-                137 => return dns::udp(dns::Flavor::Nbns, payload, &mut self.dns, out),
+                53 => return dns::udp(dns::Flavor::Dns, payload, by_id(&mut self.dns), out),
+                67 | 68 => return dhcp::datagram(payload, out),
+                137 => return dns::udp(dns::Flavor::Nbns, payload, by_id(&mut self.dns), out),
                 138 => return browser::nbdgm(payload, out),
                 1900 => return http::ssdp(payload, out),
+                5353 | 5355 => {
+                    let flavor = if port == 5353 {
+                        dns::Flavor::Mdns
+                    } else {
+                        dns::Flavor::Llmnr
+                    };
+                    let matching = dns::Matching::InConversation(&mut self.multicast_names, (src, dst));
+                    return dns::udp(flavor, payload, matching, out);
+                }
                 _ => {}
             }
         }
         if !ports.iter().any(|p| OTHER_UDP_PORTS.contains(p)) && dns::looks_like_dns(payload) {
-            return dns::udp(dns::Flavor::Dns, payload, &mut self.dns, out);
+            return dns::udp(dns::Flavor::Dns, payload, by_id(&mut self.dns), out);
         }
         false
     }
@@ -670,7 +692,7 @@ impl AppLayer {
 /// (wirelab's analyzers or `OTHER_UDP_PORTS`), and no DNS message? For datagrams an
 /// ICMP error quotes, whose analyzers are not run.
 pub(crate) fn udp_payload_is_data(ports: (u16, u16), payload: &[u8]) -> bool {
-    let known = |port: u16| matches!(port, 53 | 137 | 138 | 1900) || OTHER_UDP_PORTS.contains(&port);
+    let known = |port: u16| DECODED_UDP_PORTS.contains(&port) || OTHER_UDP_PORTS.contains(&port);
     !known(ports.0) && !known(ports.1) && !dns::looks_like_dns(payload)
 }
 
