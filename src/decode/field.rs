@@ -376,6 +376,14 @@ fields! {
     DhcpOptionVendorClassId = "dhcp.option.vendor_class_id", Str, "Vendor class identifier (option 60)";
     DhcpOptionEnd = "dhcp.option.end", Dec, "End option (255)";
     DhcpOptionPadding = "dhcp.option.padding", Bytes, "Padding";
+    Dhcpv6Msgtype = "dhcpv6.msgtype", Dec, "DHCPv6 message type: 1 Solicit, 2 Advertise, 3 Request, 7 Reply, 11 Information-request, ...";
+    Dhcpv6Xid = "dhcpv6.xid", Hex(6), "DHCPv6 transaction ID";
+    Dhcpv6OptionType = "dhcpv6.option.type", Dec, "DHCPv6 option code";
+    Dhcpv6OptionLength = "dhcpv6.option.length", Dec, "DHCPv6 option length";
+    Dhcpv6DuidBytes = "dhcpv6.duid.bytes", Bytes, "A client's or server's DUID (options 1 and 2)";
+    Dhcpv6IaaddrIp = "dhcpv6.iaaddr.ip", Ipv6, "An address of an identity association (option 5)";
+    Dhcpv6RequestedOptionCode = "dhcpv6.requested_option_code", Dec, "An option the client asks for (option 6)";
+    Dhcpv6ElapsedTime = "dhcpv6.elapsed_time", Dec, "Time since the client began, in milliseconds (option 8)";
     NbnsId = "nbns.id", Hex(4), "NBNS transaction id";
     NbnsFlags = "nbns.flags", Hex(4), "NBNS flags";
     NbnsFlagsResponse = "nbns.flags.response", Bool, "The message is a response";

@@ -52,6 +52,8 @@ pub enum Proto {
     Llmnr,
     /// DHCP and plain BOOTP (UDP 67 and 68): Wireshark names both `dhcp`.
     Dhcp,
+    /// DHCPv6 (UDP 546 and 547).
+    Dhcpv6,
     /// An IEEE 802.1ad service tag (ethertype 0x88a8), which tshark names apart from
     /// 802.1Q's `vlan` though the tag's layout is the same.
     Ieee8021ad,
@@ -93,6 +95,7 @@ impl Proto {
         Proto::Mdns,
         Proto::Llmnr,
         Proto::Dhcp,
+        Proto::Dhcpv6,
         Proto::Ieee8021ad,
     ];
 
@@ -148,6 +151,7 @@ impl Proto {
             Proto::Mdns => "mdns",
             Proto::Llmnr => "llmnr",
             Proto::Dhcp => "dhcp",
+            Proto::Dhcpv6 => "dhcpv6",
             Proto::Ieee8021ad => "ieee8021ad",
         }
     }
@@ -189,6 +193,7 @@ impl Proto {
             Proto::Mdns => "Multicast Domain Name System",
             Proto::Llmnr => "Link-local Multicast Name Resolution",
             Proto::Dhcp => "Dynamic Host Configuration Protocol",
+            Proto::Dhcpv6 => "DHCPv6",
             Proto::Ieee8021ad => "IEEE 802.1ad",
         }
     }

@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dns;
 pub mod ftp;
 pub mod http;
@@ -346,14 +347,13 @@ fn post_tls_version(stream: u64, conv: &mut TcpConversation, ended: bool, scout:
 /// What tshark appends to Info when a message cannot be dissected further.
 pub(crate) const MALFORMED: &str = "[Malformed Packet]";
 
-/// UDP ports of the analyzers (DNS, NBNS, NetBIOS datagrams, SSDP, mDNS, LLMNR, DHCP).
-const DECODED_UDP_PORTS: [u16; 8] = [53, 67, 68, 137, 138, 1900, 5353, 5355];
+/// UDP ports of the analyzers (DNS, DHCP, NBNS, NetBIOS datagrams, DHCPv6, SSDP,
+/// mDNS, LLMNR).
+const DECODED_UDP_PORTS: [u16; 10] = [53, 67, 68, 137, 138, 546, 547, 1900, 5353, 5355];
 
 /// UDP ports tshark gives to protocols wirelab does not decode (TFTP, NTP, SNMP, ...):
 /// the DNS heuristic stays off them.
-const OTHER_UDP_PORTS: [u16; 15] = [
-    69, 123, 161, 162, 500, 514, 546, 547, 1812, 1813, 3544, 3702, 4500, 5060, 17500,
-];
+const OTHER_UDP_PORTS: [u16; 13] = [69, 123, 161, 162, 500, 514, 1812, 1813, 3544, 3702, 4500, 5060, 17500];
 
 /// Does a TCP conversation on this port feed state that conversations between other
 /// hosts read (DNS transactions, matched by id whatever the addresses)? Decoding a
@@ -668,6 +668,7 @@ impl AppLayer {
                 67 | 68 => return dhcp::datagram(payload, out),
                 137 => return dns::udp(dns::Flavor::Nbns, payload, by_id(&mut self.dns), out),
                 138 => return browser::nbdgm(payload, out),
+                546 | 547 => return dhcpv6::datagram(payload, out),
                 1900 => return http::ssdp(payload, out),
                 5353 | 5355 => {
                     let flavor = if port == 5353 {
