@@ -342,13 +342,13 @@ fn hostile_application_payloads_never_panic_or_hang() {
             push(from_client, "A", &payload, &mut cseq, &mut sseq);
         }
     }
-    for port in [53u16, 137, 138, 1900] {
+    for port in [53u16, 67, 137, 138, 546, 1900, 5353, 5355] {
         for _ in 0..30 {
             let len = (noise.next() % 600) as usize;
             let mut frame = Vec::new();
             etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
                 .ipv4(client, server, 64)
-                .udp(5353, port)
+                .udp(40999, port)
                 .write(&mut frame, &noise.bytes(len))
                 .unwrap();
             frames.push((2, frames.len() as u32, frame));

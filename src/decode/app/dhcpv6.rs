@@ -172,6 +172,26 @@ mod tests {
     }
 
     #[test]
+    fn any_bytes_decode_without_panicking() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let len = (next() % 120) as usize;
+            // Mostly small option lengths, so that nested options are reached.
+            let msg: Vec<u8> = (0..len)
+                .map(|i| if i % 4 == 2 { 0 } else { next() as u8 % 40 })
+                .collect();
+            let p = decode(&msg);
+            assert_eq!(p.protocol, "DHCPv6");
+        }
+    }
+
+    #[test]
     fn damage_is_malformed_and_relays_are_named() {
         let p = decode(&[1, 0, 0, 1, 0, 1, 0, 9, 1]);
         assert_eq!(p.info, "Solicit XID: 0x000001 [Malformed Packet]");
