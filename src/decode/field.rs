@@ -384,6 +384,16 @@ fields! {
     Dhcpv6IaaddrIp = "dhcpv6.iaaddr.ip", Ipv6, "An address of an identity association (option 5)";
     Dhcpv6RequestedOptionCode = "dhcpv6.requested_option_code", Dec, "An option the client asks for (option 6)";
     Dhcpv6ElapsedTime = "dhcpv6.elapsed_time", Dec, "Time since the client began, in milliseconds (option 8)";
+    NtpFlags = "ntp.flags", Hex(2), "NTP flags: leap indicator, version, mode";
+    NtpFlagsLi = "ntp.flags.li", Dec, "NTP leap indicator (3: clock not synchronised)";
+    NtpFlagsVn = "ntp.flags.vn", Dec, "NTP version";
+    NtpFlagsMode = "ntp.flags.mode", Dec, "NTP mode: 1 symmetric active, 2 symmetric passive, 3 client, 4 server, 5 broadcast";
+    NtpStratum = "ntp.stratum", Dec, "Stratum of the sender's clock (1: a reference clock)";
+    NtpPpoll = "ntp.ppoll", Dec, "Polling interval, log2 seconds";
+    NtpPrecision = "ntp.precision", Dec, "Clock precision (a signed log2 of seconds, shown as its byte)";
+    NtpRootdelay = "ntp.rootdelay", Dec, "Root delay, in 1/65536 seconds";
+    NtpRootdispersion = "ntp.rootdispersion", Dec, "Root dispersion, in 1/65536 seconds";
+    NtpRefid = "ntp.refid", Bytes, "Reference ID";
     NbnsId = "nbns.id", Hex(4), "NBNS transaction id";
     NbnsFlags = "nbns.flags", Hex(4), "NBNS flags";
     NbnsFlagsResponse = "nbns.flags.response", Bool, "The message is a response";

@@ -54,6 +54,8 @@ pub enum Proto {
     Dhcp,
     /// DHCPv6 (UDP 546 and 547).
     Dhcpv6,
+    /// NTP time messages (UDP 123).
+    Ntp,
     /// An IEEE 802.1ad service tag (ethertype 0x88a8), which tshark names apart from
     /// 802.1Q's `vlan` though the tag's layout is the same.
     Ieee8021ad,
@@ -96,6 +98,7 @@ impl Proto {
         Proto::Llmnr,
         Proto::Dhcp,
         Proto::Dhcpv6,
+        Proto::Ntp,
         Proto::Ieee8021ad,
     ];
 
@@ -152,6 +155,7 @@ impl Proto {
             Proto::Llmnr => "llmnr",
             Proto::Dhcp => "dhcp",
             Proto::Dhcpv6 => "dhcpv6",
+            Proto::Ntp => "ntp",
             Proto::Ieee8021ad => "ieee8021ad",
         }
     }
@@ -194,6 +198,7 @@ impl Proto {
             Proto::Llmnr => "Link-local Multicast Name Resolution",
             Proto::Dhcp => "Dynamic Host Configuration Protocol",
             Proto::Dhcpv6 => "DHCPv6",
+            Proto::Ntp => "Network Time Protocol",
             Proto::Ieee8021ad => "IEEE 802.1ad",
         }
     }

@@ -6,7 +6,7 @@
 //! protocols wirelab decodes (HTTP, TLS, FTP, SMB2, DNS, NBNS, ...) must agree on at least
 //! 99% of frames and 99.5% of field values; every disagreement is printed, and the
 //! differences accepted on purpose are named, with their reason, in `KNOWN_GAPS`.
-//! Frames of protocols wirelab does not decode (NTP, SMTP, ...) are compared up to
+//! Frames of protocols wirelab does not decode (SMTP, QUIC, ...) are compared up to
 //! the transport layer only.
 
 use super::common::{all_captures, require_tshark, stdout_of, tshark, wirelab};
@@ -14,7 +14,7 @@ use super::common::{all_captures, require_tshark, stdout_of, tshark, wirelab};
 const L4_PROTOCOLS: [&str; 5] = ["TCP", "UDP", "ARP", "ICMP", "ICMPv6"];
 
 /// Protocol column values of the application analyzers.
-const APP_PROTOCOLS: [&str; 22] = [
+const APP_PROTOCOLS: [&str; 23] = [
     "HTTP",
     "HTTP/JSON",
     "HTTP/XML",
@@ -37,6 +37,7 @@ const APP_PROTOCOLS: [&str; 22] = [
     "DHCP",
     "BOOTP",
     "DHCPv6",
+    "NTP",
 ];
 
 fn is_app(protocol: &str) -> bool {
@@ -323,6 +324,16 @@ const APP_FIELDS: &[&str] = &[
     "dhcpv6.iaaddr.ip",
     "dhcpv6.requested_option_code",
     "dhcpv6.elapsed_time",
+    "ntp.flags",
+    "ntp.flags.li",
+    "ntp.flags.vn",
+    "ntp.flags.mode",
+    "ntp.stratum",
+    "ntp.ppoll",
+    "ntp.precision",
+    "ntp.rootdelay",
+    "ntp.rootdispersion",
+    "ntp.refid",
     "nbns.id",
     "nbns.flags",
     "nbns.flags.opcode",
@@ -823,7 +834,7 @@ fn frame_protocols_match_tshark_on_the_course_captures() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-/// The LAN services (mDNS, LLMNR, DHCP and BOOTP, DHCPv6) and 802.1ad service tags: the same
+/// The LAN services (mDNS, LLMNR, DHCP and BOOTP, DHCPv6, NTP) and 802.1ad service tags: the same
 /// frames pass their protocols' filters in wirelab and tshark, and name their layers
 /// alike, over every capture (the recorded LAN capture and the third-party ones).
 #[test]
@@ -831,7 +842,7 @@ fn lan_services_are_found_and_layered_as_tshark_does() {
     if !require_tshark() {
         return;
     }
-    let filter = "mdns || llmnr || dhcp || dhcpv6 || ieee8021ad";
+    let filter = "mdns || llmnr || dhcp || dhcpv6 || ntp || ieee8021ad";
     let args = [
         "-Y",
         filter,

@@ -18,6 +18,7 @@ pub mod ftp;
 pub mod http;
 pub mod nbss;
 pub mod ntlmssp;
+pub mod ntp;
 pub mod ntstatus;
 pub mod smb2;
 pub mod tls;
@@ -669,6 +670,8 @@ impl AppLayer {
                 137 => return dns::udp(dns::Flavor::Nbns, payload, by_id(&mut self.dns), out),
                 138 => return browser::nbdgm(payload, out),
                 546 | 547 => return dhcpv6::datagram(payload, out),
+                // Control and private messages fall through to UDP.
+                123 => return ntp::datagram(payload, out),
                 1900 => return http::ssdp(payload, out),
                 5353 | 5355 => {
                     let flavor = if port == 5353 {
