@@ -765,6 +765,14 @@ fn crafted_corners_list_as_tshark_lists_them() {
     assert_eq!(std::fs::read(out.path().join("secret.txt")).unwrap(), b"top secret\n");
 }
 
+/// `wirelab replay ARGS FILE` and `tshark -2 ARGS -r FILE`: their outputs.
+fn replayed_both_ways(file: &std::path::Path, args: &[&str]) -> (String, String) {
+    let ours = stdout_of(wirelab().arg("replay").args(args).arg(file));
+    let mut two_pass = vec!["-2"];
+    two_pass.extend(args);
+    (ours, tshark(file, &two_pass))
+}
+
 /// A retransmitted or out-of-order segment's payload goes to no dissector, data's
 /// included, as in tshark (the course's captures, the recorded ones and the bulk
 /// transfer, whose retransmissions are real).
@@ -791,10 +799,8 @@ fn resent_segments_carry_no_data_layer() {
         .iter()
         .filter(|f| !f.starts_with(super::common::data("thirdparty")))
     {
-        let ours = stdout_of(wirelab().arg("replay").args(args).arg(file));
-        let mut theirs_args = vec!["-2"];
-        theirs_args.extend(args);
-        assert_eq!(ours, tshark(file, &theirs_args), "{}", file.display());
+        let (ours, theirs) = replayed_both_ways(file, &args);
+        assert_eq!(ours, theirs, "{}", file.display());
         resent += ours.lines().count();
     }
     assert!(resent > 5, "too few resent segments to compare: {resent}");
@@ -817,10 +823,7 @@ fn frame_protocols_match_tshark_on_the_course_captures() {
         .filter(|f| f.starts_with(super::common::bundled("")))
     {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
-        let ours = stdout_of(wirelab().arg("replay").args(args).arg(file));
-        let mut theirs_args = vec!["-2"];
-        theirs_args.extend(args);
-        let theirs = tshark(file, &theirs_args);
+        let (ours, theirs) = replayed_both_ways(file, &args);
         assert_eq!(ours.lines().count(), theirs.lines().count(), "{name}");
         for (a, b) in ours.lines().zip(theirs.lines()) {
             compared += 1;
@@ -856,10 +859,7 @@ fn lan_services_are_found_and_layered_as_tshark_does() {
     let (mut differ, mut compared) = (Vec::new(), 0);
     for file in all_captures() {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
-        let ours = stdout_of(wirelab().arg("replay").args(args).arg(&file));
-        let mut theirs_args = vec!["-2"];
-        theirs_args.extend(args);
-        let theirs = tshark(&file, &theirs_args);
+        let (ours, theirs) = replayed_both_ways(&file, &args);
         compared += theirs.lines().count();
         if ours != theirs {
             let diff: Vec<String> = ours

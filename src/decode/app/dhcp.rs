@@ -386,13 +386,7 @@ mod tests {
     #[test]
     fn any_options_after_a_good_header_decode_without_panicking() {
         // A small generator: every option code and length, runs past the end included.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::decode::app::testing::noise(0x2545_f491_4f6c_dd1d);
         for _ in 0..2000 {
             let len = (next() % 80) as usize;
             let options: Vec<u8> = (0..len).map(|_| next() as u8).collect();

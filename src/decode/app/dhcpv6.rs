@@ -173,13 +173,7 @@ mod tests {
 
     #[test]
     fn any_bytes_decode_without_panicking() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::decode::app::testing::noise(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
             let len = (next() % 120) as usize;
             // Mostly small option lengths, so that nested options are reached.

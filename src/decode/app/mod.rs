@@ -914,4 +914,16 @@ pub(crate) mod testing {
             .map(|v: &Value| v.to_field_string(field.kind()))
             .collect()
     }
+
+    /// A small deterministic generator (xorshift) of bytes for decoders' robustness
+    /// tests: the same inputs every run.
+    pub fn noise(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed | 1;
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
 }
