@@ -12,6 +12,7 @@
 use std::net::Ipv4Addr;
 
 use super::Out;
+use crate::decode::field::format_mac;
 use crate::decode::packet::Severity;
 use crate::decode::{Field, Proto, Value};
 
@@ -113,7 +114,7 @@ pub fn datagram(msg: &[u8], out: &mut Out) -> bool {
             out.message(Proto::Dhcp, "BOOTP");
             match (msg.first(), msg.get(28..34)) {
                 (Some(1), Some(mac)) => {
-                    let mac = ether_text(mac);
+                    let mac = format_mac(mac.try_into().expect("six bytes"));
                     // tshark adds the MAC's vendor name in the brackets where it knows
                     // one; the decoders name no vendors (the views do, in the columns).
                     out.info_fmt(format_args!("Boot Request from {mac} ({mac})"));
@@ -301,10 +302,6 @@ fn option_value_fields(code: u8, value: &[u8], out: &mut Out) {
 fn text_until_nul(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     crate::decode::text::escaped(&bytes[..end])
-}
-
-fn ether_text(mac: &[u8]) -> String {
-    mac.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! identity association carries, each followed by a space, as tshark writes them).
 //! Relay messages are named, not opened.
 
+use std::fmt::Write as _;
 use std::net::Ipv6Addr;
 
 use super::Out;
@@ -101,7 +102,7 @@ fn option(code: u16, value: &[u8], out: &mut Out) -> Result<(), u16> {
                 out.info_with(|info| {
                     info.push_str("CID: ");
                     for byte in value {
-                        info.push_str(&format!("{byte:02x}"));
+                        let _ = write!(info, "{byte:02x}");
                     }
                     info.push(' ');
                 });
