@@ -117,6 +117,39 @@ impl Proto {
         Proto::ALL.iter().copied().find(|p| p.filter_name() == name)
     }
 
+    /// Is a layer of this protocol recorded at the first byte of its own header? Link,
+    /// network and transport layers are, and so are the messages a UDP datagram carries
+    /// first; layers above TCP (and those nested inside others) are recorded where the
+    /// segment's payload starts, which a message may not (a continuation, the NBSS
+    /// header before SMB2, a second message in the segment).
+    pub fn layer_starts_at_its_header(self) -> bool {
+        matches!(
+            self,
+            Proto::Frame
+                | Proto::Eth
+                | Proto::Vlan
+                | Proto::Ieee8021ad
+                | Proto::Sll
+                | Proto::Null
+                | Proto::Ip
+                | Proto::Ipv6
+                | Proto::Arp
+                | Proto::Tcp
+                | Proto::Udp
+                | Proto::Icmp
+                | Proto::Icmpv6
+                | Proto::Dns
+                | Proto::Nbns
+                | Proto::Ssdp
+                | Proto::Nbdgm
+                | Proto::Mdns
+                | Proto::Llmnr
+                | Proto::Dhcp
+                | Proto::Dhcpv6
+                | Proto::Ntp
+        )
+    }
+
     /// The display-filter name (`tcp`, `ip`, ...), as in frame.protocols.
     pub fn filter_name(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::operand::{self, Item};
 use super::parser::{CmpOp, Expr, RawValue, SetItem};
 use super::FilterError;
 use crate::decode::field::{Field, Kind, Value};
@@ -109,6 +110,32 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
     }
 }
 
+/// Reads `value` as a literal of a computed operand's type (`what` names the operand in
+/// errors): an integer, text, or bytes (`aa:bb`, `0x56`, or a quoted string).
+pub fn literal_of_kind(kind: Kind, what: &str, value: &RawValue, column: usize) -> Result<Literal, FilterError> {
+    let bad = |needs: &str| FilterError::new(column, format!("{} is not {needs}, as {what} needs", shown(value)));
+    match (kind, value) {
+        (Kind::Str, RawValue::Quoted(bytes)) => Ok(Literal::Str(bytes.clone())),
+        (Kind::Str, RawValue::Word(word)) => Ok(Literal::Str(word.as_bytes().to_vec())),
+        (Kind::Bytes, RawValue::Quoted(bytes)) => Ok(Literal::Bytes(bytes.clone())),
+        (Kind::Bytes, RawValue::Word(word)) => parse_hex_bytes(word)
+            .or_else(|| match word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
+                Some(hex) => u8::from_str_radix(hex, 16).ok().map(|b| vec![b]),
+                None => None,
+            })
+            .map(Literal::Bytes)
+            .ok_or_else(|| bad("bytes (aa:bb:cc)")),
+        (Kind::Dec | Kind::Hex(_), RawValue::Word(word)) => {
+            parse_uint(word).map(Literal::U).ok_or_else(|| bad("an integer"))
+        }
+        (Kind::Dec | Kind::Hex(_), RawValue::Quoted(_)) => Err(bad("an integer")),
+        _ => Err(FilterError::new(
+            column,
+            format!("{what} does not compare with a value"),
+        )),
+    }
+}
+
 fn shown(value: &RawValue) -> String {
     match value {
         RawValue::Word(w) => format!("'{w}'"),
@@ -117,7 +144,7 @@ fn shown(value: &RawValue) -> String {
 }
 
 /// Decimal, `0x` hexadecimal or `0`-prefixed octal, as Wireshark reads integers.
-fn parse_uint(word: &str) -> Option<u64> {
+pub(super) fn parse_uint(word: &str) -> Option<u64> {
     if let Some(hex) = word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
         u64::from_str_radix(hex, 16).ok()
     } else if word.len() > 1 && word.starts_with('0') {
@@ -179,6 +206,25 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
             .any(|hay| !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle.as_slice())),
         Expr::ProtoMatches(proto, regex) => protocol_bytes(p, *proto).any(|hay| regex.is_match(hay)),
         Expr::BitAnd(field, mask) => p.values(*field).any(|v| matches!(v, Value::U(u) if u & mask != 0)),
+        Expr::Relation(left, op, right) => {
+            let (left, right) = (left.items(p), right.items(p));
+            holds(
+                *op,
+                left.iter()
+                    .flat_map(|a| right.iter().map(move |b| operand::order(a, b))),
+            )
+        }
+        Expr::Truthy(operand) => operand.items(p).iter().any(Item::truthy),
+        Expr::OperandContains(operand, needle) => operand
+            .items(p)
+            .iter()
+            .filter_map(Item::bytes)
+            .any(|hay| !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle.as_slice())),
+        Expr::OperandMatches(operand, regex) => operand
+            .items(p)
+            .iter()
+            .filter_map(Item::bytes)
+            .any(|hay| regex.is_match(hay)),
         Expr::In(field, items) => p.values(*field).any(|v| {
             items.iter().any(|item| match item {
                 SetItem::One(lit) => compare(v, lit) == Some(Ordering::Equal),
@@ -194,7 +240,7 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
 /// Whether a comparison holds over the orderings of a field's values (each against the
 /// literal, or each pair of two fields' values): `==` some equal, `===` all equal, `!=`
 /// none equal, `~=`/`!==` some not equal, the orders some; no value, no match.
-fn holds(op: CmpOp, orderings: impl Iterator<Item = Option<Ordering>>) -> bool {
+pub(super) fn holds(op: CmpOp, orderings: impl Iterator<Item = Option<Ordering>>) -> bool {
     let mut orderings = orderings.peekable();
     if orderings.peek().is_none() {
         return false;
@@ -218,7 +264,7 @@ fn holds(op: CmpOp, orderings: impl Iterator<Item = Option<Ordering>>) -> bool {
 }
 
 /// How two decoded values order (`None` when they cannot compare).
-fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
+pub(super) fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
     let literal = match b {
         Value::U(u) => Literal::U(*u),
         Value::Bool(v) => Literal::Bool(*v),
@@ -241,7 +287,7 @@ fn compare_values(a: &Value, b: &Value) -> Option<Ordering> {
 /// value: from its first byte to the end of the packet that carries it, which for a
 /// layer inside IP is where the IP header says the packet ends (not the frame's
 /// Ethernet padding).
-fn protocol_bytes(p: &Packet, proto: Proto) -> impl Iterator<Item = &[u8]> {
+pub(super) fn protocol_bytes(p: &Packet, proto: Proto) -> impl Iterator<Item = &[u8]> {
     let frame = match p.value(Field::WirelabFrameBytes) {
         Some(Value::Bytes(bytes)) => bytes.as_slice(),
         _ => &[],
@@ -322,7 +368,9 @@ fn compare(value: &Value, lit: &Literal) -> Option<Ordering> {
         }
         (Value::Ether(v), Literal::Ether(l)) => Some(v.cmp(l)),
         (Value::Str(v), Literal::Str(l)) => Some(v.as_bytes().cmp(l.as_slice())),
-        (Value::Bytes(v), Literal::Str(l) | Literal::Bytes(l)) => Some(v.as_slice().cmp(l.as_slice())),
+        // Bytes order as in Wireshark: the shorter first (`tcp.payload > 48` holds for
+        // "GET ..."), then byte by byte.
+        (Value::Bytes(v), Literal::Str(l) | Literal::Bytes(l)) => Some(operand::bytes_order(v, l)),
         (Value::Time(v), Literal::Time(l)) => Some(v.cmp(l)),
         _ => None,
     }

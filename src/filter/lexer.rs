@@ -16,6 +16,9 @@ pub enum Token {
     RBrace,
     Comma,
     DotDot,
+    /// A slice's ranges as written between `[` and `]` (`0:3`, `-2:`, `1-2,4`): the
+    /// parser reads them.
+    Slice(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,9 +27,10 @@ pub struct Spanned {
     pub column: usize,
 }
 
-/// Operators made of symbols, longest first.
-const SYMBOLS: [&str; 15] = [
-    "===", "!==", "==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "=", "&",
+/// Operators made of symbols, longest first. (`-` and `/` are word characters, for
+/// `00-50-56` and `10.0.0.0/8`: alone, they are words the parser reads as operators.)
+const SYMBOLS: [&str; 18] = [
+    "===", "!==", "==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "=", "&", "+", "*", "%",
 ];
 
 pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
@@ -72,6 +76,18 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             i = next;
             continue;
         }
+        if c == '[' {
+            let close = chars[i..]
+                .iter()
+                .position(|&c| c == ']')
+                .ok_or_else(|| FilterError::new(column, "the slice's '[' is never closed with ']'"))?;
+            out.push(Spanned {
+                token: Token::Slice(chars[i + 1..i + close].iter().collect()),
+                column,
+            });
+            i += close + 1;
+            continue;
+        }
         if c == '.' && chars.get(i + 1) == Some(&'.') {
             out.push(Spanned {
                 token: Token::DotDot,
@@ -107,12 +123,10 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             });
             continue;
         }
-        let message = match c {
-            '[' => "slices (field[0:3]) are valid in Wireshark, but wirelab does not support them".to_string(),
-            '+' | '*' | '%' => "arithmetic is valid in Wireshark, but wirelab does not support it".to_string(),
-            _ => format!("unexpected character '{}'", c.escape_debug()),
-        };
-        return Err(FilterError::new(column, message));
+        return Err(FilterError::new(
+            column,
+            format!("unexpected character '{}'", c.escape_debug()),
+        ));
     }
     Ok(out)
 }
@@ -280,5 +294,31 @@ mod tests {
         assert_eq!(tokens("ip.src = 1.2.3.4").unwrap_err().column, 8);
         assert_eq!(tokens("http.host == \"abc").unwrap_err().column, 14);
         assert_eq!(tokens("a $ b").unwrap_err().column, 3);
+        assert_eq!(tokens("eth.src[0:3 == 1").unwrap_err().column, 8);
+    }
+
+    #[test]
+    fn slices_and_arithmetic() {
+        assert_eq!(
+            kinds("eth.src[-2:,0-1] == x[2] + 1 * 2 % 3"),
+            vec![
+                Token::Word("eth.src".into()),
+                Token::Slice("-2:,0-1".into()),
+                Token::Op("=="),
+                Token::Word("x".into()),
+                Token::Slice("2".into()),
+                Token::Op("+"),
+                Token::Word("1".into()),
+                Token::Op("*"),
+                Token::Word("2".into()),
+                Token::Op("%"),
+                Token::Word("3".into()),
+            ]
+        );
+        // Alone, `-` and `/` are words: the parser makes them operators.
+        assert_eq!(
+            kinds("a - 1 / 2"),
+            ["a", "-", "1", "/", "2"].map(|w| Token::Word(w.into())).to_vec()
+        );
     }
 }

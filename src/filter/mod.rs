@@ -6,9 +6,12 @@
 //! c..d}`, `and or not && || !`, parentheses. A field with several values (`ip.addr`,
 //! `tcp.port`) matches when any value does, except `!=`, which needs all values to
 //! differ (as Wireshark 4.0: `ip.addr != 10.0.0.1` drops every packet from or to it).
+//! Slices (`eth.src[0:3]`), functions (`len()`...) and arithmetic (`tcp.len - 1`)
+//! compute their values in `operand`.
 
 mod eval;
 mod lexer;
+mod operand;
 mod parser;
 
 use std::fmt;
@@ -97,6 +100,11 @@ impl Filter {
                 | Expr::BitAnd(f, _)
                 | Expr::MaskedCompare(f, ..) => fields.push(*f),
                 Expr::CompareFields(a, _, b) => fields.extend([*a, *b]),
+                Expr::Relation(a, _, b) => {
+                    a.fields(&mut fields);
+                    b.fields(&mut fields);
+                }
+                Expr::Truthy(a) | Expr::OperandContains(a, _) | Expr::OperandMatches(a, _) => a.fields(&mut fields),
             }
         }
         fields
@@ -120,6 +128,54 @@ mod tests {
     use super::*;
     use crate::capture::CaptureReader;
     use crate::decode::Decoder;
+
+    /// Parsing, matching and dropping recurse over the filter: a hostile one is refused
+    /// before it can exhaust a stack (a shard's thread has 2 MiB), with its column.
+    #[test]
+    fn deep_or_long_filters_are_refused_and_the_longest_allowed_run_on_a_small_stack() {
+        // (text, the column of the first level too deep)
+        let deep = [
+            (format!("{}tcp{}", "(".repeat(100), ")".repeat(100)), 65),
+            (format!("{}tcp", "!".repeat(100)), 65),
+            (format!("{}tcp.port{} == 1", "{".repeat(100), "}".repeat(100)), 65),
+            (format!("{}tcp.port == 1", "- ".repeat(100)), 129),
+            (format!("{}tcp.port{} == 1", "max(".repeat(100), ")".repeat(100)), 257),
+        ];
+        for (text, column) in &deep {
+            let error = Filter::parse(text).expect_err("too deep");
+            assert_eq!(error.column, *column, "{text:.40}");
+            assert!(error.message.contains("nests deeper than 64 levels"), "{error}");
+        }
+        let long = vec!["tcp"; 513].join(" or ");
+        let error = Filter::parse(&long).expect_err("too long");
+        assert!(error.message.contains("longer than 1024 tokens"), "{error}");
+        // The largest filters allowed parse, match and drop on a thread's stack.
+        let allowed = [
+            vec!["tcp"; 512].join(" or "),
+            format!("{}tcp", "!".repeat(64)),
+            format!("tcp.port{} > 0", " + 1".repeat(510)),
+            format!("{}tcp.port{} > 0", "{".repeat(64), "}".repeat(64)),
+            format!("{}tcp{}", "(".repeat(64), ")".repeat(64)),
+        ];
+        let mut reader = CaptureReader::open(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/captures/http-methods.pcapng"
+        )))
+        .expect("bundled capture");
+        let frame = reader.next_frame().expect("reads").expect("a frame");
+        let packet = Decoder::new().decode(&frame);
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                for text in &allowed {
+                    let filter = Filter::parse(text).expect("allowed");
+                    filter.matches(&packet);
+                }
+            })
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+    }
 
     #[test]
     fn only_disjunctions_of_presence_tests_are_answered_by_presence() {

@@ -198,6 +198,86 @@ const CASES: &[(&str, &str)] = &[
     ("ftp-active", r#"frame matches "jdoe\\r$""#),
     ("http-methods", r#"http.file_data matches "</html>$""#),
     ("ftp-active", r#"frame matches "\\bUSER""#),
+    // Slices: of addresses, bytes, text and protocols; every form of range.
+    ("http-methods", r#"eth.src[0:3] == 00:0c:29"#),
+    ("http-methods", r#"eth.addr[0:3] == 00:0c:29 && eth.src[1-2] == 50:56"#),
+    ("http-methods", r#"eth.src[:2] == 00:50 || eth.src[-2:] == 5e:10"#),
+    ("http-methods", r#"eth.src[4:] == 10:15 and eth.src[2] == 0x56"#),
+    ("http-methods", r#"eth.src[0:2,4] == 00:50:10"#),
+    ("http-methods", r#"eth.src[4:10] == 10:15 or eth.src[6:]"#),
+    ("http-methods", r#"eth.src[0:3] > 00:10 && eth.src[0:3] != 00:50:56"#),
+    ("http-methods", r#"ip.src[0:3] == 0a.14.1e && ip.dst[3] == 0x15"#),
+    ("http-methods", r#"frame[12:2] == 08:00 and tcp[13] & 0x02"#),
+    ("http-methods", r#"tcp[0:2] == 00:50 && frame[-1:] == 0a"#),
+    ("http-methods", r#"tcp.payload[0:4] == "HTTP""#),
+    ("http-methods", r#"tcp.payload[0:2] > 47"#),
+    (
+        "http-methods",
+        r#"http.request.method[0:1] == "G" or http.host[-4:] == "test""#,
+    ),
+    (
+        "http-methods",
+        r#"eth.src[0:3] contains 50 && eth.dst[0:3] matches "\x0c""#,
+    ),
+    ("name-services", r#"dns[2:1] == 81 or ip[9] == 11 and arp[7] == 02"#),
+    (
+        "name-services",
+        r#"dns.qry.name[-4:] == "test" && dns.aaaa[0:2] == fd:20"#,
+    ),
+    // Bytes order by length first, as in Wireshark.
+    ("http-methods", r#"tcp.payload > 48"#),
+    // Functions.
+    ("http-methods", r#"len(http.host) > 3 && len(http.request.method) == 4"#),
+    ("http-methods", r#"len(eth.src) == 6 and len(tcp.payload) > 100"#),
+    ("http-methods", r#"count(tcp.port) == 2 && count(http.host) == 1"#),
+    ("http-methods", r#"count(http) == 1 or count(http.host) == 0"#),
+    ("http-methods", r#"lower(http.request.method) == "get""#),
+    ("http-methods", r#"upper(http.request.method) == http.request.method"#),
+    (
+        "http-methods",
+        r#"lower(http.host) matches "WIRELAB" && upper(http.host) contains "LAB""#,
+    ),
+    (
+        "http-methods",
+        r#"string(tcp.port) == "80" && string(tcp.flags) == "24""#,
+    ),
+    (
+        "http-methods",
+        r#"string(eth.src) contains "00:50" and string(ip.src)[0:2] == "10""#,
+    ),
+    (
+        "http-methods",
+        r#"max(tcp.srcport, tcp.dstport) > 50000 && min(tcp.srcport,tcp.dstport) == 80"#,
+    ),
+    ("http-methods", r#"abs(tcp.srcport) == 80"#),
+    (
+        "smb-logon-failures",
+        r#"lower(ntlmssp.auth.username) == "jdoe" && len(ntlmssp.auth.domain) == 3"#,
+    ),
+    (
+        "ftp-passive",
+        r#"string(ftp.response.code) matches "^2" && upper(ftp.request.command) == "USER""#,
+    ),
+    // Arithmetic: precedence, grouping, values below zero, division by zero, constants.
+    ("http-methods", r#"tcp.dstport - 1 == 79"#),
+    ("http-methods", r#"{tcp.dstport - 1} * 2 == 158"#),
+    ("http-methods", r#"tcp.srcport + 1 * 2 == 82"#),
+    ("http-methods", r#"tcp.srcport == 81 - 1"#),
+    ("http-methods", r#"tcp.srcport / 2 == 40 or tcp.srcport % 7 == 3"#),
+    ("http-methods", r#"tcp.len > tcp.hdr_len * 2"#),
+    ("http-methods", r#"tcp.srcport - 100 < 0"#),
+    ("http-methods", r#"tcp.srcport - 80"#),
+    ("http-methods", r#"tcp.port + 1 == 81"#),
+    ("http-methods", r#"tcp.srcport / 0 == 1 or tcp.srcport + -1 == 79"#),
+    ("http-methods", r#"tcp.srcport & 0x50 == 0x50 && tcp.flags & 0x02 + 0"#),
+    (
+        "smb-logon-failures",
+        r#"tcp.seq + tcp.len == tcp.nxtseq && nbss.length - 64 > 100"#,
+    ),
+    (
+        "ftp-passive",
+        r#"ftp.passive.port - 30000 > 0 && ftp.response.code / 100 == 2"#,
+    ),
     // The LAN services: their protocols, Wireshark's older name for DHCP, their fields
     // and value names.
     ("recorded/lan-services.pcap", "mdns"),
@@ -351,11 +431,46 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
             "ip.src == tcp.port",
             "ip.src and tcp.port hold different kinds of values",
         ),
+        // Slices, functions and arithmetic: Wireshark's refusals, and wirelab's limits.
         (
-            "len(http.request.uri) > 5",
-            "functions such as len() are valid in Wireshark",
+            "tcp.port[0:1] == 00",
+            "column 9: tcp.port is not text, bytes or an address and cannot be sliced",
         ),
-        ("eth.src[0:3] == 00:0c:29", "slices (field[0:3]) are valid in Wireshark"),
+        (
+            "eth.src[0:0] == 00",
+            "column 8: [0:0] is not a slice: the length in 0:0 is not positive",
+        ),
+        (
+            "eth.src[0:3 == 00",
+            "column 8: the slice's '[' is never closed with ']'",
+        ),
+        (
+            "len(dns.qry.name)",
+            "column 1: len() cannot be tested alone: compare its value",
+        ),
+        (
+            "lower(udp.port) == 53",
+            "column 1: lower() takes text, and udp.port is not text",
+        ),
+        (
+            "len(dns.qry.name) in {5..9}",
+            "column 1: only a field can be tested for membership in a set",
+        ),
+        ("abs(5) == 5", "column 1: the left side reads no field"),
+        (
+            "ip.src + 1 == 10.20.30.11",
+            "column 8: ip.src is not an integer: arithmetic does not apply",
+        ),
+        (
+            "udp.port + 1 == \"54\"",
+            "column 17: \"54\" is not an integer, as arithmetic needs",
+        ),
+        ("lenght(dns.qry.name) > 5", "column 1: 'lenght' is not a function"),
+        (
+            "smb2[0:4] == fe:53:4d:42",
+            "column 5: wirelab slices link, network and transport protocols and UDP messages",
+        ),
+        ("{udp.port + 1 == 54", "column 15: expected '}' but found '=='"),
     ];
     for (filter, expected) in cases {
         let message = error_of(filter);

@@ -5,14 +5,23 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 
+mod computed;
+
 use super::eval::{literal, Literal};
 use super::lexer::{Spanned, Token};
+use super::operand::Operand;
 use super::FilterError;
 use crate::decode::field::{Field, Kind};
 use crate::decode::packet::Proto;
 
 /// The largest compiled regex a `matches` may build (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// The most tokens a filter may have, and the deepest it may nest (parentheses, `not`,
+/// braces, functions, minus signs): parsing, matching and dropping a filter recurse
+/// over its tree, and a hostile filter must not exhaust a thread's stack.
+const MAX_TOKENS: usize = 1024;
+const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
@@ -59,11 +68,21 @@ pub enum Expr {
     MaskedCompare(Field, u64, CmpOp, Literal),
     /// `field == other`: two fields' values compared (for `==`, some pair is equal).
     CompareFields(Field, CmpOp, Field),
+    /// A test with a slice, function or arithmetic on a side (`len(http.host) > 3`,
+    /// `eth.src[0:3] == 00:50:56`): each pair of values compared, as `CompareFields`.
+    Relation(Operand, CmpOp, Operand),
+    /// A computed operand alone: an integer that is not 0 (`tcp.srcport - 80`), or
+    /// any value (`eth.src[0:3]`).
+    Truthy(Operand),
+    OperandContains(Operand, Vec<u8>),
+    OperandMatches(Operand, Regex),
 }
 
 struct Parser<'t> {
     tokens: &'t [Spanned],
     at: usize,
+    /// How deeply the token being read is nested.
+    depth: usize,
     /// Column just past the end of the text, for "something is missing" errors.
     end_column: usize,
 }
@@ -72,10 +91,17 @@ pub fn parse(tokens: &[Spanned], text_len: usize) -> Result<Expr, FilterError> {
     let mut parser = Parser {
         tokens,
         at: 0,
+        depth: 0,
         end_column: text_len + 1,
     };
     if tokens.is_empty() {
         return Err(FilterError::new(1, "the filter is empty"));
+    }
+    if let Some(past) = tokens.get(MAX_TOKENS) {
+        return Err(FilterError::new(
+            past.column,
+            format!("the filter is longer than {MAX_TOKENS} tokens"),
+        ));
     }
     let expr = parser.or()?;
     if let Some(extra) = parser.peek() {
@@ -98,6 +124,7 @@ fn describe(token: &Token) -> String {
         Token::RBrace => "'}'".into(),
         Token::Comma => "','".into(),
         Token::DotDot => "'..'".into(),
+        Token::Slice(text) => format!("the slice [{text}]"),
     }
 }
 
@@ -121,6 +148,24 @@ impl Parser<'_> {
         }
     }
 
+    /// Runs `parse` one level deeper, refusing a filter nested past [`MAX_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        column: usize,
+        parse: impl FnOnce(&mut Self) -> Result<T, FilterError>,
+    ) -> Result<T, FilterError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(FilterError::new(
+                column,
+                format!("the filter nests deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.depth += 1;
+        let result = parse(self);
+        self.depth -= 1;
+        result
+    }
+
     fn or(&mut self) -> Result<Expr, FilterError> {
         let mut left = self.and()?;
         while self.at_any(&["or", "||"]) {
@@ -141,13 +186,17 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Expr, FilterError> {
         if self.at_any(&["not", "!"]) {
-            self.at += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let end = self.end_column;
+            let column = self.next().map_or(end, |s| s.column);
+            return Ok(Expr::Not(Box::new(self.nested(column, Self::unary)?)));
         }
         self.primary()
     }
 
     fn primary(&mut self) -> Result<Expr, FilterError> {
+        if self.computes() {
+            return self.relation();
+        }
         let end = self.end_column;
         let Some(token) = self.next().cloned() else {
             return Err(FilterError::new(
@@ -157,7 +206,7 @@ impl Parser<'_> {
         };
         match token.token {
             Token::LParen => {
-                let inner = self.or()?;
+                let inner = self.nested(token.column, Self::or)?;
                 match self.next() {
                     Some(Spanned {
                         token: Token::RParen, ..
@@ -212,10 +261,6 @@ impl Parser<'_> {
             return match (proto, op) {
                 (Some(proto), None) => Ok(Expr::Proto(proto)),
                 (Some(proto), Some(op)) => self.protocol_test(proto, &op),
-                (None, _) if matches!(self.peek().map(|s| &s.token), Some(Token::LParen)) => Err(FilterError::new(
-                    column,
-                    format!("functions such as {name}() are valid in Wireshark, but wirelab does not support them"),
-                )),
                 (None, _) => Err(FilterError::new(column, unknown_name(name))),
             };
         };
@@ -277,7 +322,7 @@ impl Parser<'_> {
                     RawValue::Word(word) => Field::from_name(word),
                     RawValue::Quoted(_) => None,
                 } {
-                    return comparable(field, other)
+                    return comparable(field.kind(), other.kind())
                         .then_some(Expr::CompareFields(field, cmp, other))
                         .ok_or_else(|| {
                             FilterError::new(
@@ -431,8 +476,8 @@ fn comparison(op: &str) -> Option<CmpOp> {
     })
 }
 
-/// Can values of these two fields be compared with each other?
-fn comparable(a: Field, b: Field) -> bool {
+/// Can values of these two kinds be compared with each other?
+fn comparable(a: Kind, b: Kind) -> bool {
     let class = |kind: Kind| match kind {
         Kind::Dec | Kind::Hex(_) | Kind::Bool => 0,
         Kind::Str | Kind::Bytes => 1,
@@ -442,7 +487,7 @@ fn comparable(a: Field, b: Field) -> bool {
         Kind::RelTime | Kind::AbsTime => 5,
         Kind::Flag => 6,
     };
-    class(a.kind()) == class(b.kind()) && a.kind() != Kind::Flag
+    class(a) == class(b) && a != Kind::Flag
 }
 
 /// A value as written: a bare word or a quoted string.
