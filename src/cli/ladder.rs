@@ -12,7 +12,7 @@ pub struct LadderArgs {
     /// The capture file
     pub file: PathBuf,
     /// Display filter: draw only the packets it keeps (e.g. -Y 'tcp.stream == 0')
-    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// text (for the terminal) or mermaid (for slides and web pages)
     #[arg(long, value_enum, default_value_t = LadderFormat::Text)]

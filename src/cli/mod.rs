@@ -112,7 +112,7 @@ pub struct ReplayArgs {
     #[arg(short = 'E', value_name = "KEY=VALUE")]
     pub field_options: Vec<String>,
     /// Display filter, in Wireshark's syntax: -Y 'ftp.request.command == "RETR"'
-    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// Print the detail of frame N (every layer with its fields and notes), as tshark -V
     #[arg(long, value_name = "N")]

@@ -11,7 +11,7 @@ pub struct StatsArgs {
     /// The capture file
     pub file: PathBuf,
     /// Display filter: count only the packets it keeps
-    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
 }
 

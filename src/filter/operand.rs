@@ -254,6 +254,10 @@ impl Item {
 /// order, bytes as Wireshark orders them (the shorter first, then byte order).
 pub fn order(a: &Item, b: &Item) -> Option<Ordering> {
     match (a, b) {
+        // A value not below zero is unsigned in Wireshark, and a negative literal does
+        // not convert to it: they do not compare (`tcp.srcport + 0 > -1` keeps nothing),
+        // where a negative value compares with any (`tcp.srcport - 100 < 60000`).
+        (Item::Int(a), Item::Int(b)) if *a >= 0 && *b < 0 => None,
         (Item::Int(a), Item::Int(b)) => Some(a.cmp(b)),
         (Item::Bytes(a), Item::Bytes(b) | Item::Str(b)) => Some(bytes_order(a, b)),
         (Item::Str(a), Item::Str(b) | Item::Bytes(b)) => Some(a.cmp(b)),

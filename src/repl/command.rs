@@ -187,11 +187,17 @@ pub fn parse(line: &str) -> Result<Command, String> {
 
 /// `replay [CAPTURE] [-Y FILTER...] [-T fields -e FIELD...] [--annotate]`: the filter
 /// runs up to the next option, so it needs no quotes. A word outside quotes that starts
-/// with `-` and a letter is an option (no filter has such a word).
+/// with `-` and a letter is an option, unless it is a field negated (`-tcp.len`).
 fn replay(rest: &str) -> Result<Command, String> {
     let words = words(rest);
     let is_option = |w: &(usize, usize)| {
         let word = &rest[w.0..w.1];
+        if word
+            .strip_prefix('-')
+            .is_some_and(|field| crate::decode::Field::from_name(field).is_some())
+        {
+            return false;
+        }
         let body = word.strip_prefix("--").or_else(|| word.strip_prefix('-'));
         body.is_some_and(|b| b.starts_with(|c: char| c.is_ascii_alphabetic()))
     };
@@ -356,6 +362,11 @@ mod tests {
             Some("http.user_agent contains \"curl -v --x\" || tcp.window_size_scalefactor == -1")
         );
         assert!(annotate);
+        // Nor is a field negated in arithmetic.
+        let Ok(Command::Replay { filter, .. }) = parse("replay -Y -tcp.srcport < 0 -e tcp.port") else {
+            panic!()
+        };
+        assert_eq!(filter.as_deref(), Some("-tcp.srcport < 0"));
     }
 
     #[test]

@@ -266,6 +266,13 @@ const CASES: &[(&str, &str)] = &[
     ("http-methods", r#"tcp.srcport / 2 == 40 or tcp.srcport % 7 == 3"#),
     ("http-methods", r#"tcp.len > tcp.hdr_len * 2"#),
     ("http-methods", r#"tcp.srcport - 100 < 0"#),
+    // Negative literals compare only with values below zero, as in Wireshark.
+    ("http-methods", r#"tcp.srcport - 100 > -30 || tcp.srcport + 0 < -1"#),
+    ("http-methods", r#"-tcp.srcport < 0 && tcp.srcport - 100 != -20"#),
+    (
+        "http-methods",
+        r#"tcp.srcport - 100 < 60000 and {tcp.srcport - 100} * 2 < -30"#,
+    ),
     ("http-methods", r#"tcp.srcport - 80"#),
     ("http-methods", r#"tcp.port + 1 == 81"#),
     ("http-methods", r#"tcp.srcport / 0 == 1 or tcp.srcport + -1 == 79"#),

@@ -112,7 +112,11 @@ impl Parser<'_> {
     /// side's type, or more computation.
     fn right_side(&mut self, left: &Operand, op: &str) -> Result<(Operand, usize), FilterError> {
         let column = self.peek().map(|s| s.column).unwrap_or(self.end_column);
-        let lone = matches!(self.peek().map(|s| &s.token), Some(Token::Word(_) | Token::Quoted(_)))
+        // (A negative number is arithmetic: a literal is never below zero.)
+        let negative = matches!(self.peek().map(|s| &s.token),
+            Some(Token::Word(w)) if w.strip_prefix('-').and_then(parse_uint).is_some());
+        let lone = !negative
+            && matches!(self.peek().map(|s| &s.token), Some(Token::Word(_) | Token::Quoted(_)))
             && !matches!(
                 self.tokens.get(self.at + 1).map(|s| &s.token),
                 Some(t) if matches!(t, Token::Slice(_) | Token::LParen) || arith_op(t).is_some()
