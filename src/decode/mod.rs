@@ -9,6 +9,7 @@
 pub mod app;
 pub mod arp;
 pub mod field;
+mod field_bits;
 pub mod hints;
 pub mod icmp;
 pub mod ip;

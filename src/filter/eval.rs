@@ -56,8 +56,14 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
         }
     };
     match field.kind() {
-        Kind::Dec | Kind::Hex(_) => match parse_uint(word).map(Literal::U) {
-            Some(number) => Ok(number),
+        Kind::Dec | Kind::Hex(_) => match parse_uint(word) {
+            Some(number) => match field.integer_max() {
+                Some(max) if number > max => Err(FilterError::new(
+                    column,
+                    format!("'{word}' is too big for {}, at most {max}", field.name()),
+                )),
+                _ => Ok(Literal::U(number)),
+            },
             // A bare word that names a protocol is that protocol, as in Wireshark.
             None if Proto::from_filter_name(word).is_some() => Err(FilterError::new(
                 column,

@@ -408,10 +408,14 @@ fn call(function: Function, args: &[Operand], p: &Packet) -> Vec<Item> {
             vec![Item::Int(n as i128)]
         }
         Function::Len => match args {
+            // An integer's length is its width in bytes (`len(tcp.port) == 2`).
             [Operand::Field(field)] => p
                 .values(*field)
-                .filter_map(sliceable)
-                .map(|b| Item::Int(b.len() as i128))
+                .filter_map(|value| match (value, field.integer_bits()) {
+                    (Value::U(_), Some(bits)) => Some(bits as usize / 8),
+                    _ => sliceable(value).map(|b| b.len()),
+                })
+                .map(|len| Item::Int(len as i128))
                 .collect(),
             _ => Vec::new(),
         },

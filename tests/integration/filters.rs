@@ -229,6 +229,14 @@ const CASES: &[(&str, &str)] = &[
     // Functions.
     ("http-methods", r#"len(http.host) > 3 && len(http.request.method) == 4"#),
     ("http-methods", r#"len(eth.src) == 6 and len(tcp.payload) > 100"#),
+    (
+        "http-methods",
+        r#"len(tcp.port) == 2 && len(tcp.seq) == 4 && len(frame.len) == 4"#,
+    ),
+    (
+        "smb-logon-failures",
+        r#"len(smb2.sesid) == 8 and len(nbss.length) == 3"#,
+    ),
     ("http-methods", r#"count(tcp.port) == 2 && count(http.host) == 1"#),
     ("http-methods", r#"count(http) == 1 or count(http.host) == 0"#),
     ("http-methods", r#"lower(http.request.method) == "get""#),
@@ -396,6 +404,10 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
         (
             "ip.src = 10.0.0.1",
             "column 8: '=' is not an operator: compare with '=='",
+        ),
+        (
+            "udp.port == 70000",
+            "column 13: '70000' is too big for udp.port, at most 65535",
         ),
         (
             "tcp.port == eighty",

@@ -4,6 +4,7 @@ mod bad_input;
 mod bundled_captures;
 mod cli;
 mod common;
+mod field_types;
 mod filters;
 mod follow_export;
 mod grading;

@@ -342,11 +342,12 @@ impl Parser<'_> {
                 other => fail(format!("count() takes a field or protocol, not {}", label(other))),
             },
             Function::Len => match (&args[0], kind) {
-                (Operand::Field(_), Some(Kind::Str | Kind::Bytes | Kind::Ether | Kind::Ipv4 | Kind::Ipv6)) => {
-                    Ok(Operand::Call(function, args))
-                }
+                (
+                    Operand::Field(_),
+                    Some(Kind::Str | Kind::Bytes | Kind::Ether | Kind::Ipv4 | Kind::Ipv6 | Kind::Dec | Kind::Hex(_)),
+                ) => Ok(Operand::Call(function, args)),
                 (Operand::Field(field), _) => fail(format!(
-                    "wirelab's len() takes fields of text, bytes or addresses, and {} is not one",
+                    "len() takes fields of text, bytes, addresses or integers, and {} is not one",
                     field.name()
                 )),
                 (other, _) => fail(format!("len() takes a field, not {}", label(other))),
