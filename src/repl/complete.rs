@@ -28,10 +28,19 @@ impl Completion {
     }
 }
 
-/// Candidates for the word being typed at the end of `before` (the line up to the cursor).
-pub fn candidates(before: &str, vocabulary: &Vocabulary) -> Vec<String> {
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-    let earlier: Vec<&str> = before[..before.len() - word.len()].split_whitespace().collect();
+/// Where the word being typed at the end of `before` (the line up to the cursor)
+/// starts, and its candidates. In a filter the
+/// word is the name being typed, after a parenthesis, brace or `!` (`len(http.ho`).
+fn completion(before: &str, vocabulary: &Vocabulary) -> (usize, Vec<String>) {
+    let mut start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let earlier: Vec<&str> = before[..start].split_whitespace().collect();
+    if earlier.first().and_then(|w| command::canonical(w)) == Some("replay") && earlier.contains(&"-Y") {
+        start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .map_or(0, |i| i + 1)
+            .max(start);
+    }
+    let word = &before[start..];
     let words: Vec<String> = match earlier.first().map(|w| command::canonical(w)) {
         None => COMMANDS.iter().map(|(name, _, _, _)| name.to_string()).collect(),
         Some(None) => Vec::new(),
@@ -42,7 +51,11 @@ pub fn candidates(before: &str, vocabulary: &Vocabulary) -> Vec<String> {
                 (1..=vocabulary.questions).map(|n| n.to_string()).collect()
             }
             ("fields", 1) => field_names(),
-            ("replay", _) if earlier.contains(&"-Y") => field_names(),
+            ("replay", _) if earlier.contains(&"-Y") => {
+                let mut words = field_names();
+                words.extend(FUNCTIONS.map(String::from));
+                words
+            }
             ("replay", _) => {
                 let mut words = vocabulary.captures.clone();
                 words.extend(["-Y".to_string(), "--annotate".to_string()]);
@@ -51,8 +64,11 @@ pub fn candidates(before: &str, vocabulary: &Vocabulary) -> Vec<String> {
             _ => Vec::new(),
         },
     };
-    words.into_iter().filter(|w| w.starts_with(word)).collect()
+    (start, words.into_iter().filter(|w| w.starts_with(word)).collect())
 }
+
+/// The display-filter functions, completed in filters.
+const FUNCTIONS: [&str; 8] = ["len", "count", "lower", "upper", "string", "max", "min", "abs"];
 
 /// Every field name, and the protocol names they start with (`ftp`, `tls`).
 fn field_names() -> Vec<String> {
@@ -71,9 +87,7 @@ impl Completer for Completion {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let before = &line[..pos];
-        let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-        let words = candidates(before, &self.vocabulary);
+        let (start, words) = completion(&line[..pos], &self.vocabulary);
         // A single candidate is complete: a space follows it, ready for the next word.
         let space = if words.len() == 1 { " " } else { "" };
         let pairs = words
@@ -98,6 +112,10 @@ impl Helper for Completion {}
 mod tests {
     use super::*;
 
+    fn candidates(before: &str, vocabulary: &Vocabulary) -> Vec<String> {
+        completion(before, vocabulary).1
+    }
+
     fn vocabulary() -> Vocabulary {
         Vocabulary {
             lessons: vec!["01-primer".into(), "04-ftp-modes".into()],
@@ -118,6 +136,10 @@ mod tests {
             ["ftp.request.command"]
         );
         assert!(candidates("fields smb2.", &v).contains(&"smb2.cmd".to_string()));
+        // Inside a filter: names after a parenthesis, brace or `!`, and functions.
+        assert_eq!(candidates("replay -Y len(http.ho", &v), ["http.host"]);
+        assert_eq!(completion("replay -Y !(ftp.request.comm", &v).0, 12);
+        assert_eq!(candidates("replay -Y lo", &v), ["lower"]);
         assert!(candidates("detail ", &v).is_empty());
         assert!(candidates("frobnicate x", &v).is_empty());
     }
