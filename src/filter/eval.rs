@@ -43,6 +43,26 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
     };
     let word = match value {
         RawValue::Word(w) => w.as_str(),
+        // A character constant is a byte: an integer, or bytes (`'G'`, `'\x12'`).
+        RawValue::Char(byte) => {
+            return match field.kind() {
+                Kind::Dec | Kind::Hex(_) => Ok(Literal::U(u64::from(*byte))),
+                Kind::Bytes => Ok(Literal::Bytes(vec![*byte])),
+                _ => Err(FilterError::new(
+                    column,
+                    format!(
+                        "{} is a character constant, a byte: {} needs {}",
+                        shown(value),
+                        field.name(),
+                        if field.kind() == Kind::Str {
+                            "text, in double quotes"
+                        } else {
+                            "another kind of value"
+                        }
+                    ),
+                )),
+            };
+        }
         RawValue::Quoted(bytes) => {
             return match field.kind() {
                 Kind::Str => Ok(Literal::Str(bytes.clone())),
@@ -135,6 +155,8 @@ pub fn literal_of_kind(kind: Kind, what: &str, value: &RawValue, column: usize) 
             parse_uint(word).map(Literal::U).ok_or_else(|| bad("an integer"))
         }
         (Kind::Dec | Kind::Hex(_), RawValue::Quoted(_)) => Err(bad("an integer")),
+        (Kind::Dec | Kind::Hex(_), RawValue::Char(byte)) => Ok(Literal::U(u64::from(*byte))),
+        (Kind::Bytes, RawValue::Char(byte)) => Ok(Literal::Bytes(vec![*byte])),
         _ => Err(FilterError::new(
             column,
             format!("{what} does not compare with a value"),
@@ -146,6 +168,7 @@ fn shown(value: &RawValue) -> String {
     match value {
         RawValue::Word(w) => format!("'{w}'"),
         RawValue::Quoted(q) => format!("\"{}\"", String::from_utf8_lossy(q)),
+        RawValue::Char(c) => format!("'{}'", char::from(*c).escape_default()),
     }
 }
 

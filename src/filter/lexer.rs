@@ -9,6 +9,8 @@ pub enum Token {
     Word(String),
     /// A double-quoted string, escapes resolved (bytes: `\xhh` may make non-UTF-8).
     Quoted(Vec<u8>),
+    /// A character constant (`'G'`, `'\x12'`): one byte, an integer in Wireshark.
+    Char(u8),
     Op(&'static str),
     LParen,
     RParen,
@@ -62,6 +64,21 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             let (bytes, next) = raw_quoted(&chars, i + 1)?;
             out.push(Spanned {
                 token: Token::Quoted(bytes),
+                column,
+            });
+            i = next;
+            continue;
+        }
+        if c == '\'' {
+            let (bytes, next) = quoted(&chars, i)?;
+            let [byte] = bytes[..] else {
+                return Err(FilterError::new(
+                    column,
+                    "a character constant holds one character ('G', '\\x12')",
+                ));
+            };
+            out.push(Spanned {
+                token: Token::Char(byte),
                 column,
             });
             i = next;
@@ -135,16 +152,17 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '/')
 }
 
-/// A quoted string starting at `start` (the opening quote); returns its bytes and the
-/// index after the closing quote. Escapes are Wireshark 4.0's: `\\ \" \' \a \b \f
+/// A quoted string (or character constant) starting at `start`, its opening quote;
+/// returns its bytes and the index after the closing quote, the same character. Escapes are Wireshark 4.0's: `\\ \" \' \a \b \f
 /// \n \r \t \v`, `\x` with one or two hex digits, `\` with one to three octal digits;
 /// any other is an error (a regex's `\.` is written `\\.` in a filter, as in Wireshark).
 fn quoted(chars: &[char], start: usize) -> Result<(Vec<u8>, usize), FilterError> {
+    let quote = chars[start];
     let mut bytes = Vec::new();
     let mut i = start + 1;
     while i < chars.len() {
         match chars[i] {
-            '"' => return Ok((bytes, i + 1)),
+            c if c == quote => return Ok((bytes, i + 1)),
             '\\' => {
                 let column = i + 1;
                 let escaped = *chars
@@ -197,7 +215,14 @@ fn quoted(chars: &[char], start: usize) -> Result<(Vec<u8>, usize), FilterError>
             }
         }
     }
-    Err(FilterError::new(start + 1, "a string is not closed with '\"'"))
+    Err(FilterError::new(
+        start + 1,
+        if quote == '"' {
+            "a string is not closed with '\"'"
+        } else {
+            "a character constant is not closed with \"'\""
+        },
+    ))
 }
 
 /// How many digits of `radix` (at most `max`) start at `at`.
@@ -315,6 +340,19 @@ mod tests {
                 Token::Word("3".into()),
             ]
         );
+        assert_eq!(
+            kinds(r"a == 'G' || b == '\x12'"),
+            vec![
+                Token::Word("a".into()),
+                Token::Op("=="),
+                Token::Char(b'G'),
+                Token::Op("||"),
+                Token::Word("b".into()),
+                Token::Op("=="),
+                Token::Char(0x12),
+            ]
+        );
+        assert!(tokens("a == 'ab'").is_err() && tokens("a == '").is_err());
         // Alone, `-` and `/` are words: the parser makes them operators.
         assert_eq!(
             kinds("a - 1 / 2"),

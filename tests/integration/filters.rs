@@ -274,6 +274,14 @@ const CASES: &[(&str, &str)] = &[
     ("http-methods", r#"tcp.srcport / 2 == 40 or tcp.srcport % 7 == 3"#),
     ("http-methods", r#"tcp.len > tcp.hdr_len * 2"#),
     ("http-methods", r#"tcp.srcport - 100 < 0"#),
+    // Character constants, and `not in`.
+    (
+        "http-methods",
+        r#"tcp.flags == '\x12' or http.request.method[0] == 'G'"#,
+    ),
+    ("http-methods", r#"tcp[13] == '\x02' || tcp.payload[0] == 'P'"#),
+    ("http-methods", r#"tcp.port not in {80, 443}"#),
+    ("http-methods", r#"tcp.srcport not in {80} && tcp"#),
     // Negative literals compare only with values below zero, as in Wireshark.
     ("http-methods", r#"tcp.srcport - 100 > -30 || tcp.srcport + 0 < -1"#),
     ("http-methods", r#"-tcp.srcport < 0 && tcp.srcport - 100 != -20"#),
@@ -490,6 +498,15 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
             "column 5: wirelab slices link, network and transport protocols and UDP messages",
         ),
         ("{udp.port + 1 == 54", "column 15: expected '}' but found '=='"),
+        (
+            "udp.port == 'ab'",
+            "column 13: a character constant holds one character",
+        ),
+        (
+            "dns.qry.name == 'w'",
+            "column 17: 'w' is a character constant, a byte: dns.qry.name needs text, in double quotes",
+        ),
+        ("udp.port & '\\x02'", "column 12: a character constant is not a mask"),
     ];
     for (filter, expected) in cases {
         let message = error_of(filter);

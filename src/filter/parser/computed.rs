@@ -47,7 +47,7 @@ impl Parser<'_> {
         compares
             && match token(op + 1) {
                 Some(Token::LBrace) => true,
-                Some(Token::Word(_) | Token::Quoted(_)) => computing(op + 2),
+                Some(Token::Word(_) | Token::Quoted(_) | Token::Char(_)) => computing(op + 2),
                 _ => false,
             }
     }
@@ -116,7 +116,10 @@ impl Parser<'_> {
         let negative = matches!(self.peek().map(|s| &s.token),
             Some(Token::Word(w)) if w.strip_prefix('-').and_then(parse_uint).is_some());
         let lone = !negative
-            && matches!(self.peek().map(|s| &s.token), Some(Token::Word(_) | Token::Quoted(_)))
+            && matches!(
+                self.peek().map(|s| &s.token),
+                Some(Token::Word(_) | Token::Quoted(_) | Token::Char(_))
+            )
             && !matches!(
                 self.tokens.get(self.at + 1).map(|s| &s.token),
                 Some(t) if matches!(t, Token::Slice(_) | Token::LParen) || arith_op(t).is_some()
@@ -284,6 +287,7 @@ impl Parser<'_> {
                 Err(FilterError::new(token.column, message))
             }
             Token::Quoted(bytes) => Ok(Operand::Literal(Literal::Str(bytes))),
+            Token::Char(byte) => Ok(Operand::Literal(Literal::U(u64::from(byte)))),
             other => Err(FilterError::new(
                 token.column,
                 format!("expected a field or value, found {}", describe(&other)),

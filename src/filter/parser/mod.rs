@@ -117,6 +117,7 @@ fn describe(token: &Token) -> String {
     match token {
         Token::Word(w) => format!("'{w}'"),
         Token::Quoted(_) => "a string".into(),
+        Token::Char(_) => "a character constant".into(),
         Token::Op(op) => format!("'{op}'"),
         Token::LParen => "'('".into(),
         Token::RParen => "')'".into(),
@@ -255,6 +256,13 @@ impl Parser<'_> {
             {
                 Some(w)
             }
+            // `not in`: Wireshark 4.0's `!(field in {...})`.
+            Some(Token::Word(w))
+                if w == "not"
+                    && matches!(self.tokens.get(self.at + 1).map(|s| &s.token), Some(Token::Word(w)) if w == "in") =>
+            {
+                Some("not in".to_string())
+            }
             _ => None,
         };
         let Some(field) = field else {
@@ -268,6 +276,10 @@ impl Parser<'_> {
             return Ok(Expr::Exists(field));
         };
         let op_column = self.next().map(|s| s.column).unwrap_or(self.end_column);
+        if op == "not in" {
+            self.at += 1;
+            return Ok(Expr::Not(Box::new(Expr::In(field, self.set(field)?))));
+        }
         match op.as_str() {
             "contains" => {
                 let (value, column) = self.value(&op)?;
@@ -296,6 +308,12 @@ impl Parser<'_> {
             "in" => Ok(Expr::In(field, self.set(field)?)),
             "&" | "bitwise_and" => {
                 let (value, column) = self.value(&op)?;
+                if matches!(value, RawValue::Char(_)) {
+                    return Err(FilterError::new(
+                        column,
+                        "a character constant is not a mask: write it as a number (0x02)",
+                    ));
+                }
                 let Literal::U(mask) = literal(field, &value, column)? else {
                     return Err(FilterError::new(
                         op_column,
@@ -320,7 +338,7 @@ impl Parser<'_> {
                 // (`udp.srcport == udp.dstport`), as in Wireshark.
                 if let Some(other) = match &value {
                     RawValue::Word(word) => Field::from_name(word),
-                    RawValue::Quoted(_) => None,
+                    RawValue::Quoted(_) | RawValue::Char(_) => None,
                 } {
                     return comparable(field.kind(), other.kind())
                         .then_some(Expr::CompareFields(field, cmp, other))
@@ -381,6 +399,12 @@ impl Parser<'_> {
         let pattern = match value {
             RawValue::Quoted(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             RawValue::Word(word) => word,
+            RawValue::Char(_) => {
+                return Err(FilterError::new(
+                    column,
+                    "a regular expression is a string in double quotes",
+                ))
+            }
         };
         // Wireshark's PCRE2 on raw bytes: ASCII classes and word boundaries (a byte
         // that is not UTF-8 is no word character), `$` also before a final newline.
@@ -408,6 +432,10 @@ impl Parser<'_> {
                 token: Token::Quoted(q),
                 column,
             }) => Ok((RawValue::Quoted(q.clone()), *column)),
+            Some(Spanned {
+                token: Token::Char(c),
+                column,
+            }) => Ok((RawValue::Char(*c), *column)),
             Some(other) => Err(FilterError::new(
                 other.column,
                 format!("expected a value after '{after}', found {}", describe(&other.token)),
@@ -495,6 +523,8 @@ fn comparable(a: Kind, b: Kind) -> bool {
 pub enum RawValue {
     Word(String),
     Quoted(Vec<u8>),
+    /// A character constant: one byte.
+    Char(u8),
 }
 
 /// `pattern` with each `$` that ends the subject (outside a class, not escaped) written
