@@ -30,6 +30,9 @@ pub struct Frame<'a> {
     pub number: u64,
     /// Absolute time, nanoseconds since the Unix epoch.
     pub ts_ns: i64,
+    /// The time of the frame before this one in the file (`None` for the first), for
+    /// frame.time_delta: a reader that hands out some frames still sees them all.
+    pub previous_ts_ns: Option<i64>,
     /// Length on the wire; may exceed `data.len()` when the snaplen cut the frame.
     pub orig_len: u32,
     pub linktype: LinkType,
@@ -78,6 +81,8 @@ pub struct CaptureReader<R: Read> {
     source: Source<R>,
     format: Format,
     frames: u64,
+    /// The time of the last frame read, handed out or not.
+    last_ts_ns: Option<i64>,
     finished: bool,
     /// Which frames to hand out (numbering still counts every frame): see [`Self::select`].
     select: Option<Selector>,
@@ -150,6 +155,7 @@ impl<R: Read> CaptureReader<R> {
             source,
             format,
             frames: 0,
+            last_ts_ns: None,
             finished: false,
             select: None,
         })
@@ -192,12 +198,13 @@ impl<R: Read> CaptureReader<R> {
                 }
             };
             self.frames += 1;
+            let previous = self.last_ts_ns.replace(raw.ts_ns);
             if let Some(keep) = self.select.as_mut() {
-                if !keep(&raw.frame(self.frames, &self.source)) {
+                if !keep(&raw.frame(self.frames, previous, &self.source)) {
                     continue;
                 }
             }
-            return Ok(Some(raw.frame(self.frames, &self.source)));
+            return Ok(Some(raw.frame(self.frames, previous, &self.source)));
         }
     }
 
@@ -223,10 +230,11 @@ struct RawRecord {
 }
 
 impl RawRecord {
-    fn frame<'a, R: Read>(&self, number: u64, source: &'a Source<R>) -> Frame<'a> {
+    fn frame<'a, R: Read>(&self, number: u64, previous_ts_ns: Option<i64>, source: &'a Source<R>) -> Frame<'a> {
         Frame {
             number,
             ts_ns: self.ts_ns,
+            previous_ts_ns,
             orig_len: self.orig_len,
             linktype: self.linktype,
             interface: self.interface,

@@ -59,6 +59,7 @@ fields! {
     FrameNumber = "frame.number", Dec, "Frame number, from 1";
     FrameTimeRelative = "frame.time_relative", RelTime, "Seconds since the first frame";
     FrameTimeEpoch = "frame.time_epoch", AbsTime, "Arrival time, seconds since 1970-01-01 UTC";
+    FrameTimeDelta = "frame.time_delta", RelTime, "Seconds since the frame before it in the file";
     FrameLen = "frame.len", Dec, "Frame length on the wire, in bytes";
     FrameCapLen = "frame.cap_len", Dec, "Bytes captured (less than frame.len when cut by the snaplen)";
     WirelabFrameBytes = "wirelab.frame.bytes", Bytes, "The frame's bytes as captured, what a protocol with contains or matches searches (wirelab's own field)";

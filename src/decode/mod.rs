@@ -316,6 +316,8 @@ impl Decoder {
             p.add_u(Field::FrameNumber, frame.number);
             p.add(Field::FrameTimeEpoch, Value::Time(frame.ts_ns));
             p.add(Field::FrameTimeRelative, Value::Time(p.rel_ns));
+            let previous = frame.previous_ts_ns.unwrap_or(frame.ts_ns);
+            p.add(Field::FrameTimeDelta, Value::Time(frame.ts_ns.saturating_sub(previous)));
             p.add_u(Field::FrameLen, frame.orig_len);
             p.add_u(Field::FrameCapLen, frame.cap_len());
             if p.keeps(Field::WirelabFrameBytes) {

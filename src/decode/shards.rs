@@ -480,6 +480,7 @@ mod tests {
             .map(|(i, bytes)| Frame {
                 number: i as u64 + 1,
                 ts_ns: 0,
+                previous_ts_ns: None,
                 orig_len: bytes.len() as u32,
                 linktype: LinkType::Ethernet,
                 interface: None,

@@ -114,6 +114,7 @@ mod tests {
         let frame = Frame {
             number: 1,
             ts_ns: 0,
+            previous_ts_ns: None,
             orig_len: data.len() as u32 + 2,
             linktype: LinkType::Ethernet,
             interface: None,

@@ -172,6 +172,10 @@ const CASES: &[(&str, &str)] = &[
     ("investigation", r#"http.request or ftp.request"#),
     ("investigation", r#"udp.stream == 0"#),
     ("investigation", r#"frame.time_relative > 0.5"#),
+    (
+        "investigation",
+        r#"frame.time_delta > 0.1 or frame.time_delta < 0.000010 and tcp"#,
+    ),
     ("investigation", r#"tcp.stream in {1..3}"#),
     // Wireshark 4.0's operators, masks, fields against fields, value names, escapes.
     ("investigation", r#"tcp.port === 445"#),

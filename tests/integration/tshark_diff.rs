@@ -364,6 +364,7 @@ const FIELDS: &[&str] = &[
     "frame.number",
     "frame.time_relative",
     "frame.time_epoch",
+    "frame.time_delta",
     "frame.len",
     "frame.cap_len",
     "frame.interface_id",
