@@ -6,7 +6,7 @@ use etherparse::{Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
 use super::field::{Field, Value};
 use super::packet::{Address, Packet, Proto, Severity};
-use super::{arp, ip, truncated, Ctx};
+use super::{arp, ethertypes, ip, truncated, Ctx};
 use crate::capture::LinkType;
 
 pub const ETHERTYPE_IPV4: u16 = 0x0800;
@@ -75,11 +75,51 @@ fn ethernet(ctx: &mut Ctx, data: &[u8], p: &mut Packet) {
         return;
     }
     p.add_u(Field::EthType, ethertype);
-    ethertype_payload(ctx, ethertype, &data[14..], 14, p, 0);
+    ethertype_payload(ctx, ethertype, &data[14..], 14, p, 0, Carrier::Ethernet);
+}
+
+/// What carries an EtherType: it gives the Info of a frame whose payload no decoder
+/// takes and whose EtherType Wireshark has no name for, as tshark shows it.
+#[derive(Debug, Clone, Copy)]
+enum Carrier {
+    Ethernet,
+    /// An 802.1Q tag: priority, drop eligible, VLAN id.
+    Vlan(u8, u8, u16),
+    /// An 802.1ad service tag, alike.
+    ServiceTag(u8, u8, u16),
+    /// A Linux cooked capture header: the packet type.
+    Cooked(u16),
+}
+
+impl Carrier {
+    fn info(self) -> String {
+        match self {
+            Carrier::Ethernet => "Ethernet II".into(),
+            Carrier::Vlan(pri, dei, id) => format!("PRI: {pri}  DEI: {dei}  ID: {id}"),
+            // (tshark's spacing.)
+            Carrier::ServiceTag(pri, dei, id) => format!("PRI: {pri}  DROP: {dei} ID: {id}"),
+            Carrier::Cooked(pkttype) => match pkttype {
+                0 => "Unicast to us".into(),
+                1 => "Broadcast".into(),
+                2 => "Multicast".into(),
+                3 => "Unicast to another host".into(),
+                4 => "Sent by us".into(),
+                other => format!("Unknown ({other})"),
+            },
+        }
+    }
 }
 
 /// Dispatches on an EtherType; `tags` counts VLAN tags already unwrapped.
-fn ethertype_payload(ctx: &mut Ctx, ethertype: u16, data: &[u8], offset: usize, p: &mut Packet, tags: usize) {
+fn ethertype_payload(
+    ctx: &mut Ctx,
+    ethertype: u16,
+    data: &[u8],
+    offset: usize,
+    p: &mut Packet,
+    tags: usize,
+    carrier: Carrier,
+) {
     match ethertype {
         ETHERTYPE_IPV4 => ip::ipv4(ctx, data, offset, p),
         ETHERTYPE_IPV6 => ip::ipv6(ctx, data, offset, p),
@@ -94,6 +134,16 @@ fn ethertype_payload(ctx: &mut Ctx, ethertype: u16, data: &[u8], offset: usize, 
             let service_tag = ethertype == ETHERTYPE_QINQ;
             p.push_layer(if service_tag { Proto::Ieee8021ad } else { Proto::Vlan }, offset);
             let inner = tag.ether_type().0;
+            let (pri, dei, id) = (
+                tag.priority_code_point().value(),
+                u8::from(tag.drop_eligible_indicator()),
+                tag.vlan_identifier().value(),
+            );
+            let carrier = if service_tag {
+                Carrier::ServiceTag(pri, dei, id)
+            } else {
+                Carrier::Vlan(pri, dei, id)
+            };
             if service_tag {
                 // tshark names the 802.1ad service tag's fields apart from 802.1Q's.
                 p.add_u(Field::Ieee8021adId, tag.vlan_identifier().value());
@@ -102,9 +152,14 @@ fn ethertype_payload(ctx: &mut Ctx, ethertype: u16, data: &[u8], offset: usize, 
                 p.add_u(Field::VlanId, tag.vlan_identifier().value());
                 p.add_u(Field::VlanEtype, inner);
             }
-            ethertype_payload(ctx, inner, &data[4..], offset + 4, p, tags + 1);
+            ethertype_payload(ctx, inner, &data[4..], offset + 4, p, tags + 1, carrier);
         }
-        other => unknown_payload(p, data, offset, &format!("EtherType 0x{other:04x}, not decoded")),
+        // As tshark: the EtherType as the protocol, its name (or the carrier's) as Info.
+        other => {
+            p.protocol = ethertypes::column(other);
+            p.info = ethertypes::name(other).map_or_else(|| carrier.info(), str::to_string);
+            data_layer(p, data, offset);
+        }
     }
 }
 
@@ -198,7 +253,15 @@ fn cooked(
         p.src = Address::Ether(mac);
     }
     p.add_u(Field::SllEtype, protocol);
-    ethertype_payload(ctx, protocol, &data[header_len..], header_len, p, 0);
+    ethertype_payload(
+        ctx,
+        protocol,
+        &data[header_len..],
+        header_len,
+        p,
+        0,
+        Carrier::Cooked(pkttype),
+    );
 }
 
 /// BSD loopback: a 4-byte address family, in the capturing host's byte order for NULL

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod arp;
+pub mod ethertypes;
 pub mod field;
 mod field_bits;
 pub mod hints;

@@ -568,14 +568,18 @@ impl Packet {
         if self.linktype == LinkType::Raw {
             names.push("raw");
         }
+        // Bytes after a link header are data through the EtherType table too, unless
+        // the Ethernet header held an 802.3 length, not an EtherType.
+        let through_ethertype = self.protocol != "LLC";
         for (i, proto) in layers.iter().enumerate() {
             names.push(proto.filter_name());
             let typed = matches!(proto, Proto::Eth | Proto::Sll | Proto::Vlan | Proto::Ieee8021ad);
+            let next = layers.get(i + 1);
             if typed
-                && matches!(
-                    layers.get(i + 1),
+                && (matches!(
+                    next,
                     Some(Proto::Ip | Proto::Ipv6 | Proto::Arp | Proto::Vlan | Proto::Ieee8021ad)
-                )
+                ) || next == Some(&Proto::Data) && through_ethertype)
             {
                 names.push("ethertype");
             }

@@ -37,7 +37,10 @@ pub fn value_of(field: Field, name: &str) -> Option<u64> {
         Field::TlsRecordContentType => table(&CONTENT_TYPES, name),
         Field::ArpOpcode => table(&ARP_OPCODES, name),
         Field::NtlmsspMessagetype => table(&NTLMSSP_TYPES, name),
-        Field::EthType => table(&ETHERTYPES, name),
+        Field::EthType => super::ethertypes::NAMES
+            .iter()
+            .find(|(_, n)| same(n))
+            .map(|(t, _)| u64::from(*t)),
         Field::DhcpOptionDhcp => unique(
             (1..=255u8)
                 .filter(|&t| same(dhcp::message_type_name(t)))
@@ -93,14 +96,6 @@ const ARP_OPCODES: [(u64, &str); 4] = [
 const NTLMSSP_TYPES: [(u64, &str); 3] = [(1, "NTLMSSP_NEGOTIATE"), (2, "NTLMSSP_CHALLENGE"), (3, "NTLMSSP_AUTH")];
 
 const BOOTP_TYPES: [(u64, &str); 2] = [(1, "Boot Request"), (2, "Boot Reply")];
-
-const ETHERTYPES: [(u64, &str); 5] = [
-    (0x0800, "IPv4"),
-    (0x0806, "ARP"),
-    (0x86dd, "IPv6"),
-    (0x8100, "802.1Q Virtual LAN"),
-    (0x88a8, "802.1ad Provider Bridge (Q-in-Q)"),
-];
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,11 @@
 //! Every field wirelab names is Wireshark's field of that name, with the same type:
 //! names and kinds against `tshark -G fields`, and integer widths (which bound the
-//! values a filter may compare with, and give `len()`).
+//! values a filter may compare with, and give `len()`); the EtherType names.
 
 use std::collections::HashMap;
 use std::process::Command;
 
-use wirelab::decode::{Field, Kind};
+use wirelab::decode::{ethertypes, Field, Kind};
 
 use super::common::require_tshark;
 
@@ -91,4 +91,28 @@ fn integer_fields_and_only_they_have_a_width() {
         Field::from_name("smb2.sesid").and_then(Field::integer_max),
         Some(u64::MAX)
     );
+}
+
+#[test]
+fn ethertype_names_are_wiresharks() {
+    if !require_tshark() {
+        return;
+    }
+    let output = Command::new("tshark")
+        .args(["-G", "values"])
+        .output()
+        .expect("tshark runs");
+    let mut theirs: Vec<(u16, String)> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| match line.split('\t').collect::<Vec<_>>()[..] {
+            ["V", "eth.type", value, name] => {
+                let value = u16::from_str_radix(value.trim_start_matches("0x"), 16).expect("hex");
+                Some((value, name.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    theirs.sort();
+    let ours: Vec<(u16, String)> = ethertypes::NAMES.iter().map(|(t, n)| (*t, n.to_string())).collect();
+    assert_eq!(ours, theirs);
 }

@@ -727,6 +727,8 @@ fn crafted_corners_list_as_tshark_lists_them() {
         "snaplen-80.pcap",
         "snaplen-150.pcap",
         "http-pipelined.pcap",
+        "ethertypes.pcap",
+        "ethertypes-sll.pcap",
     ] {
         let file = dir.join(name);
         let ours: String = stdout_of(wirelab().args(["replay", "-T", "tsv"]).arg(&file))

@@ -11,6 +11,9 @@ each checked against tshark 4.0 by tests/integration/tshark_diff.rs:
   capture's snaplen (heads cut; bodies cut; TCP headers cut): what was captured is shown,
   and the next message decodes.
 - http-pipelined.pcap: two requests in one segment, two responses in one segment.
+- ethertypes.pcap, ethertypes-sll.pcap: payloads of EtherTypes no decoder takes (named by
+  Wireshark or not; plain, under 802.1Q and 802.1ad tags, empty; in Linux cooked
+  captures): the EtherType as Protocol, its name or the carrier's as Info.
 
 Deterministic, standard library only: python3 tests/data/crafted/make.py
 """
@@ -146,6 +149,25 @@ def http_pipelined():
     write(os.path.join(HERE, 'http-pipelined.pcap'), c.frames)
 
 
+def ethertypes():
+    src, dst = b'\x00\x50\x56\xa1\x10\x15', b'\xff' * 6
+    tag = lambda tpid, tci, etype: struct.pack('>HHH', tpid, tci, etype)
+    F = [
+        eth(b'hello, experimental' + bytes(30), 0x88b5, src, dst),
+        eth(bytes(46), 0x1234, src, dst),
+        eth(bytes(46), 0x0842, src, dst),
+        dst + src + tag(0x8100, 0x0005, 0x88b5) + bytes(42),
+        dst + src + tag(0x8100, 0xe00a, 0x1234) + bytes(42),
+        dst + src + tag(0x88a8, 0x0007, 0x1234) + bytes(42),
+        dst + src + tag(0x88a8, 0x0007, 0x8100) + struct.pack('>HH', 0x2005, 0x1234) + bytes(42),
+        eth(b'', 0x88b5, src, dst),
+    ]
+    write(os.path.join(HERE, 'ethertypes.pcap'), F)
+    sll = lambda pkttype, proto, payload: struct.pack('>HHH8sH', pkttype, 1, 6, src + b'\0\0', proto) + payload
+    write(os.path.join(HERE, 'ethertypes-sll.pcap'),
+          [sll(0, 0x88b5, bytes(20)), sll(4, 0x1234, bytes(20)), sll(9, 0x1234, bytes(20))], 113)
+
+
 if __name__ == "__main__":
     ftp_passive_nat()
     tcp_flags()
@@ -153,3 +175,4 @@ if __name__ == "__main__":
     for cut in (40, 80, 150):
         snaplen(cut)
     http_pipelined()
+    ethertypes()
