@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::operand::{self, Item};
+use super::operand::{self, Item, Operand};
 use super::parser::{CmpOp, Expr, RawValue, SetItem};
 use super::FilterError;
 use crate::decode::field::{Field, Kind, Value};
@@ -243,7 +243,14 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
                     .flat_map(|a| right.iter().map(move |b| operand::order(a, b))),
             )
         }
-        Expr::Truthy(operand) => operand.items(p).iter().any(Item::truthy),
+        // Arithmetic alone holds when not 0 (`tcp.srcport - 80`); a slice, when there.
+        Expr::Truthy(operand) => {
+            let items = operand.items(p);
+            match operand {
+                Operand::Arith(..) | Operand::Negate(_) => items.iter().any(Item::nonzero),
+                _ => !items.is_empty(),
+            }
+        }
         Expr::OperandContains(operand, needle) => operand
             .items(p)
             .iter()

@@ -244,9 +244,13 @@ impl Item {
         }
     }
 
-    /// A bare test of the value: an integer is true unless 0, anything else is there.
-    pub fn truthy(&self) -> bool {
-        !matches!(self, Item::Int(0))
+    /// A bare test of a computed value: true unless it is 0 (bytes: all zero).
+    pub fn nonzero(&self) -> bool {
+        match self {
+            Item::Int(n) => *n != 0,
+            Item::Str(b) | Item::Bytes(b) => b.iter().any(|byte| *byte != 0),
+            Item::Other(_) => true,
+        }
     }
 }
 
@@ -351,6 +355,12 @@ impl Operand {
                     .collect()
             }
             Operand::Call(function, args) => call(*function, args, p),
+            Operand::Arith(ArithOp::BitAnd, a, b) if matches!(**b, Operand::Literal(Literal::Bytes(_))) => {
+                let Operand::Literal(Literal::Bytes(mask)) = &**b else {
+                    unreachable!("matched above")
+                };
+                masked_bytes(a, mask, p)
+            }
             Operand::Arith(op, a, b) => {
                 // A negative constant does not convert to a field's unsigned type: beside
                 // a field, Wireshark then has no value (`tcp.srcport + -1`).
@@ -378,6 +388,22 @@ impl Operand {
 /// Wireshark's order of byte strings: the shorter first, then byte by byte.
 pub fn bytes_order(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// An operand's values (bytes, MAC addresses) masked byte by byte.
+fn masked_bytes(operand: &Operand, mask: &[u8], p: &Packet) -> Vec<Item> {
+    let values: Vec<Vec<u8>> = match operand {
+        Operand::Field(field) => p.values(*field).filter_map(sliceable).collect(),
+        other => other
+            .items(p)
+            .iter()
+            .filter_map(|item| item.bytes().map(<[u8]>::to_vec))
+            .collect(),
+    };
+    values
+        .into_iter()
+        .map(|bytes| Item::Bytes(bytes.iter().zip(mask).map(|(byte, m)| byte & m).collect()))
+        .collect()
 }
 
 /// An operand's values as integers: bytes (a slice under `&`) read big-endian.

@@ -228,6 +228,13 @@ const CASES: &[(&str, &str)] = &[
         "name-services",
         r#"dns.qry.name[-4:] == "test" && dns.aaaa[0:2] == fd:20"#,
     ),
+    // Masks on MAC addresses and bytes, byte by byte (the group bit: multicast).
+    ("name-services", r#"eth.dst & 01:00:00:00:00:00 or eth.dst[0] & 1"#),
+    (
+        "name-services",
+        r#"eth.dst & ff:ff:ff:00:00:00 == ff:ff:ff:00:00:00 && !(eth.src & 00:00:00:00:00:01)"#,
+    ),
+    ("name-services", r#"udp.payload & 00:01"#),
     // Bytes order by length first, as in Wireshark.
     ("http-methods", r#"tcp.payload > 48"#),
     // Functions.

@@ -9,7 +9,7 @@ mod computed;
 
 use super::eval::{literal, Literal};
 use super::lexer::{Spanned, Token};
-use super::operand::Operand;
+use super::operand::{ArithOp, Operand};
 use super::FilterError;
 use crate::decode::field::{Field, Kind};
 use crate::decode::packet::Proto;
@@ -314,6 +314,23 @@ impl Parser<'_> {
                         "a character constant is not a mask: write it as a number (0x02)",
                     ));
                 }
+                // A MAC address or bytes, masked byte by byte (`eth.dst & 01:00:00:00:00:00`).
+                if matches!(field.kind(), Kind::Ether | Kind::Bytes) {
+                    let mask = bytes_of_literal(literal(field, &value, column)?);
+                    let masked = Operand::Arith(
+                        ArithOp::BitAnd,
+                        Box::new(Operand::Field(field)),
+                        Box::new(Operand::Literal(Literal::Bytes(mask))),
+                    );
+                    return match self.comparison() {
+                        Some(cmp) => {
+                            let (value, column) = self.value("the comparison")?;
+                            let expected = bytes_of_literal(literal(field, &value, column)?);
+                            Ok(Expr::Relation(masked, cmp, Operand::Literal(Literal::Bytes(expected))))
+                        }
+                        None => Ok(Expr::Truthy(masked)),
+                    };
+                }
                 let Literal::U(mask) = literal(field, &value, column)? else {
                     return Err(FilterError::new(
                         op_column,
@@ -502,6 +519,15 @@ fn comparison(op: &str) -> Option<CmpOp> {
         ">=" | "ge" => CmpOp::Ge,
         _ => return None,
     })
+}
+
+/// The bytes of a literal of a field of bytes or a MAC address.
+fn bytes_of_literal(literal: Literal) -> Vec<u8> {
+    match literal {
+        Literal::Ether(mac) => mac.to_vec(),
+        Literal::Str(bytes) | Literal::Bytes(bytes) => bytes,
+        other => unreachable!("not a literal of bytes: {other:?}"),
+    }
 }
 
 /// Can values of these two kinds be compared with each other?
