@@ -244,19 +244,8 @@ impl Parser<'_> {
         match token.token {
             Token::LBrace => {
                 let inner = self.nested(token.column, Self::arithmetic)?;
-                match self.next() {
-                    Some(Spanned {
-                        token: Token::RBrace, ..
-                    }) => Ok(inner),
-                    Some(other) => Err(FilterError::new(
-                        other.column,
-                        format!("expected '}}' but found {}", describe(&other.token)),
-                    )),
-                    None => Err(FilterError::new(
-                        end,
-                        format!("the '{{' at column {} is never closed", token.column),
-                    )),
-                }
+                self.close_group('{', Token::RBrace, token.column)?;
+                Ok(inner)
             }
             Token::Word(name) if matches!(self.peek().map(|s| &s.token), Some(Token::LParen)) => {
                 self.call(&name, token.column)

@@ -167,6 +167,22 @@ impl Parser<'_> {
         result
     }
 
+    /// Takes the token that closes a group (`)` or `}`) opened at column `opened_at`.
+    fn close_group(&mut self, open: char, close: Token, opened_at: usize) -> Result<(), FilterError> {
+        let end = self.end_column;
+        match self.next() {
+            Some(next) if next.token == close => Ok(()),
+            Some(other) => Err(FilterError::new(
+                other.column,
+                format!("expected {} but found {}", describe(&close), describe(&other.token)),
+            )),
+            None => Err(FilterError::new(
+                end,
+                format!("the '{open}' at column {opened_at} is never closed"),
+            )),
+        }
+    }
+
     fn or(&mut self) -> Result<Expr, FilterError> {
         let mut left = self.and()?;
         while self.at_any(&["or", "||"]) {
@@ -208,19 +224,8 @@ impl Parser<'_> {
         match token.token {
             Token::LParen => {
                 let inner = self.nested(token.column, Self::or)?;
-                match self.next() {
-                    Some(Spanned {
-                        token: Token::RParen, ..
-                    }) => Ok(inner),
-                    Some(other) => Err(FilterError::new(
-                        other.column,
-                        format!("expected ')' but found {}", describe(&other.token)),
-                    )),
-                    None => Err(FilterError::new(
-                        end,
-                        format!("the '(' at column {} is never closed", token.column),
-                    )),
-                }
+                self.close_group('(', Token::RParen, token.column)?;
+                Ok(inner)
             }
             Token::Word(name) => self.test(&name, token.column),
             other => Err(FilterError::new(
