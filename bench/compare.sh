@@ -44,6 +44,7 @@ filter='ftp || smb2 || tls.handshake'
 # The commands measured, by label.
 labels=(
     "read frames only (floor)"
+    "header lines, no state (bound, one thread)"
     "wirelab replay -T tsv"
     "wirelab replay -T tsv (one thread)"
     "wirelab replay (table)"
@@ -57,6 +58,7 @@ if command -v tcpdump >/dev/null; then labels+=("tcpdump -nn -r"); fi
 command_of() {
     case $1 in
         "read frames only (floor)") cmd=(target/release/examples/read-frames "$file") ;;
+        "header lines, no state (bound, one thread)") cmd=(target/release/examples/header-lines "$file") ;;
         "wirelab replay -T tsv") cmd=("$wirelab" replay -T tsv "$file") ;;
         "wirelab replay -T tsv (one thread)") cmd=(env WIRELAB_THREADS=1 "$wirelab" replay -T tsv "$file") ;;
         "wirelab replay (table)") cmd=("$wirelab" replay --color never "$file") ;;
@@ -118,8 +120,9 @@ while IFS=$'\t' read -r label s median kb; do
         printf "| `%s` | %.2f | %.2f | %.0f | %.0f | %.1f | %.1fx |\n", l, s, m, f / s, b / s / 1e6, kb / 1024, base / s }'
 done <"$dir/results"
 echo
-awk -v f="$floor" -v w="$(get "wirelab replay -T tsv")" 'BEGIN {
-    printf "Full decode with Info (`-T tsv`) runs at %.0f%% of the read-only floor.\n", 100 * f / w }'
+awk -v f="$floor" -v w="$(get "wirelab replay -T tsv")" -v h="$(get "header lines, no state (bound, one thread)")" 'BEGIN {
+    printf "Full decode with Info (`-T tsv`) runs at %.0f%% of the read-only floor; rows of", 100 * f / w
+    printf " headers alone, with no state (bench/header_lines.rs), at %.0f%% on one thread.\n", 100 * f / h }'
 
 # Start-up: the REPL to its first prompt (greeting printed, stdin at its end) and
 # `wirelab check` of the bundled course; best of 20.
