@@ -25,8 +25,14 @@ pub enum Kind {
     RelTime,
     /// Seconds since the Unix epoch, nanosecond precision.
     AbsTime,
+    /// A moment printed as a UTC date (`Apr 15, 2024 23:59:59.000000000 UTC`), as
+    /// Wireshark prints its UTC time fields; filters compare it as [`Kind::AbsTime`].
+    UtcDate,
     /// Present or absent, no value (Wireshark's FT_NONE): prints as "1".
     Flag,
+    /// An ASN.1 object identifier, kept encoded (filters compare the bytes, as Wireshark
+    /// does) and printed in dotted form.
+    Oid,
 }
 
 macro_rules! fields {
@@ -242,6 +248,77 @@ fields! {
     TlsHandshakeCertificates = "tls.handshake.certificates", Flag, "A Certificate message's list of certificates";
     TlsHandshakeCertificateLength = "tls.handshake.certificate_length", Dec, "Length of one certificate";
     TlsHandshakeCertificate = "tls.handshake.certificate", Bytes, "One certificate (DER), the server's first";
+    X509afSignedCertificateElement = "x509af.signedCertificate_element", Flag, "The signed part of a certificate (X.509)";
+    X509afVersion = "x509af.version", Dec, "Certificate version: 0 v1, 1 v2, 2 v3";
+    X509afSerialNumber = "x509af.serialNumber", Bytes, "Certificate serial number, given by its issuer";
+    X509afSignatureElement = "x509af.signature_element", Flag, "The signature algorithm, inside the signed part";
+    X509afAlgorithmId = "x509af.algorithm.id", Oid, "An algorithm: of the signature (1.2.840.113549.1.1.11 sha256WithRSAEncryption) or of the public key (1.2.840.113549.1.1.1 rsaEncryption)";
+    X509afIssuer = "x509af.issuer", Dec, "Who issued (signed) the certificate: 0 rdnSequence";
+    X509ifRdnSequence = "x509if.rdnSequence", Dec, "Parts of the issuer's name";
+    X509afRdnSequence = "x509af.rdnSequence", Dec, "Parts of the subject's name";
+    X509ifRdnSequenceItem = "x509if.RDNSequence_item", Dec, "Attributes in one part of a name";
+    X509ifRelativeDistinguishedNameItemElement = "x509if.RelativeDistinguishedName_item_element", Flag, "One attribute of a name";
+    X509ifOid = "x509if.oid", Oid, "An attribute's type: 2.5.4.3 commonName, 2.5.4.10 organizationName, 2.5.4.6 countryName...";
+    X509satDirectoryString = "x509sat.DirectoryString", Dec, "How an attribute's text is encoded: 0 teletexString, 1 printableString, 2 universalString, 3 bmpString, 4 uTF8String";
+    X509satUtf8String = "x509sat.uTF8String", Str, "An attribute's text in UTF-8 (a common name, an organization)";
+    X509satPrintableString = "x509sat.printableString", Str, "An attribute's text in PrintableString";
+    X509satTeletexString = "x509sat.teletexString", Str, "An attribute's text in TeletexString";
+    X509satUniversalString = "x509sat.universalString", Str, "An attribute's text in UniversalString";
+    X509satBmpString = "x509sat.bmpString", Str, "An attribute's text in BMPString";
+    X509satCountryName = "x509sat.CountryName", Str, "Country code of a name (2.5.4.6)";
+    X509satIa5String = "x509sat.IA5String", Str, "An e-mail address or domain component of a name";
+    X509afValidityElement = "x509af.validity_element", Flag, "When the certificate is valid";
+    X509afNotBefore = "x509af.notBefore", Dec, "Start of validity: 0 utcTime, 1 generalizedTime";
+    X509afNotAfter = "x509af.notAfter", Dec, "End of validity: 0 utcTime, 1 generalizedTime";
+    X509afUtcTime = "x509af.utcTime", Str, "A validity time (UTCTime, years 1950-2049)";
+    X509afGeneralizedTime = "x509af.generalizedTime", UtcDate, "A validity time (GeneralizedTime)";
+    X509afSubject = "x509af.subject", Dec, "Whom the certificate names: 0 rdnSequence";
+    X509afSubjectPublicKeyInfoElement = "x509af.subjectPublicKeyInfo_element", Flag, "The subject's public key and its algorithm";
+    X509afAlgorithmElement = "x509af.algorithm_element", Flag, "The public key's algorithm";
+    X509afSubjectPublicKey = "x509af.subjectPublicKey", Bytes, "The subject's public key";
+    Pkcs1EcParameters = "pkcs1.ECParameters", Dec, "Elliptic-curve key parameters: 0 namedCurve";
+    Pkcs1NamedCurve = "pkcs1.namedCurve", Oid, "The curve of an elliptic-curve key (1.2.840.10045.3.1.7 prime256v1)";
+    Pkcs1Modulus = "pkcs1.modulus", Bytes, "An RSA public key's modulus";
+    Pkcs1PublicExponent = "pkcs1.publicExponent", Dec, "An RSA public key's exponent (usually 65537)";
+    X509afExtensions = "x509af.extensions", Dec, "Extensions in the certificate (X.509 v3)";
+    X509afExtensionElement = "x509af.Extension_element", Flag, "One extension";
+    X509afExtensionId = "x509af.extension.id", Oid, "An extension's type: 2.5.29.17 subjectAltName, 2.5.29.19 basicConstraints...";
+    X509afCritical = "x509af.critical", Bool, "The extension must be understood to use the certificate";
+    X509ceGeneralNames = "x509ce.GeneralNames", Dec, "Names in a subjectAltName extension";
+    X509ceGeneralName = "x509ce.GeneralName", Dec, "Kind of one name: 1 rfc822Name, 2 dNSName, 4 directoryName, 6 URI, 7 iPAddress";
+    X509ceDnsName = "x509ce.dNSName", Str, "A host name the certificate is valid for";
+    X509ceDirectoryName = "x509ce.directoryName", Dec, "A name in a subjectAltName given as a distinguished name: 0 rdnSequence";
+    X509ceRfc822Name = "x509ce.rfc822Name", Str, "An e-mail address the certificate is valid for";
+    X509ceUniformResourceIdentifier = "x509ce.uniformResourceIdentifier", Str, "A URI the certificate is valid for";
+    X509ceIpAddressIpv4 = "x509ce.IPAddress.ipv4", Ipv4, "An IPv4 address the certificate is valid for";
+    X509ceIpAddressIpv6 = "x509ce.IPAddress.ipv6", Ipv6, "An IPv6 address the certificate is valid for";
+    X509ceSubjectKeyIdentifier = "x509ce.SubjectKeyIdentifier", Bytes, "Identifies the subject's public key";
+    X509ceAuthorityKeyIdentifierElement = "x509ce.AuthorityKeyIdentifier_element", Flag, "Identifies the issuer's key";
+    X509ceKeyIdentifier = "x509ce.keyIdentifier", Bytes, "The issuer's key identifier (its certificate's SubjectKeyIdentifier)";
+    X509ceAuthorityCertIssuer = "x509ce.authorityCertIssuer", Dec, "Names of the issuer's issuer, in an authorityKeyIdentifier";
+    X509ceAuthorityCertSerialNumber = "x509ce.authorityCertSerialNumber", Bytes, "Serial number of the issuer's certificate, in an authorityKeyIdentifier";
+    X509ceBasicConstraintsSyntaxElement = "x509ce.BasicConstraintsSyntax_element", Flag, "Whether the subject is a certificate authority";
+    X509ceCa = "x509ce.cA", Bool, "The subject is a certificate authority: it may sign certificates";
+    X509cePathLenConstraint = "x509ce.pathLenConstraint", Dec, "How many authorities may follow below this one";
+    X509ceKeyPurposeIds = "x509ce.KeyPurposeIDs", Dec, "Purposes in an extKeyUsage extension";
+    X509ceKeyPurposeId = "x509ce.KeyPurposeId", Oid, "A purpose: 1.3.6.1.5.5.7.3.1 serverAuth, 1.3.6.1.5.5.7.3.2 clientAuth...";
+    X509ceKeyUsage = "x509ce.KeyUsage", Bytes, "What the key may be used for, as bits";
+    X509ceKeyUsageDigitalSignature = "x509ce.KeyUsage.digitalSignature", Bool, "The key may sign (a TLS handshake, for one)";
+    X509ceKeyUsageContentCommitment = "x509ce.KeyUsage.contentCommitment", Bool, "The key may sign content (non-repudiation)";
+    X509ceKeyUsageKeyEncipherment = "x509ce.KeyUsage.keyEncipherment", Bool, "The key may encrypt keys (RSA key exchange)";
+    X509ceKeyUsageDataEncipherment = "x509ce.KeyUsage.dataEncipherment", Bool, "The key may encrypt data";
+    X509ceKeyUsageKeyAgreement = "x509ce.KeyUsage.keyAgreement", Bool, "The key may agree keys (static Diffie-Hellman)";
+    X509ceKeyUsageKeyCertSign = "x509ce.KeyUsage.keyCertSign", Bool, "The key may sign certificates (an authority's)";
+    X509ceKeyUsageCrlSign = "x509ce.KeyUsage.cRLSign", Bool, "The key may sign revocation lists";
+    X509ceKeyUsageEncipherOnly = "x509ce.KeyUsage.encipherOnly", Bool, "With keyAgreement: only to encrypt";
+    X509ceKeyUsageDecipherOnly = "x509ce.KeyUsage.decipherOnly", Bool, "With keyAgreement: only to decrypt";
+    Pkix1implicitAuthorityInfoAccessSyntax = "pkix1implicit.AuthorityInfoAccessSyntax", Dec, "Where to find the issuer's certificate and revocation status (OCSP)";
+    Pkix1implicitAccessDescriptionElement = "pkix1implicit.AccessDescription_element", Flag, "One place to look";
+    Pkix1implicitAccessMethod = "pkix1implicit.accessMethod", Oid, "What is there: 1.3.6.1.5.5.7.48.1 OCSP, 1.3.6.1.5.5.7.48.2 the issuer's certificate";
+    Pkix1implicitAccessLocation = "pkix1implicit.accessLocation", Dec, "Kind of location (6: a URI)";
+    X509afAlgorithmIdentifierElement = "x509af.algorithmIdentifier_element", Flag, "The issuer's signature algorithm, after the signed part";
+    BerBitstringPadding = "ber.bitstring.padding", Dec, "Unused bits at the end of a BIT STRING";
+    X509afEncrypted = "x509af.encrypted", Bytes, "The issuer's signature over the signed part";
     TlsAlertMessage = "tls.alert_message", Flag, "An Alert record (encrypted ones too, without level and description)";
     TlsAlertMessageLevel = "tls.alert_message.level", Dec, "Alert level: 1 warning, 2 fatal";
     TlsAlertMessageDesc = "tls.alert_message.desc", Dec, "Alert description code";
@@ -514,12 +591,17 @@ impl Value {
             (Value::Ether(m), _) => push_mac(out, m),
             (Value::Str(s), _) => escape_bytes(s.as_bytes(), out),
             (Value::Bytes(b), Kind::Str) => escape_bytes(b, out),
+            (Value::Bytes(b), Kind::Oid) => match super::der::oid_text(b) {
+                Some(text) => out.push_str(&text),
+                None => escape_bytes(b, out),
+            },
             (Value::Bytes(b), _) => {
                 // tshark 4.0 prints byte fields as plain hex, no separators.
                 for byte in b {
                     let _ = write!(out, "{byte:02x}");
                 }
             }
+            (Value::Time(ns), Kind::UtcDate) => write_utc_date(*ns, out),
             (Value::Time(ns), _) => write_seconds(*ns, out),
             (Value::Flag, _) => out.push('1'),
         }
@@ -548,6 +630,34 @@ pub fn push_mac(out: &mut String, m: &[u8; 6]) {
         text[3 * i + 1] = HEX[usize::from(byte & 0xf)];
     }
     out.push_str(std::str::from_utf8(&text).expect("hex digits and colons"));
+}
+
+/// A moment as tshark prints a UTC time field: `Apr 15, 2024 23:59:59.000000000 UTC`.
+pub fn write_utc_date(ns: i64, out: &mut String) {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let seconds = ns.div_euclid(1_000_000_000);
+    let (days, of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // H. Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let _ = write!(
+        out,
+        "{} {day:>2}, {year} {:02}:{:02}:{:02}.{:09} UTC",
+        MONTHS[(month - 1) as usize],
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60,
+        ns.rem_euclid(1_000_000_000)
+    );
 }
 
 /// Seconds with nine decimals, as tshark prints time fields.

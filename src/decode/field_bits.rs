@@ -50,7 +50,8 @@ impl Field {
             | NtpPpoll
             | NtpPrecision
             | NbdgmType
-            | BrowserCommand => Some(8),
+            | BrowserCommand
+            | BerBitstringPadding => Some(8),
             EthType
             | VlanId
             | VlanPriority
@@ -191,8 +192,27 @@ impl Field {
             | NtpRootdelay
             | NtpRootdispersion
             | NbnsTtl
-            | BrowserServerType => Some(32),
-            HttpContentLength | Smb2MsgId | Smb2Sesid | Smb2FileOffset => Some(64),
+            | BrowserServerType
+            | X509afVersion
+            | X509afIssuer
+            | X509ifRdnSequence
+            | X509afRdnSequence
+            | X509ifRdnSequenceItem
+            | X509satDirectoryString
+            | X509afNotBefore
+            | X509afNotAfter
+            | X509afSubject
+            | Pkcs1EcParameters
+            | Pkcs1PublicExponent
+            | X509afExtensions
+            | X509ceGeneralNames
+            | X509ceGeneralName
+            | X509ceDirectoryName
+            | X509ceAuthorityCertIssuer
+            | X509ceKeyPurposeIds
+            | Pkix1implicitAuthorityInfoAccessSyntax
+            | Pkix1implicitAccessLocation => Some(32),
+            X509cePathLenConstraint | HttpContentLength | Smb2MsgId | Smb2Sesid | Smb2FileOffset => Some(64),
             _ => None,
         }
     }

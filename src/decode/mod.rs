@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod arp;
+pub mod der;
 pub mod ethertypes;
 pub mod field;
 mod field_bits;

@@ -59,6 +59,16 @@ pub enum Proto {
     /// An IEEE 802.1ad service tag (ethertype 0x88a8), which tshark names apart from
     /// 802.1Q's `vlan` though the tag's layout is the same.
     Ieee8021ad,
+    /// The dissectors tshark hands a certificate's parts to, by their object identifier:
+    /// named in frame.protocols, one per part, but no layer of their own (a filter on
+    /// them matches nothing in tshark either, and the detail shows their fields under
+    /// TLS). See [`Proto::names_only`].
+    X509sat,
+    X509ce,
+    Pkix1implicit,
+    Pkix1explicit,
+    Pkcs1,
+    NsCertExts,
 }
 
 impl Proto {
@@ -100,7 +110,28 @@ impl Proto {
         Proto::Dhcpv6,
         Proto::Ntp,
         Proto::Ieee8021ad,
+        Proto::X509sat,
+        Proto::X509ce,
+        Proto::Pkix1implicit,
+        Proto::Pkix1explicit,
+        Proto::Pkcs1,
+        Proto::NsCertExts,
     ];
+
+    /// A name in frame.protocols only (a certificate's parts): no protocol filter
+    /// finds it, and it is neither a heading in the detail nor a level in the
+    /// protocol hierarchy, as in tshark.
+    pub fn names_only(self) -> bool {
+        matches!(
+            self,
+            Proto::X509sat
+                | Proto::X509ce
+                | Proto::Pkix1implicit
+                | Proto::Pkix1explicit
+                | Proto::Pkcs1
+                | Proto::NsCertExts
+        )
+    }
 
     /// The protocol's bit in a set of protocols (there are fewer than 64).
     pub(crate) fn bit(self) -> u64 {
@@ -190,6 +221,12 @@ impl Proto {
             Proto::Dhcpv6 => "dhcpv6",
             Proto::Ntp => "ntp",
             Proto::Ieee8021ad => "ieee8021ad",
+            Proto::X509sat => "x509sat",
+            Proto::X509ce => "x509ce",
+            Proto::Pkix1implicit => "pkix1implicit",
+            Proto::Pkix1explicit => "pkix1explicit",
+            Proto::Pkcs1 => "pkcs-1",
+            Proto::NsCertExts => "ns_cert_exts",
         }
     }
 
@@ -233,6 +270,12 @@ impl Proto {
             Proto::Dhcpv6 => "DHCPv6",
             Proto::Ntp => "Network Time Protocol",
             Proto::Ieee8021ad => "IEEE 802.1ad",
+            Proto::X509sat => "X.509 Selected Attribute Types",
+            Proto::X509ce => "X.509 Certificate Extensions",
+            Proto::Pkix1implicit => "PKIX1Implitit",
+            Proto::Pkix1explicit => "PKIX1Explitit",
+            Proto::Pkcs1 => "PKCS#1",
+            Proto::NsCertExts => "NetScape Certificate Extensions",
         }
     }
 }
@@ -503,7 +546,14 @@ impl Packet {
 
     pub(crate) fn push_layer(&mut self, proto: Proto, offset: usize) {
         self.layers.push(Layer { proto, offset });
-        self.layers_seen |= proto.bit();
+        if !proto.names_only() {
+            self.layers_seen |= proto.bit();
+        }
+    }
+
+    /// The innermost layer that is a protocol's own (not a name only).
+    pub(crate) fn last_layer(&self) -> Option<Proto> {
+        self.layers.iter().rev().map(|l| l.proto).find(|p| !p.names_only())
     }
 
     pub(crate) fn note(&mut self, severity: Severity, proto: Proto, message: impl Into<String>) {
@@ -622,8 +672,10 @@ mod tests {
         assert!(!p.has_proto(Proto::Eth));
         for &proto in Proto::ALL {
             p.push_layer(proto, 0);
-            assert!(p.has_proto(proto), "{proto:?}");
+            // A certificate's parts are names in frame.protocols that no filter finds.
+            assert_eq!(p.has_proto(proto), !proto.names_only(), "{proto:?}");
         }
+        assert!(p.protocols().contains(":x509sat:x509ce:"));
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
         RawValue::Quoted(bytes) => {
             return match field.kind() {
                 Kind::Str => Ok(Literal::Str(bytes.clone())),
+                // As in Wireshark: an object identifier is written bare, not as text.
+                Kind::Oid => Err(bad("an object identifier (written bare: 1.2.840.113549.1.1.11)")),
                 Kind::Bytes => Ok(Literal::Bytes(bytes.clone())),
                 Kind::Dec | Kind::Hex(_) => std::str::from_utf8(bytes)
                     .ok()
@@ -118,10 +120,13 @@ pub fn literal(field: Field, value: &RawValue, column: usize) -> Result<Literal,
             Ok(Literal::Ether(bytes.try_into().expect("six bytes")))
         }
         Kind::Str => Ok(Literal::Str(word.as_bytes().to_vec())),
+        Kind::Oid => crate::decode::der::oid_from_text(word)
+            .map(Literal::Bytes)
+            .ok_or_else(|| bad("an object identifier (1.2.840.113549.1.1.11)")),
         Kind::Bytes => parse_hex_bytes(word)
             .map(Literal::Bytes)
             .ok_or_else(|| bad("bytes (aa:bb:cc)")),
-        Kind::RelTime | Kind::AbsTime => {
+        Kind::RelTime | Kind::AbsTime | Kind::UtcDate => {
             let seconds: f64 = word
                 .parse()
                 .ok()

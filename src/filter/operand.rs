@@ -423,6 +423,7 @@ fn call(function: Function, args: &[Operand], p: &Packet) -> Vec<Item> {
     match function {
         Function::Count => {
             let n = match args {
+                [Operand::Protocol(proto)] if proto.names_only() => 0,
                 [Operand::Protocol(proto)] => p.layers.iter().filter(|l| l.proto == *proto).count(),
                 [Operand::Field(field)] => p.values(*field).count(),
                 _ => 0,

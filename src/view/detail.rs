@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{address_text, MacNames};
-use crate::decode::field::{format_mac, Field, Value};
+use crate::decode::field::{format_mac, Field, Kind, Value};
 use crate::decode::{Packet, Proto, Severity};
 
 /// The layer a field belongs to, from its name's first component.
@@ -14,7 +14,10 @@ fn field_proto(field: Field) -> Option<Proto> {
         "wirelab" => field.name().split('.').nth(1).unwrap_or(""),
         other => other,
     };
-    Proto::ALL.iter().copied().find(|p| p.filter_name() == prefix)
+    Proto::ALL
+        .iter()
+        .copied()
+        .find(|p| p.filter_name() == prefix && !p.names_only())
 }
 
 /// Does a layer of `layer` hold fields of `fields`? mDNS and LLMNR messages fill
@@ -64,12 +67,19 @@ pub fn render(p: &Packet, names: &MacNames, out: &mut Vec<u8>) {
                     format!("{hex} ({name})")
                 }
             }
+            Value::Bytes(_) if field.kind() == Kind::Oid => {
+                let dotted = value.to_field_string(Kind::Oid);
+                match crate::decode::app::x509::oid_name(&dotted) {
+                    Some(name) => format!("{dotted} ({name})"),
+                    None => dotted,
+                }
+            }
             Value::Bytes(b) if b.len() > 32 => format!("{} bytes", b.len()),
             other => other.to_field_string(field.kind()),
         };
         let _ = writeln!(text, "    {}: {shown}", field.name());
     }
-    for l in p.layers.iter().skip(layer + 1) {
+    for l in p.layers.iter().skip(layer + 1).filter(|l| !l.proto.names_only()) {
         let _ = writeln!(text, "{}", l.proto.title());
     }
     for note in &p.notes {

@@ -87,7 +87,7 @@ impl Stats {
         let path: Vec<&'static str> = p
             .layers
             .iter()
-            .filter(|l| l.proto != Proto::Frame)
+            .filter(|l| l.proto != Proto::Frame && !l.proto.names_only())
             .map(|l| l.proto.filter_name())
             .collect();
         for depth in 1..=path.len() {

@@ -49,7 +49,9 @@ fn agrees(field: Field, ftype: &str) -> bool {
         Kind::RelTime => ftype == "FT_RELATIVE_TIME",
         // Wireshark types frame.time_epoch as a time relative to 1970.
         Kind::AbsTime => matches!(ftype, "FT_ABSOLUTE_TIME" | "FT_RELATIVE_TIME"),
+        Kind::UtcDate => ftype == "FT_ABSOLUTE_TIME",
         Kind::Flag => ftype == "FT_NONE",
+        Kind::Oid => ftype == "FT_OID",
     }
 }
 

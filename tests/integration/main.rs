@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bundled_captures;
+mod certificates;
 mod cli;
 mod common;
 mod field_types;

@@ -22,6 +22,7 @@ pub mod ntp;
 pub mod ntstatus;
 pub mod smb2;
 pub mod tls;
+pub mod x509;
 
 use std::net::IpAddr;
 
@@ -117,7 +118,7 @@ impl<'p> Out<'p> {
             self.packet.info.truncate(self.keep);
             self.packet.drop_layers(Proto::Data);
         }
-        if self.packet.layers.last().map(|l| l.proto) != Some(proto) {
+        if self.packet.last_layer() != Some(proto) {
             self.packet.push_layer(proto, self.offset);
         }
         self.packet.protocol = column;
@@ -127,7 +128,7 @@ impl<'p> Out<'p> {
     /// Adds a layer inside the current message (NTLMSSP inside SMB2) without changing
     /// the Protocol column.
     pub fn layer(&mut self, proto: Proto) {
-        if self.packet.layers.last().map(|l| l.proto) != Some(proto) {
+        if self.packet.last_layer() != Some(proto) {
             self.packet.push_layer(proto, self.offset);
         }
     }

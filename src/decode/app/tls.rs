@@ -417,11 +417,20 @@ fn certificates(body: &[u8], out: &mut Out) {
     let mut list = &body[3..body.len().min(3 + total)];
     while let Some(len) = list.get(..3).map(u24) {
         let Some(certificate) = list.get(3..3 + len) else {
+            // Cut short (a snaplen, a list longer than its message): shown as far as
+            // it goes, as tshark shows it.
+            if !out.quiet() {
+                out.uint(Field::TlsHandshakeCertificateLength, len as u64);
+                super::x509::certificate(&list[3.min(list.len())..], out);
+            }
             break;
         };
         out.uint(Field::TlsHandshakeCertificateLength, len as u64);
         if out.wants(Field::TlsHandshakeCertificate) {
             out.field(Field::TlsHandshakeCertificate, Value::Bytes(certificate.to_vec()));
+        }
+        if !out.quiet() {
+            super::x509::certificate(certificate, out);
         }
         list = &list[3 + len..];
     }

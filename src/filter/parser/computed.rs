@@ -337,7 +337,16 @@ impl Parser<'_> {
             Function::Len => match (&args[0], kind) {
                 (
                     Operand::Field(_),
-                    Some(Kind::Str | Kind::Bytes | Kind::Ether | Kind::Ipv4 | Kind::Ipv6 | Kind::Dec | Kind::Hex(_)),
+                    Some(
+                        Kind::Str
+                        | Kind::Bytes
+                        | Kind::Oid
+                        | Kind::Ether
+                        | Kind::Ipv4
+                        | Kind::Ipv6
+                        | Kind::Dec
+                        | Kind::Hex(_),
+                    ),
                 ) => Ok(Operand::Call(function, args)),
                 (Operand::Field(field), _) => fail(format!(
                     "len() takes fields of text, bytes, addresses or integers, and {} is not one",

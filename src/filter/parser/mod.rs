@@ -543,8 +543,9 @@ fn comparable(a: Kind, b: Kind) -> bool {
         Kind::Ipv4 => 2,
         Kind::Ipv6 => 3,
         Kind::Ether => 4,
-        Kind::RelTime | Kind::AbsTime => 5,
+        Kind::RelTime | Kind::AbsTime | Kind::UtcDate => 5,
         Kind::Flag => 6,
+        Kind::Oid => 7,
     };
     class(a) == class(b) && a != Kind::Flag
 }
