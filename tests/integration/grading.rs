@@ -212,14 +212,14 @@ fn a_template_has_every_question_and_grades_as_unanswered() {
     std::fs::write(&path, &template).unwrap();
     let (code, out, _) = grade(&[path.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert_eq!(out.matches(" · ").count(), 40, "every question of the course: {out}");
-    assert!(out.ends_with("score: 0/40\n"), "{out}");
+    assert_eq!(out.matches(" · ").count(), 42, "every question of the course: {out}");
+    assert!(out.ends_with("score: 0/42\n"), "{out}");
     // A pass mark no one can reach is pointed out.
-    let (code, _, err) = grade(&[path.to_str().unwrap(), "--pass-mark", "41"]);
+    let (code, _, err) = grade(&[path.to_str().unwrap(), "--pass-mark", "43"]);
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "wirelab: warning: --pass-mark 41 is more than the 40 points there are; only answers that are all right pass\n"
+        "wirelab: warning: --pass-mark 43 is more than the 42 points there are; only answers that are all right pass\n"
     );
 }
 
@@ -291,7 +291,7 @@ fn a_whole_course_submission_is_graded_across_lessons() {
     assert_eq!(code, 1, "most questions are unanswered");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["scope"], "course");
-    assert_eq!(report["max"], 40);
+    assert_eq!(report["max"], 42);
     assert_eq!(report["score"], 5);
     let results: Vec<&str> = report["questions"]
         .as_array()
@@ -300,7 +300,7 @@ fn a_whole_course_submission_is_graded_across_lessons() {
         .map(|q| q["result"].as_str().unwrap())
         .collect();
     assert_eq!(results.iter().filter(|r| **r == "correct").count(), 5);
-    assert_eq!(results.iter().filter(|r| **r == "unanswered").count(), 35);
+    assert_eq!(results.iter().filter(|r| **r == "unanswered").count(), 37);
 }
 
 #[test]

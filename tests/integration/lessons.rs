@@ -211,6 +211,17 @@ fn every_lesson_answers_what_its_captures_show() {
         ("tls-handshake", "version-13", "0x0304"),
         ("tls-handshake", "failed-handshakes", "2"),
         ("tls-handshake", "certificate-filter", "tls.handshake.type == 11"),
+        (
+            "tls-handshake",
+            "certificate-names",
+            "www.wirelab.test intranet.wirelab.test",
+        ),
+        (
+            "tls-handshake",
+            "certificate-names",
+            "intranet.wirelab.test, www.wirelab.test",
+        ),
+        ("tls-handshake", "certificate-issuer", "wirelab lab ca"),
         ("ftp-modes", "first-user", "anonymous"),
         ("ftp-modes", "secrets-size", "49"),
         ("ftp-modes", "active-port", "20"),
@@ -241,6 +252,15 @@ fn every_lesson_answers_what_its_captures_show() {
         let lesson = course.lessons.iter().find(|l| l.id == lesson).unwrap();
         let q = lesson.questions.iter().find(|q| q.id == id).unwrap();
         assert!(grade(q, answer, &captures).unwrap().correct, "{id}: {answer}");
+    }
+    // Half an answer, or the subject for the issuer, is wrong.
+    let tls = course.lessons.iter().find(|l| l.id == "tls-handshake").unwrap();
+    for (id, answer) in [
+        ("certificate-names", "www.wirelab.test"),
+        ("certificate-issuer", "www.wirelab.test"),
+    ] {
+        let q = tls.questions.iter().find(|q| q.id == id).unwrap();
+        assert!(!grade(q, answer, &captures).unwrap().correct, "{id}: {answer}");
     }
     // Lessons 2-5: at least six questions each, half of them answered from captures or
     // by writing a filter; every question with a hint and a solution.

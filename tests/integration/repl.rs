@@ -86,7 +86,7 @@ fn a_student_finishes_the_first_lesson_by_reading_what_it_prints() {
         "{out}"
     );
     assert!(out.contains("  ✔ 1. primer "), "{out}");
-    assert!(out.contains("8/40 points, 1 of 5 lessons complete."), "{out}");
+    assert!(out.contains("8/42 points, 1 of 5 lessons complete."), "{out}");
 
     let saved = progress(home.path());
     assert_eq!(saved["version"], 1);
@@ -112,7 +112,7 @@ fn progress_survives_a_restart_and_reset_asks_first() {
     // The input simply ends (as Ctrl-D does): what was answered is kept.
     session(home.path(), "open primer\n1\nactive\n20 21\n");
     let (out, _) = session(home.path(), "progress\nopen primer\nquestions\nanswer 1 passive\n3\n");
-    assert!(out.contains("2/40 points, 0 of 5 lessons complete."), "{out}");
+    assert!(out.contains("2/42 points, 0 of 5 lessons complete."), "{out}");
     assert!(
         out.contains("  ✔  1. What is the default operational mode of FTP?"),
         "{out}"
@@ -127,9 +127,9 @@ fn progress_survives_a_restart_and_reset_asks_first() {
         "{out}"
     );
     assert!(out.contains("Nothing was reset.\n"));
-    assert!(out.contains("2/40 points"), "{out}");
+    assert!(out.contains("2/42 points"), "{out}");
     assert!(out.contains("Lesson primer reset.\n"));
-    assert!(out.contains("0/40 points"), "{out}");
+    assert!(out.contains("0/42 points"), "{out}");
     // What stays of the lesson is when it was reset, so that another session open on
     // the same file drops its answers from before too.
     let primer = primer(&progress(home.path())).clone();
@@ -497,7 +497,7 @@ fn choice_letters_and_bare_hint_work_at_a_question_prompt() {
         out.contains("Step 1/3: The Client Hello opens every handshake"),
         "{out}"
     );
-    assert!(out.contains("✔ Right! +1 point (1/8 in this lesson)"), "{out}");
+    assert!(out.contains("✔ Right! +1 point (1/10 in this lesson)"), "{out}");
     let saved = progress(home.path());
     let first = &saved["courses"]["layers-5-7"]["lessons"]["tls-handshake"]["questions"]["first-step"];
     assert_eq!(first["answer"], "Hello exchange");
@@ -604,7 +604,7 @@ fn killing_the_repl_mid_save_never_damages_progress() {
     }
     // One clean session tidies what the killed ones left, and reads everything.
     let (out, err) = session(home.path(), "progress\n");
-    assert!(err.is_empty() && out.contains("0/40 points"), "{err}{out}");
+    assert!(err.is_empty() && out.contains("0/42 points"), "{err}{out}");
     // The attempts only ever grew, and nothing was ever set aside as unreadable.
     let saved = progress(home.path());
     assert!(primer(&saved)["questions"]["ftp-ports"]["attempts"].as_u64().unwrap() > 0);
@@ -725,7 +725,7 @@ fn progress_follows_the_course_id_not_its_title() {
     });
     std::fs::write(home.path().join("progress.json"), old.to_string()).unwrap();
     let (out, _) = session(home.path(), "progress\nopen 1\nnext\n");
-    assert!(out.contains("1/40 points"), "{out}");
+    assert!(out.contains("1/42 points"), "{out}");
     let saved = progress(home.path());
     assert!(
         saved["courses"].get("Network traffic analysis, layers 5-7").is_none(),
