@@ -19,6 +19,7 @@ pub enum Moment {
     TlsServerHello12,
     TlsServerHello13,
     TlsCertificate,
+    TlsCertificateNames,
     TlsServerKeyExchange,
     TlsServerHelloDone,
     TlsClientKeyExchange,
@@ -66,6 +67,7 @@ pub const TEXTS: &[(Moment, &str)] = &[
     (Moment::TlsServerHello12, "TLS step 1, hello: the server picks TLS 1.2 and the cipher suite {cipher}. In 1.2 the rest of the handshake still travels in clear."),
     (Moment::TlsServerHello13, "TLS step 1, hello: the server picks TLS 1.3 (supported_versions = 0x0304) and {cipher}; its key share is in this message. From here on TLS 1.3 encrypts everything, even the certificate: the 'Application Data' records right after it are the rest of the handshake."),
     (Moment::TlsCertificate, "TLS step 3, authentication: the server sends its certificate chain, in clear in TLS 1.2. The client checks it against the trusted authorities and the name it asked for."),
+    (Moment::TlsCertificateNames, "Its first certificate is the server's: it covers {names}, was signed by {issuer} and is valid until {until}. A client refuses it if the name it asked for is not among these, if it does not trust the signer, or after that date."),
     (Moment::TlsServerKeyExchange, "TLS step 2, key exchange: the server sends its ephemeral (EC)DHE public value, signed with its certificate's key."),
     (Moment::TlsServerHelloDone, "The server's hello flight is complete (Server Hello Done); the client answers."),
     (Moment::TlsClientKeyExchange, "TLS step 2, key exchange: the client sends its public value. Both sides now compute the same premaster secret, and from it and the two hello randoms the master secret (step 4)."),
@@ -129,6 +131,75 @@ fn string(p: &Packet, field: Field) -> Option<String> {
 
 fn strings(p: &Packet, field: Field) -> Vec<String> {
     p.values(field).map(|v| v.to_field_string(field.kind())).collect()
+}
+
+/// What a client checks in the server's certificate (the first of the chain).
+struct CertificateSummary {
+    /// Its subjectAltName's host names, or the subject's common name without them.
+    names: String,
+    /// The issuer's common name.
+    issuer: String,
+    /// notAfter.
+    until: String,
+}
+
+/// The first certificate's names and end of validity, from its fields in the order
+/// decoded (a frame may hold a whole chain: the first certificate ends where the next
+/// begins).
+fn first_certificate(p: &Packet) -> Option<CertificateSummary> {
+    #[derive(PartialEq)]
+    enum Part {
+        Issuer,
+        Subject,
+        Other,
+    }
+    let (mut part, mut common_name_next, mut until_next) = (Part::Other, false, false);
+    let (mut started, mut names, mut subject) = (false, Vec::new(), None);
+    let (mut issuer, mut until) = (None, None);
+    for (field, value) in &p.fields {
+        let text = || value.to_field_string(field.kind());
+        match field {
+            Field::X509afSignedCertificateElement if started => break,
+            Field::X509afSignedCertificateElement => started = true,
+            Field::X509afIssuer => part = Part::Issuer,
+            Field::X509afSubject => part = Part::Subject,
+            Field::X509afValidityElement | Field::X509afSubjectPublicKeyInfoElement => part = Part::Other,
+            Field::X509ifOid => common_name_next = text() == "2.5.4.3",
+            Field::X509satUtf8String
+            | Field::X509satPrintableString
+            | Field::X509satTeletexString
+            | Field::X509satBmpString
+            | Field::X509satUniversalString
+                if common_name_next =>
+            {
+                match part {
+                    Part::Issuer => issuer = Some(text()),
+                    Part::Subject => subject = Some(text()),
+                    Part::Other => {}
+                }
+                common_name_next = false;
+            }
+            Field::X509afNotAfter => until_next = true,
+            Field::X509afUtcTime | Field::X509afGeneralizedTime if until_next => {
+                until = Some(text());
+                until_next = false;
+            }
+            Field::X509ceDnsName if started => names.push(text()),
+            _ => {}
+        }
+    }
+    // A certificate may cover dozens of names: a note shows the first few.
+    const SHOWN: usize = 8;
+    let names = match names.len() {
+        0 => subject?,
+        n if n > SHOWN => format!("{} and {} more names", names[..SHOWN].join(", "), n - SHOWN),
+        _ => names.join(", "),
+    };
+    Some(CertificateSummary {
+        names,
+        issuer: issuer.unwrap_or_else(|| "an issuer without a common name".into()),
+        until: until?,
+    })
 }
 
 fn flag(p: &Packet, field: Field) -> bool {
@@ -254,6 +325,16 @@ impl Annotator {
             };
             let sni = string(p, Field::TlsHandshakeExtensionsServerName).unwrap_or_else(|| "none".into());
             self.once(moment, stream, &[("sni", sni), ("cipher", cipher)], notes);
+            if moment == Moment::TlsCertificate {
+                if let Some(certificate) = first_certificate(p) {
+                    let values = [
+                        ("names", certificate.names),
+                        ("issuer", certificate.issuer),
+                        ("until", certificate.until),
+                    ];
+                    self.once(Moment::TlsCertificateNames, stream, &values, notes);
+                }
+            }
         }
         let types = strings(p, Field::TlsRecordContentType);
         if types.iter().any(|t| t == "20") {

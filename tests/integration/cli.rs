@@ -457,6 +457,26 @@ fn annotated_replays_match_their_golden_texts() {
         "{out}"
     );
     assert!(!out.contains("number 5"), "{out}");
+    // A chain: the note names the server's certificate (the first), not its issuer's;
+    // a certificate with 53 names shows eight of them.
+    for (capture, says) in [
+        (
+            "eth_tls12_curl.pcap",
+            "covers www.ntop.org, was signed by Let's Encrypt Authority X3 and is valid until 2020-03-16 01:17:28 (UTC).",
+        ),
+        (
+            "eth_tls_3if_nsres.pcapng",
+            "covers baidu.com, baifubao.com, www.baidu.cn, www.baidu.com.cn, mct.y.nuomi.com, apollo.auto, dwz.cn, *.baidu.com and 45 more names, was signed by GlobalSign",
+        ),
+    ] {
+        let out = stdout_of(
+            wirelab()
+                .args(["replay", "--annotate", "--color", "never", "--width", "2000"])
+                .arg(data(&format!("thirdparty/{capture}"))),
+        );
+        assert_eq!(out.matches("first certificate").count(), 1, "{out}");
+        assert!(out.contains(says), "{capture}: {out}");
+    }
     // Notes need the table.
     let output = wirelab()
         .args(["replay", "--annotate", "-T", "tsv", tls])
