@@ -66,8 +66,40 @@ impl<'a> Reader<'a> {
                 Some(tlv)
             }
             Some(_) => None,
+            // Cut short or unreadable: the end, unless it is another (optional) element.
+            None if self.rest.first().is_some_and(|&t| t != tag) => None,
             None => self.next_any(),
         }
+    }
+
+    /// The next element if it has tag `tag`, even when the bytes end inside it: then its
+    /// value is what there is, and `broken` says so. For the containers of a structure
+    /// cut short, whose complete elements can still be read.
+    pub fn next_cut_if(&mut self, tag: u8) -> Option<Tlv<'a>> {
+        if let Some((tlv, rest)) = split(self.rest) {
+            if tlv.tag != tag {
+                return None;
+            }
+            self.rest = rest;
+            return Some(tlv);
+        }
+        let (&first, rest) = self.rest.split_first()?;
+        let (&len_byte, rest) = rest.split_first()?;
+        let header = if len_byte < 0x80 {
+            0
+        } else {
+            usize::from(len_byte & 0x7f)
+        };
+        if first != tag || header > 4 || rest.len() < header {
+            self.broken = true;
+            return None;
+        }
+        self.rest = &[];
+        self.broken = true;
+        Some(Tlv {
+            tag,
+            value: &rest[header..],
+        })
     }
 
     /// The tag of the next element, without reading it.
@@ -198,6 +230,24 @@ mod tests {
         ] {
             assert!(Reader::new(odd).next_any().is_none(), "{odd:02x?}");
         }
+    }
+
+    #[test]
+    fn a_cut_container_gives_what_there_is() {
+        // SEQUENCE of 10 bytes, of which 5 are there: INTEGER 5, then a cut INTEGER.
+        let bytes = [0x30, 0x0a, 0x02, 0x01, 0x05, 0x02, 0x05];
+        let mut r = Reader::new(&bytes);
+        assert!(r.clone().next_cut_if(INTEGER).is_none(), "another tag");
+        let seq = r.next_cut_if(SEQUENCE).unwrap();
+        assert!(r.broken());
+        let mut inner = Reader::new(seq.value);
+        assert_eq!(inner.next_if(INTEGER).unwrap().value, [5]);
+        assert!(inner.next_if(INTEGER).is_none() && inner.broken());
+        // A whole element is read as next_if reads it.
+        let whole = [0x30, 0x03, 0x02, 0x01, 0x05];
+        let mut r = Reader::new(&whole);
+        assert_eq!(r.next_cut_if(SEQUENCE).unwrap().value.len(), 3);
+        assert!(!r.broken());
     }
 
     #[test]

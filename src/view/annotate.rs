@@ -562,7 +562,7 @@ mod tests {
         for (moment, text) in TEXTS {
             assert!(!text.is_empty(), "{moment:?}");
         }
-        assert_eq!(TEXTS.len(), 43, "one text per moment");
+        assert_eq!(TEXTS.len(), 44, "one text per moment");
         assert_eq!(fill("a {x} b {y}", &[("x", "1".into()), ("y", "2".into())]), "a 1 b 2");
     }
 

@@ -15,16 +15,18 @@ use crate::decode::packet::{Proto, Severity};
 
 /// Decodes one certificate (the DER of a Certificate message's entry).
 pub fn certificate(bytes: &[u8], out: &mut Out) {
+    // The two outer containers are read even when cut short: what they hold up to
+    // the cut is shown.
     let mut outer = Reader::new(bytes);
-    let Some(cert) = outer.next_if(der::SEQUENCE) else {
+    let Some(cert) = outer.next_cut_if(der::SEQUENCE) else {
         return broken(out);
     };
     let mut parts = Reader::new(cert.value);
-    let Some(signed) = parts.next_if(der::SEQUENCE) else {
+    let Some(signed) = parts.next_cut_if(der::SEQUENCE) else {
         return broken(out);
     };
     out.field(Field::X509afSignedCertificateElement, Value::Flag);
-    if !signed_part(signed.value, out) {
+    if !signed_part(signed.value, out) || parts.broken() {
         return broken(out);
     }
     let Some(algorithm) = parts.next_if(der::SEQUENCE) else {
@@ -96,9 +98,12 @@ fn signed_part(bytes: &[u8], out: &mut Out) -> bool {
     // [1] issuerUniqueID and [2] subjectUniqueID (v2, rare) are passed over.
     r.next_if(0x81);
     r.next_if(0x82);
-    if let Some(extensions) = r.next_if(0xa3) {
-        if let Some(list) = Reader::new(extensions.value).next_if(der::SEQUENCE) {
-            extensions_list(list.value, out);
+    if let Some(extensions) = r.next_cut_if(0xa3) {
+        let mut wrapper = Reader::new(extensions.value);
+        if let Some(list) = wrapper.next_cut_if(der::SEQUENCE) {
+            if !extensions_list(list.value, out) || wrapper.broken() {
+                return false;
+            }
         }
     }
     !r.broken()
@@ -312,8 +317,8 @@ fn bit_string(value: &[u8], field: Field, out: &mut Out) {
 }
 
 /// The extensions (v3), each with its identifier and criticality, and the value of
-/// those read here.
-fn extensions_list(bytes: &[u8], out: &mut Out) {
+/// those read here; false when the list is cut short.
+fn extensions_list(bytes: &[u8], out: &mut Out) -> bool {
     let mut list = Reader::new(bytes);
     out.uint(Field::X509afExtensions, list.count() as u64);
     while let Some(extension) = list.next_any() {
@@ -333,6 +338,7 @@ fn extensions_list(bytes: &[u8], out: &mut Out) {
             extension_value(oid.value, value.value, out);
         }
     }
+    !list.broken()
 }
 
 /// 2.5.29: the certificate extensions X.509 defines.
@@ -636,6 +642,70 @@ pub fn oid_name(dotted: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::app::testing::{noise, packet, values};
+
+    /// The course's server certificate (tls12-handshake.pcapng, frame 8).
+    const SERVER: &[u8] = include_bytes!("../../../tests/data/certificates/www.wirelab.test.der");
+
+    fn decode(bytes: &[u8]) -> crate::decode::Packet {
+        let mut p = packet(1);
+        certificate(bytes, &mut Out::new(&mut p, 0, 0));
+        p
+    }
+
+    #[test]
+    fn a_whole_certificate_in_tsharks_fields() {
+        let p = decode(SERVER);
+        assert!(p.notes.is_empty());
+        assert_eq!(
+            values(&p, Field::X509ceDnsName),
+            ["www.wirelab.test", "intranet.wirelab.test"]
+        );
+        assert_eq!(
+            values(&p, Field::X509satUtf8String),
+            ["Wirelab Lab", "Wirelab Lab CA", "Wirelab Lab", "www.wirelab.test"]
+        );
+        assert_eq!(
+            values(&p, Field::X509ifOid),
+            ["2.5.4.10", "2.5.4.3", "2.5.4.10", "2.5.4.3"]
+        );
+        assert_eq!(values(&p, Field::X509afUtcTime)[1], "2036-11-23 11:23:05 (UTC)");
+        assert_eq!(values(&p, Field::Pkcs1PublicExponent), ["65537"]);
+        assert_eq!(
+            values(&p, Field::X509afExtensionId),
+            ["2.5.29.17", "2.5.29.14", "2.5.29.35"]
+        );
+        assert_eq!(p.protocols(), "x509sat:x509sat:x509sat:x509sat:x509ce:x509ce:x509ce");
+    }
+
+    #[test]
+    fn a_cut_or_damaged_certificate_is_decoded_as_far_as_it_goes() {
+        let whole = decode(SERVER).fields.len();
+        let mut previous = 0;
+        for len in 0..SERVER.len() {
+            let p = decode(&SERVER[..len]);
+            assert_eq!(p.notes.len(), 1, "cut at {len}: one note");
+            assert!(p.fields.len() < whole, "cut at {len}");
+            // More bytes never show less: what comes before the cut is shown.
+            assert!(p.fields.len() >= previous, "cut at {len}");
+            previous = p.fields.len();
+        }
+        // Cut inside the public key: the names and validity are there, no extension.
+        let p = decode(&SERVER[..400]);
+        assert_eq!(values(&p, Field::X509satUtf8String).last().unwrap(), "www.wirelab.test");
+        assert_eq!(values(&p, Field::X509afUtcTime).len(), 2);
+        assert!(values(&p, Field::X509afExtensionId).is_empty());
+        // Cut inside the last extension: the two before it are there.
+        let p = decode(&SERVER[..SERVER.len() - 300]);
+        assert_eq!(values(&p, Field::X509afExtensionId), ["2.5.29.17", "2.5.29.14"]);
+        let mut random = noise(7);
+        for _ in 0..2_000 {
+            let mut bytes = SERVER.to_vec();
+            let at = random() as usize % bytes.len();
+            bytes[at] ^= 1 << (random() % 8);
+            decode(&bytes); // no panic, whatever the flip
+        }
+    }
 
     #[test]
     fn utc_times_as_tshark_shows_them() {
