@@ -118,6 +118,26 @@ impl Proto {
         Proto::NsCertExts,
     ];
 
+    /// The protocol whose layer holds a field, from the field's name (`ip.src`: ip;
+    /// `wirelab.tls.step`: tls); none for a protocol with no layer of its own.
+    pub fn of_field(field: Field) -> Option<Proto> {
+        let mut parts = field.name().split('.');
+        let prefix = match parts.next().unwrap_or("") {
+            "wirelab" => parts.next().unwrap_or(""),
+            other => other,
+        };
+        Proto::ALL
+            .iter()
+            .copied()
+            .find(|p| p.filter_name() == prefix && !p.names_only())
+    }
+
+    /// Does a layer of this protocol hold fields of `fields`? mDNS and LLMNR messages
+    /// fill `dns.*`, as in tshark.
+    pub fn holds_fields_of(self, fields: Proto) -> bool {
+        self == fields || (fields == Proto::Dns && matches!(self, Proto::Mdns | Proto::Llmnr))
+    }
+
     /// A name in frame.protocols only (a certificate's parts): no protocol filter
     /// finds it, and it is neither a heading in the detail nor a level in the
     /// protocol hierarchy, as in tshark.
@@ -362,6 +382,11 @@ pub struct Packet {
     /// tests without a scan.
     layers_seen: u64,
     pub fields: Vec<(Field, Value)>,
+    /// For each field (parallel to `fields`), how many layers the packet had when it was
+    /// added: which instance of its protocol it belongs to (`ip.src#2`, the inner
+    /// header of an ICMP error). A field pushed onto `fields` directly has none and
+    /// counts as in the last layer.
+    field_depths: Vec<u16>,
     pub notes: Vec<Note>,
     /// False when only the columns are wanted (a plain packet list, a first pass):
     /// fields are then not stored, which saves most of the decoding time.
@@ -407,6 +432,7 @@ impl Packet {
             layers: Vec::with_capacity(8),
             layers_seen: 0,
             fields: Vec::new(),
+            field_depths: Vec::new(),
             notes: Vec::new(),
             fields_wanted: true,
             only: None,
@@ -453,6 +479,7 @@ impl Packet {
         self.layers.clear();
         self.layers_seen = 0;
         self.fields.clear();
+        self.field_depths.clear();
         self.notes.clear();
         self.deferred.clear();
     }
@@ -484,11 +511,17 @@ impl Packet {
                 (Deferred::TlsContentType { field_at, .. }, Settled::Tls(Some(version)))
                     if super::app::tls::version_column(version) == "TLSv1.3" =>
                 {
+                    let depth = self.depth_at(field_at);
                     if matches!(self.fields.get(field_at), Some((Field::TlsRecordContentType, _))) {
                         self.fields.remove(field_at);
+                        if field_at < self.field_depths.len() {
+                            self.field_depths.remove(field_at);
+                        }
                     }
                     if self.keeps(Field::TlsRecordOpaqueType) {
-                        self.fields.insert(field_at, (Field::TlsRecordOpaqueType, Value::U(23)));
+                        let at = field_at.min(self.fields.len());
+                        self.fields.insert(at, (Field::TlsRecordOpaqueType, Value::U(23)));
+                        self.field_depths.insert(at.min(self.field_depths.len()), depth);
                     }
                 }
                 (Deferred::Echo { info_at, field_at, v6 }, Settled::Echo(reply)) => {
@@ -502,7 +535,10 @@ impl Packet {
                         None => (" (no response found!)".to_string(), (no_resp, Value::Flag)),
                     };
                     if self.keeps(field.0) {
-                        self.fields.insert(field_at.min(self.fields.len()), field);
+                        let at = field_at.min(self.fields.len());
+                        let depth = self.depth_at(at);
+                        self.fields.insert(at, field);
+                        self.field_depths.insert(at.min(self.field_depths.len()), depth);
                     }
                     let at = if self.info.is_char_boundary(info_at) {
                         info_at
@@ -534,6 +570,8 @@ impl Packet {
     pub(crate) fn add(&mut self, field: Field, value: Value) {
         if self.keeps(field) {
             self.fields.push((field, value));
+            self.field_depths
+                .push(self.layers.len().min(usize::from(u16::MAX)) as u16);
         }
     }
 
@@ -541,6 +579,8 @@ impl Packet {
     pub(crate) fn add_u(&mut self, field: Field, value: impl Into<u64>) {
         if self.keeps(field) {
             self.fields.push((field, Value::U(value.into())));
+            self.field_depths
+                .push(self.layers.len().min(usize::from(u16::MAX)) as u16);
         }
     }
 
@@ -588,6 +628,36 @@ impl Packet {
         if self.layers_seen & proto.bit() != 0 {
             self.layers.retain(|l| l.proto != proto);
         }
+    }
+
+    /// The layer count recorded for a field inserted at `at` (that of the field it goes
+    /// before, or of the last one).
+    fn depth_at(&self, at: usize) -> u16 {
+        let layers = self.layers.len().min(usize::from(u16::MAX)) as u16;
+        self.field_depths
+            .get(at)
+            .or_else(|| self.field_depths.last())
+            .copied()
+            .unwrap_or(layers)
+    }
+
+    /// Which instance of its protocol the field at `index` belongs to (1 for the first
+    /// IP header, 2 for the one an ICMP error quotes), and how many instances the packet
+    /// has; fields of a protocol without a layer of its own (a certificate's) are in its
+    /// one instance.
+    pub fn layer_of_field(&self, index: usize) -> (usize, usize) {
+        let Some(proto) = self.fields.get(index).and_then(|(field, _)| Proto::of_field(*field)) else {
+            return (1, 1);
+        };
+        let depth = self
+            .field_depths
+            .get(index)
+            .map_or(self.layers.len(), |d| usize::from(*d));
+        let instances = |layers: &[Layer]| layers.iter().filter(|l| l.proto.holds_fields_of(proto)).count();
+        (
+            instances(&self.layers[..depth.min(self.layers.len())]),
+            instances(&self.layers),
+        )
     }
 
     pub fn has_proto(&self, proto: Proto) -> bool {

@@ -266,16 +266,20 @@ pub fn matches(expr: &Expr, p: &Packet) -> bool {
             .iter()
             .filter_map(Item::bytes)
             .any(|hay| regex.is_match(hay)),
-        Expr::In(field, items) => p.values(*field).any(|v| {
-            items.iter().any(|item| match item {
-                SetItem::One(lit) => compare(v, lit) == Some(Ordering::Equal),
-                SetItem::Range(low, high) => {
-                    compare(v, low).is_some_and(|o| o != Ordering::Less)
-                        && compare(v, high).is_some_and(|o| o != Ordering::Greater)
-                }
-            })
-        }),
+        Expr::In(field, items) => p.values(*field).any(|v| in_set(v, items)),
+        Expr::LayeredIn(operand, items) => operand.values(p).into_iter().any(|v| in_set(v, items)),
     }
+}
+
+/// Is a value one of a set's members, or within one of its ranges?
+fn in_set(v: &Value, items: &[SetItem]) -> bool {
+    items.iter().any(|item| match item {
+        SetItem::One(lit) => compare(v, lit) == Some(Ordering::Equal),
+        SetItem::Range(low, high) => {
+            compare(v, low).is_some_and(|o| o != Ordering::Less)
+                && compare(v, high).is_some_and(|o| o != Ordering::Greater)
+        }
+    })
 }
 
 /// Whether a comparison holds over the orderings of a field's values (each against the

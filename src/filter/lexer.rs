@@ -21,6 +21,9 @@ pub enum Token {
     /// A slice's ranges as written between `[` and `]` (`0:3`, `-2:`, `1-2,4`): the
     /// parser reads them.
     Slice(String),
+    /// The layer operator: `#2`, or `#[1-2]` with ranges as a slice's (`ip.src#2`, the
+    /// second IP header's source).
+    Layer(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +106,37 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
                 column,
             });
             i += close + 1;
+            continue;
+        }
+        if c == '#' {
+            let after = chars[i + 1..]
+                .iter()
+                .position(|c| !c.is_whitespace())
+                .map_or(chars.len(), |n| i + 1 + n);
+            let (ranges, next) = if chars.get(after) == Some(&'[') {
+                let close = chars[after..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .ok_or_else(|| FilterError::new(column, "the layer's '[' is never closed with ']'"))?;
+                (chars[after + 1..after + close].iter().collect(), after + close + 1)
+            } else {
+                let end = chars[after..]
+                    .iter()
+                    .position(|c| !c.is_ascii_digit())
+                    .map_or(chars.len(), |n| after + n);
+                (chars[after..end].iter().collect::<String>(), end)
+            };
+            if ranges.is_empty() {
+                return Err(FilterError::new(
+                    column,
+                    "'#' needs a layer: a number (ip.src#2) or ranges in brackets (ip.src#[1-2])",
+                ));
+            }
+            out.push(Spanned {
+                token: Token::Layer(ranges),
+                column,
+            });
+            i = next;
             continue;
         }
         if c == '.' && chars.get(i + 1) == Some(&'.') {

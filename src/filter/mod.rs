@@ -104,7 +104,9 @@ impl Filter {
                     a.fields(&mut fields);
                     b.fields(&mut fields);
                 }
-                Expr::Truthy(a) | Expr::OperandContains(a, _) | Expr::OperandMatches(a, _) => a.fields(&mut fields),
+                Expr::Truthy(a) | Expr::OperandContains(a, _) | Expr::OperandMatches(a, _) | Expr::LayeredIn(a, _) => {
+                    a.fields(&mut fields)
+                }
             }
         }
         fields

@@ -16,8 +16,12 @@ use crate::decode::Packet;
 #[derive(Debug, Clone)]
 pub enum Operand {
     Field(Field),
+    /// A field's values in some instances of its protocol (`ip.src#2`).
+    Layered(Field, Vec<Range>),
     /// A protocol's bytes, to the end of its packet (only sliced, or counted).
     Protocol(Proto),
+    /// Some instances of a protocol (`ip#2`): only tested for presence.
+    ProtocolLayers(Proto, Vec<Range>),
     Literal(Literal),
     Slice(Box<Operand>, Vec<Range>),
     Call(Function, Vec<Operand>),
@@ -124,6 +128,33 @@ enum RangeEnd {
     Length(u64),
     Through(i64),
     ToEnd,
+}
+
+impl Range {
+    /// Does the range, read as a layer operator's (`#2`, `#[1-2]`, `#[-1]`: layers
+    /// counted from 1, negative from the last), take instance `instance` of `count`?
+    pub fn covers_layer(&self, instance: usize, count: usize) -> bool {
+        let (instance, count) = (instance as i64, count as i64);
+        let at = |n: i64| if n < 0 { count + n + 1 } else { n };
+        let first = at(self.start);
+        let last = match self.end {
+            RangeEnd::Length(n) => first.saturating_add(i64::try_from(n).unwrap_or(i64::MAX)) - 1,
+            RangeEnd::Through(last) => at(last),
+            RangeEnd::ToEnd => count,
+        };
+        instance >= 1 && first <= instance && instance <= last
+    }
+}
+
+/// The layers of a layer operator as written after `#` (a number, or ranges as a
+/// slice's between brackets; `column`: the `#`).
+pub fn parse_layers(text: &str, column: usize) -> Result<Vec<Range>, FilterError> {
+    parse_ranges(text, column).map_err(|_| {
+        FilterError::new(
+            column,
+            format!("#{text} is not a layer: write a number (ip.src#2) or ranges ([1-2], [2:], [-1])"),
+        )
+    })
 }
 
 /// The ranges of a slice as written between its brackets (`column`: the `[`).
@@ -286,8 +317,9 @@ impl Operand {
     /// The type of the operand's values.
     pub fn kind(&self) -> Kind {
         match self {
-            Operand::Field(field) => field.kind(),
+            Operand::Field(field) | Operand::Layered(field, _) => field.kind(),
             Operand::Protocol(_) | Operand::Slice(..) => Kind::Bytes,
+            Operand::ProtocolLayers(..) => Kind::Flag,
             Operand::Literal(literal) => match literal {
                 Literal::U(_) => Kind::Dec,
                 Literal::Bool(_) => Kind::Bool,
@@ -306,7 +338,7 @@ impl Operand {
     /// Does the operand read the packet (a field or a protocol), or is it constant?
     pub fn reads_packet(&self) -> bool {
         match self {
-            Operand::Field(_) | Operand::Protocol(_) => true,
+            Operand::Field(_) | Operand::Layered(..) | Operand::Protocol(_) | Operand::ProtocolLayers(..) => true,
             Operand::Literal(_) => false,
             Operand::Slice(base, _) | Operand::Negate(base) => base.reads_packet(),
             Operand::Call(_, args) => args.iter().any(Operand::reads_packet),
@@ -317,8 +349,9 @@ impl Operand {
     /// Adds the fields the operand reads (a protocol's bytes come from the frame's).
     pub fn fields(&self, out: &mut Vec<Field>) {
         match self {
-            Operand::Field(field) => out.push(*field),
+            Operand::Field(field) | Operand::Layered(field, _) => out.push(*field),
             Operand::Protocol(_) => out.push(Field::WirelabFrameBytes),
+            Operand::ProtocolLayers(..) => {}
             Operand::Literal(_) => {}
             Operand::Slice(base, _) | Operand::Negate(base) => base.fields(out),
             Operand::Call(Function::Count, args) if matches!(args[..], [Operand::Protocol(_)]) => {}
@@ -330,16 +363,49 @@ impl Operand {
         }
     }
 
+    /// A field's values, all or those of the selected instances of its protocol; none
+    /// for an operand that is not a field.
+    pub fn values<'p>(&self, p: &'p Packet) -> Vec<&'p Value> {
+        match self {
+            Operand::Field(field) => p.values(*field).collect(),
+            Operand::Layered(field, ranges) => p
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, (f, _))| f == field)
+                .filter(|(index, _)| {
+                    let (instance, count) = p.layer_of_field(*index);
+                    ranges.iter().any(|r| r.covers_layer(instance, count))
+                })
+                .map(|(_, (_, value))| value)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The operand's values in the packet (none when a field is absent, a slice
     /// reaches past the end, or arithmetic divides by zero).
     pub fn items(&self, p: &Packet) -> Vec<Item> {
         match self {
-            Operand::Field(field) => p.values(*field).map(Item::of_value).collect(),
+            Operand::Field(_) | Operand::Layered(..) => self.values(p).into_iter().map(Item::of_value).collect(),
             Operand::Protocol(proto) => protocol_bytes(p, *proto).map(|b| Item::Bytes(b.to_vec())).collect(),
+            Operand::ProtocolLayers(proto, ranges) => {
+                let count = p
+                    .layers
+                    .iter()
+                    .filter(|l| l.proto == *proto && !proto.names_only())
+                    .count();
+                (1..=count)
+                    .filter(|&instance| ranges.iter().any(|r| r.covers_layer(instance, count)))
+                    .map(|_| Item::Other(Value::Flag))
+                    .collect()
+            }
             Operand::Literal(literal) => vec![Item::of_literal(literal)],
             Operand::Slice(base, ranges) => {
                 let whole: Vec<Vec<u8>> = match &**base {
-                    Operand::Field(field) => p.values(*field).filter_map(sliceable).collect(),
+                    Operand::Field(_) | Operand::Layered(..) => {
+                        base.values(p).into_iter().filter_map(sliceable).collect()
+                    }
                     other => other
                         .items(p)
                         .into_iter()
@@ -393,7 +459,7 @@ pub fn bytes_order(a: &[u8], b: &[u8]) -> Ordering {
 /// An operand's values (bytes, MAC addresses) masked byte by byte.
 fn masked_bytes(operand: &Operand, mask: &[u8], p: &Packet) -> Vec<Item> {
     let values: Vec<Vec<u8>> = match operand {
-        Operand::Field(field) => p.values(*field).filter_map(sliceable).collect(),
+        Operand::Field(_) | Operand::Layered(..) => operand.values(p).into_iter().filter_map(sliceable).collect(),
         other => other
             .items(p)
             .iter()
@@ -425,7 +491,7 @@ fn call(function: Function, args: &[Operand], p: &Packet) -> Vec<Item> {
             let n = match args {
                 [Operand::Protocol(proto)] if proto.names_only() => 0,
                 [Operand::Protocol(proto)] => p.layers.iter().filter(|l| l.proto == *proto).count(),
-                [Operand::Field(field)] => p.values(*field).count(),
+                [field @ (Operand::Field(_) | Operand::Layered(..))] => field.values(p).len(),
                 _ => 0,
             };
             // Of a field or protocol that is not there, Wireshark has no count at all.
@@ -436,8 +502,9 @@ fn call(function: Function, args: &[Operand], p: &Packet) -> Vec<Item> {
         }
         Function::Len => match args {
             // An integer's length is its width in bytes (`len(tcp.port) == 2`).
-            [Operand::Field(field)] => p
-                .values(*field)
+            [operand @ (Operand::Field(field) | Operand::Layered(field, _))] => operand
+                .values(p)
+                .into_iter()
                 .filter_map(|value| match (value, field.integer_bits()) {
                     (Value::U(_), Some(bits)) => Some(bits as usize / 8),
                     _ => sliceable(value).map(|b| b.len()),
@@ -463,8 +530,9 @@ fn call(function: Function, args: &[Operand], p: &Packet) -> Vec<Item> {
             .collect(),
         Function::String => match args {
             // Integers in decimal whatever their display base, addresses as printed.
-            [Operand::Field(field)] => p
-                .values(*field)
+            [operand @ (Operand::Field(field) | Operand::Layered(field, _))] => operand
+                .values(p)
+                .into_iter()
                 .map(|value| match value {
                     Value::U(u) => Item::Str(u.to_string().into_bytes()),
                     other => Item::Str(other.to_field_string(field.kind()).into_bytes()),
@@ -491,6 +559,29 @@ fn call(function: Function, args: &[Operand], p: &Packet) -> Vec<Item> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layer_ranges_count_from_one_and_from_the_last() {
+        // Which of three layers each operator takes.
+        let taken = |text: &str| -> Vec<usize> {
+            let ranges = parse_layers(text, 1).unwrap();
+            (0..=4)
+                .filter(|&i| ranges.iter().any(|r| r.covers_layer(i, 3)))
+                .collect()
+        };
+        assert_eq!(taken("2"), [2]);
+        assert_eq!(taken("0"), [] as [usize; 0], "layers start at 1");
+        assert_eq!(taken("1-2"), [1, 2]);
+        assert_eq!(taken("2:"), [2, 3]);
+        assert_eq!(taken("2:1"), [2]);
+        assert_eq!(taken("-1"), [3]);
+        assert_eq!(taken("-2:"), [2, 3]);
+        assert_eq!(taken("1,3"), [1, 3]);
+        assert!(parse_layers("2-", 7)
+            .unwrap_err()
+            .to_string()
+            .contains("is not a layer"));
+    }
 
     fn picked(text: &str, bytes: &[u8]) -> Option<Vec<u8>> {
         slice(&parse_ranges(text, 1).expect("ranges"), bytes)

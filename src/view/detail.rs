@@ -7,25 +7,6 @@ use super::{address_text, MacNames};
 use crate::decode::field::{format_mac, Field, Kind, Value};
 use crate::decode::{Packet, Proto, Severity};
 
-/// The layer a field belongs to, from its name's first component.
-fn field_proto(field: Field) -> Option<Proto> {
-    let prefix = field.name().split('.').next().unwrap_or("");
-    let prefix = match prefix {
-        "wirelab" => field.name().split('.').nth(1).unwrap_or(""),
-        other => other,
-    };
-    Proto::ALL
-        .iter()
-        .copied()
-        .find(|p| p.filter_name() == prefix && !p.names_only())
-}
-
-/// Does a layer of `layer` hold fields of `fields`? mDNS and LLMNR messages fill
-/// `dns.*`, as in tshark.
-fn holds(layer: Proto, fields: Proto) -> bool {
-    layer == fields || (fields == Proto::Dns && matches!(layer, Proto::Mdns | Proto::Llmnr))
-}
-
 /// Writes the detail of one packet.
 pub fn render(p: &Packet, names: &MacNames, out: &mut Vec<u8>) {
     let mut text = String::new();
@@ -44,13 +25,13 @@ pub fn render(p: &Packet, names: &MacNames, out: &mut Vec<u8>) {
         .fields
         .iter()
         .filter(|(f, _)| *f != Field::WirelabFrameBytes)
-        .partition(|(f, _)| field_proto(*f) == Some(Proto::Frame));
+        .partition(|(f, _)| Proto::of_field(*f) == Some(Proto::Frame));
     let mut layer = 0;
     for (field, value) in frame_fields.into_iter().chain(others) {
         // Move on to the field's layer when it is a later one (several IP layers in an
         // ICMP error, HTTP fields under SSDP stay where they are).
-        if let Some(proto) = field_proto(*field) {
-            if let Some(next) = p.layers[layer..].iter().position(|l| holds(l.proto, proto)) {
+        if let Some(proto) = Proto::of_field(*field) {
+            if let Some(next) = p.layers[layer..].iter().position(|l| l.proto.holds_fields_of(proto)) {
                 if next > 0 {
                     layer += next;
                     let _ = writeln!(text, "{}", heading(p, layer, names));

@@ -337,6 +337,29 @@ const CASES: &[(&str, &str)] = &[
         "dns.srv.port == 22 || dns.txt contains \"lab=\"",
     ),
     ("recorded/lan-services.pcap", "mdns && dns.response_to"),
+    // The layer operator: the IP header and UDP datagram an ICMP error quotes are the
+    // second IP layer (l4-basic: a port unreachable; eth_smtp: four of them).
+    ("recorded/l4-basic.pcap", "ip.src#2"),
+    ("recorded/l4-basic.pcap", "ip#2 && !ip#3"),
+    (
+        "recorded/l4-basic.pcap",
+        "ip.addr#[2] == 10.77.0.2 && ip.src#[-1] != 10.77.0.2",
+    ),
+    (
+        "recorded/l4-basic.pcap",
+        "ip.src#[2:1] == ip.dst#1 && ip.ttl#2 in {60..70}",
+    ),
+    ("recorded/l4-basic.pcap", "ip.src #1 == 10.77.0.1 && udp.port#1"),
+    (
+        "recorded/l4-basic.pcap",
+        "count(ip.addr#[1-2]) == 4 && len(ip.src#2) == 4",
+    ),
+    (
+        "recorded/l4-basic.pcap",
+        "max(ip.ttl#1, ip.ttl#2) > 60 && icmp.type#1 == 3",
+    ),
+    ("thirdparty/eth_smtp.pcap", "ip.dst#1 == ip.src#2 && ip.proto#2 == 6"),
+    ("thirdparty/eth_smtp.pcap", "tcp.port#1 == 25 || ip#[2:]"),
 ];
 
 /// The capture a case names.
@@ -437,6 +460,14 @@ fn bad_filters_are_refused_with_the_column_and_a_hint() {
             "column 19: invalid regular expression: unclosed group",
         ),
         ("dns dns", "column 5: unexpected 'dns' after a complete expression"),
+        (
+            "ip.src#-1 == 10.0.0.1",
+            "column 7: '#' needs a layer: a number (ip.src#2) or ranges in brackets (ip.src#[1-2])",
+        ),
+        (
+            "ip.src#[2-] == 10.0.0.1",
+            "column 7: #2- is not a layer: write a number (ip.src#2) or ranges ([1-2], [2:], [-1])",
+        ),
         (
             "http.host & 1",
             "column 11: http.host is not an integer: '&' does not apply",

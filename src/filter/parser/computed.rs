@@ -7,7 +7,7 @@ use crate::decode::field::{Field, Kind};
 use crate::decode::packet::Proto;
 use crate::filter::eval::{literal, literal_of_kind, parse_uint, Literal};
 use crate::filter::lexer::{Spanned, Token};
-use crate::filter::operand::{parse_ranges, ArithOp, Function, Operand};
+use crate::filter::operand::{parse_layers, parse_ranges, ArithOp, Function, Operand};
 use crate::filter::FilterError;
 
 impl Parser<'_> {
@@ -17,7 +17,7 @@ impl Parser<'_> {
     pub(super) fn computes(&self) -> bool {
         let token = |i: usize| self.tokens.get(self.at + i).map(|s| &s.token);
         let computing = |i: usize| match token(i) {
-            Some(Token::Slice(_) | Token::LParen) => true,
+            Some(Token::Slice(_) | Token::Layer(_) | Token::LParen) => true,
             Some(t) => arith_op(t).is_some_and(|op| op != ArithOp::BitAnd),
             None => false,
         };
@@ -72,6 +72,13 @@ impl Parser<'_> {
         let op_column = self.next().map(|s| s.column).unwrap_or(self.end_column);
         let text_or_bytes = matches!(left.kind(), Kind::Str | Kind::Bytes);
         match op.as_str() {
+            "in" if matches!(left, Operand::Layered(..)) => {
+                let Operand::Layered(field, _) = left else {
+                    unreachable!("matched above")
+                };
+                let items = self.set(field)?;
+                Ok(Expr::LayeredIn(left, items))
+            }
             "in" => Err(FilterError::new(
                 column,
                 "only a field can be tested for membership in a set (not a slice, function or arithmetic)",
@@ -122,7 +129,7 @@ impl Parser<'_> {
             )
             && !matches!(
                 self.tokens.get(self.at + 1).map(|s| &s.token),
-                Some(t) if matches!(t, Token::Slice(_) | Token::LParen) || arith_op(t).is_some()
+                Some(t) if matches!(t, Token::Slice(_) | Token::Layer(_) | Token::LParen) || arith_op(t).is_some()
             );
         if !lone {
             return Ok((self.arithmetic()?, column));
@@ -134,7 +141,7 @@ impl Parser<'_> {
             }
         }
         let literal = match left {
-            Operand::Field(field) => literal(*field, &value, column)?,
+            Operand::Field(field) | Operand::Layered(field, _) => literal(*field, &value, column)?,
             other => literal_of_kind(other.kind(), &label(other), &value, column)?,
         };
         Ok((Operand::Literal(literal), column))
@@ -251,11 +258,30 @@ impl Parser<'_> {
                 self.call(&name, token.column)
             }
             Token::Word(name) => {
+                let layers = match self.peek().cloned() {
+                    Some(Spanned {
+                        token: Token::Layer(text),
+                        column,
+                    }) => {
+                        self.at += 1;
+                        Some(parse_layers(&text, column)?)
+                    }
+                    _ => None,
+                };
                 if let Some(field) = Field::from_name(&name) {
-                    return Ok(Operand::Field(field));
+                    return Ok(match layers {
+                        Some(layers) => Operand::Layered(field, layers),
+                        None => Operand::Field(field),
+                    });
                 }
                 if let Some(proto) = Proto::from_filter_name(&name) {
-                    return Ok(Operand::Protocol(proto));
+                    return Ok(match layers {
+                        Some(layers) => Operand::ProtocolLayers(proto, layers),
+                        None => Operand::Protocol(proto),
+                    });
+                }
+                if layers.is_some() {
+                    return Err(FilterError::new(token.column, unknown_name(&name)));
                 }
                 if let Some(n) = parse_uint(&name) {
                     return Ok(Operand::Literal(Literal::U(n)));
@@ -331,12 +357,12 @@ impl Parser<'_> {
             },
             _ if !one => fail(format!("{name}() takes one argument")),
             Function::Count => match &args[0] {
-                Operand::Field(_) | Operand::Protocol(_) => Ok(Operand::Call(function, args)),
+                Operand::Field(_) | Operand::Layered(..) | Operand::Protocol(_) => Ok(Operand::Call(function, args)),
                 other => fail(format!("count() takes a field or protocol, not {}", label(other))),
             },
             Function::Len => match (&args[0], kind) {
                 (
-                    Operand::Field(_),
+                    Operand::Field(_) | Operand::Layered(..),
                     Some(
                         Kind::Str
                         | Kind::Bytes
@@ -348,7 +374,7 @@ impl Parser<'_> {
                         | Kind::Hex(_),
                     ),
                 ) => Ok(Operand::Call(function, args)),
-                (Operand::Field(field), _) => fail(format!(
+                (Operand::Field(field) | Operand::Layered(field, _), _) => fail(format!(
                     "len() takes fields of text, bytes, addresses or integers, and {} is not one",
                     field.name()
                 )),
@@ -359,9 +385,10 @@ impl Parser<'_> {
                 fail(format!("{name}() takes text, and {} is not text", label(&args[0])))
             }
             Function::String => match (&args[0], kind) {
-                (Operand::Field(_), Some(Kind::Dec | Kind::Hex(_) | Kind::Ipv4 | Kind::Ipv6 | Kind::Ether)) => {
-                    Ok(Operand::Call(function, args))
-                }
+                (
+                    Operand::Field(_) | Operand::Layered(..),
+                    Some(Kind::Dec | Kind::Hex(_) | Kind::Ipv4 | Kind::Ipv6 | Kind::Ether),
+                ) => Ok(Operand::Call(function, args)),
                 (other, _) => fail(format!(
                     "string() converts fields of integers or addresses, and {} is not one",
                     label(other)
@@ -404,7 +431,9 @@ fn bare(operand: Operand, column: usize) -> Result<Expr, FilterError> {
 fn label(operand: &Operand) -> String {
     match operand {
         Operand::Field(field) => field.name().to_string(),
+        Operand::Layered(field, _) => format!("{} of a layer", field.name()),
         Operand::Protocol(proto) => proto.filter_name().to_string(),
+        Operand::ProtocolLayers(proto, _) => format!("a layer of {}", proto.filter_name()),
         Operand::Literal(_) => "a value".into(),
         Operand::Slice(base, _) => format!("a slice of {}", label(base)),
         Operand::Call(function, _) => format!("{}()", function.name()),

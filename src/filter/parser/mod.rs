@@ -76,6 +76,8 @@ pub enum Expr {
     Truthy(Operand),
     OperandContains(Operand, Vec<u8>),
     OperandMatches(Operand, Regex),
+    /// `field#layers in {...}`: some value of those layers is in the set.
+    LayeredIn(Operand, Vec<SetItem>),
 }
 
 struct Parser<'t> {
@@ -126,6 +128,7 @@ fn describe(token: &Token) -> String {
         Token::Comma => "','".into(),
         Token::DotDot => "'..'".into(),
         Token::Slice(text) => format!("the slice [{text}]"),
+        Token::Layer(text) => format!("the layer #{text}"),
     }
 }
 
