@@ -38,6 +38,16 @@ const SYMBOLS: [&str; 18] = [
     "===", "!==", "==", "!=", "~=", ">=", "<=", "&&", "||", ">", "<", "!", "~", "=", "&", "+", "*", "%",
 ];
 
+/// The text between the `[` at `open` and its `]`, and where reading goes on after it
+/// (`what`: the slice or layer it belongs to, for the error).
+fn bracketed(chars: &[char], open: usize, column: usize, what: &str) -> Result<(String, usize), FilterError> {
+    let close = chars[open..]
+        .iter()
+        .position(|&c| c == ']')
+        .ok_or_else(|| FilterError::new(column, format!("the {what}'s '[' is never closed with ']'")))?;
+    Ok((chars[open + 1..open + close].iter().collect(), open + close + 1))
+}
+
 pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -97,15 +107,12 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             continue;
         }
         if c == '[' {
-            let close = chars[i..]
-                .iter()
-                .position(|&c| c == ']')
-                .ok_or_else(|| FilterError::new(column, "the slice's '[' is never closed with ']'"))?;
+            let (ranges, next) = bracketed(&chars, i, column, "slice")?;
             out.push(Spanned {
-                token: Token::Slice(chars[i + 1..i + close].iter().collect()),
+                token: Token::Slice(ranges),
                 column,
             });
-            i += close + 1;
+            i = next;
             continue;
         }
         if c == '#' {
@@ -114,11 +121,7 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
                 .position(|c| !c.is_whitespace())
                 .map_or(chars.len(), |n| i + 1 + n);
             let (ranges, next) = if chars.get(after) == Some(&'[') {
-                let close = chars[after..]
-                    .iter()
-                    .position(|&c| c == ']')
-                    .ok_or_else(|| FilterError::new(column, "the layer's '[' is never closed with ']'"))?;
-                (chars[after + 1..after + close].iter().collect(), after + close + 1)
+                bracketed(&chars, after, column, "layer")?
             } else {
                 let end = chars[after..]
                     .iter()
@@ -387,6 +390,20 @@ mod tests {
             ]
         );
         assert!(tokens("a == 'ab'").is_err() && tokens("a == '").is_err());
+        // The layer operator: a number, or ranges in brackets, spaces allowed after '#'.
+        assert_eq!(
+            kinds("ip.src#2 == ip.dst # [1-2,-1]"),
+            vec![
+                Token::Word("ip.src".into()),
+                Token::Layer("2".into()),
+                Token::Op("=="),
+                Token::Word("ip.dst".into()),
+                Token::Layer("1-2,-1".into()),
+            ]
+        );
+        for bad in ["ip.src#", "ip.src#-1", "ip.src#[2"] {
+            assert!(tokens(bad).is_err(), "{bad}");
+        }
         // Alone, `-` and `/` are words: the parser makes them operators.
         assert_eq!(
             kinds("a - 1 / 2"),
