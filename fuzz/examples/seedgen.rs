@@ -443,6 +443,13 @@ fn main() {
         " % ",
         "frame",
         "tcp",
+        // Layers and object identifiers.
+        "#2",
+        "#[1-2]",
+        "#[-1]",
+        "ip#2",
+        "x509af.algorithm.id",
+        "1.2.840.113549.1.1.11",
     ] {
         dict.push_str(&format!("\"{}\"\n", word.replace('\\', "\\\\").replace('"', "\\\"")));
     }

@@ -4,9 +4,11 @@
 //!
 //! The DER is walked element by element (`der::Reader`) rather than parsed whole by a
 //! certificate crate: tshark shows a certificate up to where it breaks, and so does
-//! this (a note says where it stopped). Extensions tshark decodes and this does not
-//! (key usage bits, CRL distribution points, policies, authority information access)
-//! are shown by their identifier and criticality only.
+//! this (a note says where it stopped). The extensions read are those a student looks
+//! at: alternative names, basicConstraints, keyUsage, extKeyUsage, key identifiers, and
+//! the URIs of CRL distribution points and authority information access. Others
+//! (policies, certificate transparency, Netscape's) are shown by identifier and
+//! criticality, and named in frame.protocols where tshark names them.
 
 use super::Out;
 use crate::decode::der::{self, Reader, Tlv};
@@ -109,11 +111,12 @@ fn signed_part(bytes: &[u8], out: &mut Out) -> bool {
     !r.broken()
 }
 
-/// AlgorithmIdentifier: the algorithm's identifier (parameters are NULL or a curve).
-fn algorithm_identifier(bytes: &[u8], out: &mut Out) -> Option<Vec<u8>> {
-    let oid = Reader::new(bytes).next_if(der::OID)?;
-    out.field(Field::X509afAlgorithmId, Value::Bytes(oid.value.to_vec()));
-    Some(oid.value.to_vec())
+/// AlgorithmIdentifier: the algorithm's identifier (a signature's parameters are NULL
+/// or absent; a public key's are read in `public_key_info`).
+fn algorithm_identifier(bytes: &[u8], out: &mut Out) {
+    if let Some(oid) = Reader::new(bytes).next_if(der::OID) {
+        out.field(Field::X509afAlgorithmId, Value::Bytes(oid.value.to_vec()));
+    }
 }
 
 /// Name: a sequence of relative distinguished names, each a set of attributes.
